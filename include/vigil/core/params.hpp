@@ -1,0 +1,62 @@
+// Hyperparameters declared once, with their default, valid range and meaning
+// (as LightGBM's config.h and XGBoost's parameter fields do). Validation, --help
+// text and the model file all read the same declarations. An unknown name is an
+// error, so a typo never passes silently.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "vigil/core/bytes.hpp"
+
+namespace vigil {
+
+struct ParamSpec {
+  enum class Kind { kInt, kReal, kChoice };
+  std::string name;
+  Kind kind = Kind::kReal;
+  std::string default_value;
+  double min = 0;  // inclusive bounds, for kInt and kReal
+  double max = 0;
+  std::vector<std::string> choices;  // for kChoice
+  std::string doc;
+
+  static ParamSpec integer(std::string name, long def, long min, long max, std::string doc);
+  static ParamSpec real(std::string name, double def, double min, double max, std::string doc);
+  static ParamSpec choice(std::string name, std::string def, std::vector<std::string> choices,
+                          std::string doc);
+};
+
+class ParamSet {
+ public:
+  ParamSet() = default;
+  // `owner` names what the parameters belong to, for error messages ("model nb").
+  ParamSet(std::string owner, std::vector<ParamSpec> specs);
+
+  // Sets one parameter from text, checking its name, type and range.
+  void set(const std::string& name, const std::string& value);
+  // Parses "name=value" as given on a command line.
+  void set_assignment(const std::string& assignment);
+
+  double real(const std::string& name) const;
+  long integer(const std::string& name) const;
+  const std::string& text(const std::string& name) const;
+
+  const std::vector<ParamSpec>& specs() const { return specs_; }
+  const std::map<std::string, std::string>& values() const { return values_; }
+  // One line per parameter: name, default, range and doc (for --help and `vigil models`).
+  std::string describe() const;
+
+  void save(ByteWriter& w) const;
+  // Loads values saved by save(); names no longer declared are refused.
+  void load(ByteReader& r);
+
+ private:
+  const ParamSpec& spec(const std::string& name) const;
+  std::string owner_;
+  std::vector<ParamSpec> specs_;
+  std::map<std::string, std::string> values_;
+};
+
+}  // namespace vigil

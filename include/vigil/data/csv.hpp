@@ -1,0 +1,56 @@
+// CSV reading: RFC 4180 quoting, CRLF or LF, a UTF-8 byte-order mark, blank
+// lines, and empty/NaN/nan/? as missing values. Errors name file, line and column.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/data/table.hpp"
+
+namespace vigil::data {
+
+// The cells of a CSV file as text, before any column has a type.
+struct RawCsv {
+  std::string source;
+  std::vector<std::string> header;
+  std::vector<std::string_view> cells;    // row-major, rows() * header.size()
+  std::vector<std::size_t> line_numbers;  // physical line where each row starts
+  // Own the bytes `cells` point into; held on the heap so that moving a RawCsv
+  // never moves them (a moved short std::string would move its inline buffer).
+  std::shared_ptr<const std::string> text;
+  std::shared_ptr<std::deque<std::string>> unescaped;  // quoted cells that held ""
+
+  std::size_t rows() const { return line_numbers.size(); }
+  std::string_view cell(std::size_t row, std::size_t col) const {
+    return cells[row * header.size() + col];
+  }
+};
+
+// Reads and splits a CSV file into cells. Throws InputError for an unreadable or
+// empty file, a header without data rows, a ragged row or an unclosed quote.
+RawCsv read_raw_csv(const std::string& path);
+// The same, from text in memory; `source` names it in messages.
+RawCsv parse_raw_csv(std::string text, const std::string& source);
+
+// Whether a cell holds a missing value: empty, NaN, nan or ?, ignoring spaces.
+bool is_missing_token(std::string_view cell);
+
+struct TypingOptions {
+  // Columns whose type is fixed; all others are inferred from their values.
+  std::map<std::string, ColumnType> forced;
+};
+
+// Gives every column a type and converts it. A column is numeric when every
+// non-missing value is a number; a column that is nearly all numbers but holds a
+// few that are not is reported as an error (naming the first bad cell) rather
+// than silently turned categorical. A forced numeric column must parse fully.
+Table type_columns(const RawCsv& raw, const TypingOptions& options);
+
+// read_raw_csv + type_columns.
+Table read_csv(const std::string& path, const TypingOptions& options = {});
+
+}  // namespace vigil::data

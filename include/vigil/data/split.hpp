@@ -1,0 +1,24 @@
+// Train/test splits by row index, seeded and reproducible.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace vigil::data {
+
+struct Split {
+  std::vector<std::size_t> train;  // ascending row indices
+  std::vector<std::size_t> test;
+};
+
+// Each class keeps its share in both parts: round(n_c * test_fraction) of its
+// rows go to test, at least one and at most n_c - 1 when the class has two or more.
+Split stratified_split(std::span<const std::int32_t> labels, double test_fraction,
+                       std::uint64_t seed);
+
+// A plain shuffled split of `rows` rows, round(rows * test_fraction) to test.
+Split random_split(std::size_t rows, double test_fraction, std::uint64_t seed);
+
+}  // namespace vigil::data

@@ -1,0 +1,80 @@
+// The interface every supervised model implements, and the registry that finds
+// models by name (as XGBoost finds objectives), so the CLI, the experiment and
+// the model file pick up a new model without edits elsewhere.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "vigil/core/bytes.hpp"
+#include "vigil/core/matrix.hpp"
+#include "vigil/core/params.hpp"
+#include "vigil/core/progress.hpp"
+
+namespace vigil::models {
+
+class Classifier {
+ public:
+  explicit Classifier(ParamSet params) : params_(std::move(params)) {}
+  virtual ~Classifier() = default;
+  Classifier(const Classifier&) = delete;
+  Classifier& operator=(const Classifier&) = delete;
+
+  // The registry name ("nb", "mlp", ...).
+  virtual std::string name() const = 0;
+
+  // Learns from rows `x` with class indices `labels` in [0, classes).
+  virtual void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
+                   Progress* progress = nullptr) = 0;
+  // Class probabilities, rows x classes(); each row sums to 1.
+  virtual Matrix predict_proba(const Matrix& x) const = 0;
+  // The most probable class per row (ties go to the lower class index).
+  virtual std::vector<std::int32_t> predict(const Matrix& x) const;
+
+  int classes() const { return classes_; }
+  bool fitted() const { return classes_ > 0; }
+  const ParamSet& params() const { return params_; }
+
+  // Learned state only; parameters are saved by the model file beside it.
+  virtual void save_state(ByteWriter& w) const = 0;
+  virtual void load_state(ByteReader& r) = 0;
+
+ protected:
+  // Refuses input of another width than the model was fitted on.
+  void check_input(const Matrix& x) const;
+
+  ParamSet params_;
+  int classes_ = 0;
+  std::size_t features_ = 0;
+};
+
+struct ModelInfo {
+  std::string name;
+  std::string description;
+  std::vector<ParamSpec> params;
+  std::function<std::unique_ptr<Classifier>(ParamSet)> make;
+};
+
+class Registry {
+ public:
+  void add(ModelInfo info);
+  const std::vector<ModelInfo>& models() const { return models_; }
+  const ModelInfo& info(const std::string& name) const;  // ParamError listing known names
+  // A new unfitted model, its parameters set from "name=value" assignments.
+  std::unique_ptr<Classifier> create(const std::string& name,
+                                     const std::vector<std::string>& assignments = {}) const;
+  // The model's parameter set with defaults, for loading from a model file.
+  ParamSet default_params(const std::string& name) const;
+
+ private:
+  std::vector<ModelInfo> models_;
+};
+
+// Every built-in model, registered explicitly (no static initialisers).
+const Registry& builtin_registry();
+
+}  // namespace vigil::models

@@ -1,0 +1,138 @@
+#include "vigil/core/params.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+#include "vigil/core/error.hpp"
+
+namespace vigil {
+namespace {
+
+std::string format_number(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+bool parse_double(const std::string& text, double& out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end && std::isfinite(out);
+}
+
+}  // namespace
+
+ParamSpec ParamSpec::integer(std::string name, long def, long min, long max, std::string doc) {
+  return {std::move(name), Kind::kInt, std::to_string(def), double(min), double(max), {},
+          std::move(doc)};
+}
+
+ParamSpec ParamSpec::real(std::string name, double def, double min, double max, std::string doc) {
+  return {std::move(name), Kind::kReal, format_number(def), min, max, {}, std::move(doc)};
+}
+
+ParamSpec ParamSpec::choice(std::string name, std::string def, std::vector<std::string> choices,
+                            std::string doc) {
+  return {std::move(name), Kind::kChoice, std::move(def), 0, 0, std::move(choices), std::move(doc)};
+}
+
+ParamSet::ParamSet(std::string owner, std::vector<ParamSpec> specs)
+    : owner_(std::move(owner)), specs_(std::move(specs)) {
+  for (const auto& s : specs_) values_[s.name] = s.default_value;
+}
+
+const ParamSpec& ParamSet::spec(const std::string& name) const {
+  for (const auto& s : specs_) {
+    if (s.name == name) return s;
+  }
+  std::string known;
+  for (const auto& s : specs_) known += (known.empty() ? "" : ", ") + s.name;
+  throw ParamError(owner_ + ": unknown parameter '" + name + "' (known: " +
+                   (known.empty() ? "none" : known) + ")");
+}
+
+void ParamSet::set(const std::string& name, const std::string& value) {
+  const ParamSpec& s = spec(name);
+  const std::string where = owner_ + ": parameter " + name + "=" + value;
+  if (s.kind == ParamSpec::Kind::kChoice) {
+    if (std::find(s.choices.begin(), s.choices.end(), value) == s.choices.end()) {
+      std::string options;
+      for (const auto& c : s.choices) options += (options.empty() ? "" : "|") + c;
+      throw ParamError(where + ": expected one of " + options);
+    }
+  } else {
+    double v = 0;
+    if (!parse_double(value, v)) throw ParamError(where + ": expected a number");
+    if (s.kind == ParamSpec::Kind::kInt && v != std::floor(v)) {
+      throw ParamError(where + ": expected a whole number");
+    }
+    if (v < s.min || v > s.max) {
+      throw ParamError(where + ": out of range [" + format_number(s.min) + ", " +
+                       format_number(s.max) + "]");
+    }
+  }
+  values_[name] = value;
+}
+
+void ParamSet::set_assignment(const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw ParamError(owner_ + ": parameter '" + assignment + "' is not of the form name=value");
+  }
+  set(assignment.substr(0, eq), assignment.substr(eq + 1));
+}
+
+double ParamSet::real(const std::string& name) const {
+  spec(name);
+  double v = 0;
+  parse_double(values_.at(name), v);
+  return v;
+}
+
+long ParamSet::integer(const std::string& name) const { return std::lround(real(name)); }
+
+const std::string& ParamSet::text(const std::string& name) const {
+  spec(name);
+  return values_.at(name);
+}
+
+std::string ParamSet::describe() const {
+  std::ostringstream out;
+  for (const auto& s : specs_) {
+    out << "  " << s.name << " (default " << s.default_value;
+    if (s.kind == ParamSpec::Kind::kChoice) {
+      out << ", one of";
+      for (const auto& c : s.choices) out << ' ' << c;
+    } else {
+      out << ", " << (s.kind == ParamSpec::Kind::kInt ? "integer" : "real") << " in ["
+          << format_number(s.min) << ", " << format_number(s.max) << "]";
+    }
+    out << "): " << s.doc << '\n';
+  }
+  return out.str();
+}
+
+void ParamSet::save(ByteWriter& w) const {
+  w.u64(values_.size());
+  for (const auto& [name, value] : values_) {
+    w.str(name);
+    w.str(value);
+  }
+}
+
+void ParamSet::load(ByteReader& r) {
+  const auto n = r.count(1000, "parameter");
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::string name = r.str();
+    std::string value = r.str();
+    try {
+      set(name, value);
+    } catch (const ParamError& e) {
+      r.fail(e.what());
+    }
+  }
+}
+
+}  // namespace vigil

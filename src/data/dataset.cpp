@@ -1,0 +1,207 @@
+#include "vigil/data/dataset.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "vigil/core/error.hpp"
+#include "vigil/data/csv.hpp"
+
+namespace vigil::data {
+namespace {
+
+constexpr const char* kUnswTarget = "attack_cat";
+constexpr const char* kUnswBinary = "label";
+const std::set<std::string> kUnswCategorical = {"proto", "service", "state"};
+const std::set<std::string> kUnswNonFeatures = {"id", "attack_cat", "label"};
+
+std::string normalise_name(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (c == ' ' || c == '_' || c == '-' || c == '.') continue;
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// Class name of one label cell. UNSW-NB15 leaves attack_cat blank for normal
+// traffic in some copies; the binary label maps 0/1 to Normal/Attack.
+std::string label_value(const Table& table, const Column& col, std::size_t row, bool unsw_target,
+                        bool binary) {
+  std::string v = col.type == ColumnType::kCategorical ? col.strings[row] : "";
+  if (col.type == ColumnType::kNumeric && !col.is_missing(row)) {
+    // Whole numbers print without a decimal point ("1", not "1.000000").
+    const float x = col.numbers[row];
+    v = x == static_cast<float>(static_cast<long long>(x)) ? std::to_string(static_cast<long long>(x))
+                                                           : std::to_string(x);
+  }
+  if (binary) {
+    if (v == "0") return "Normal";
+    if (v == "1") return "Attack";
+    throw InputError(table.where(row) + ": column '" + col.name + "': expected 0 or 1, found '" +
+                     v + "'");
+  }
+  if (unsw_target && v.empty()) return "Normal";
+  if (v.empty()) {
+    throw InputError(table.where(row) + ": label column '" + col.name + "' is empty");
+  }
+  return v;
+}
+
+}  // namespace
+
+std::vector<std::size_t> Dataset::class_counts() const {
+  std::vector<std::size_t> counts(class_names.size(), 0);
+  for (auto y : labels) ++counts[static_cast<std::size_t>(y)];
+  return counts;
+}
+
+bool is_unsw_nb15_header(const std::vector<std::string>& header) {
+  for (const char* name : {"attack_cat", "label", "proto", "service", "state", "sbytes", "dbytes",
+                           "sttl", "ct_srv_src"}) {
+    if (!contains(header, name)) return false;
+  }
+  return true;
+}
+
+bool is_identifier_column(const std::string& name) {
+  static const std::set<std::string> kIdentifiers = {
+      "id",       "uid",      "flowid",     "srcip",    "dstip",    "sourceip",
+      "destinationip",        "sport",      "dsport",   "dport",    "srcport",
+      "dstport",  "sourceport", "destinationport",      "stime",    "ltime",
+      "ts",       "timestamp", "starttime", "endtime",  "idorigh",  "idorigp",
+      "idresph",  "idrespp",  "saddr",      "daddr"};
+  return kIdentifiers.count(normalise_name(name)) > 0;
+}
+
+Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
+  RawCsv raw = read_raw_csv(path);
+  Dataset data;
+  const bool unsw = is_unsw_nb15_header(raw.header);
+  data.schema = unsw ? "unsw-nb15" : "generic";
+
+  if (!options.label.empty()) {
+    data.label_column = options.label;
+  } else if (unsw) {
+    data.label_column = options.binary ? kUnswBinary : kUnswTarget;
+  }
+  if (options.binary && !unsw && options.label.empty()) {
+    throw ParamError("--binary needs the UNSW-NB15 schema or a --label column holding 0/1");
+  }
+  const bool has_label = !data.label_column.empty() && contains(raw.header, data.label_column);
+  if (options.require_label) {
+    if (data.label_column.empty()) {
+      throw ParamError(path + ": not a UNSW-NB15 partition file; name the label column with --label");
+    }
+    if (!has_label) {
+      throw InputError(path + ": no label column '" + data.label_column + "' in the header");
+    }
+  }
+
+  TypingOptions typing;
+  if (unsw) {
+    for (const auto& h : raw.header) {
+      if (kUnswNonFeatures.count(h) == 0) {
+        typing.forced[h] =
+            kUnswCategorical.count(h) ? ColumnType::kCategorical : ColumnType::kNumeric;
+      }
+    }
+  }
+  for (const auto& [name, type] : options.expected_features) {
+    if (!contains(raw.header, name)) {
+      throw InputError(path + ": the model needs column '" + name + "', which the file lacks");
+    }
+    typing.forced[name] = type;
+  }
+  for (const auto& c : options.categorical) typing.forced[c] = ColumnType::kCategorical;
+  for (const auto& c : options.numeric) typing.forced[c] = ColumnType::kNumeric;
+  if (has_label) typing.forced[data.label_column] = ColumnType::kCategorical;
+
+  Table table = type_columns(raw, typing);
+
+  // Labels: class names sorted, as scikit-learn's LabelEncoder orders them.
+  if (has_label) {
+    const Column& col = table.column(data.label_column);
+    const bool unsw_target = unsw && data.label_column == kUnswTarget;
+    const bool binary = options.binary && data.label_column == kUnswBinary;
+    std::vector<std::string> values(table.rows());
+    std::set<std::string> names;
+    for (std::size_t r = 0; r < table.rows(); ++r) {
+      values[r] = label_value(table, col, r, unsw_target, binary || (options.binary && !unsw));
+      names.insert(values[r]);
+    }
+    data.class_names.assign(names.begin(), names.end());
+    std::map<std::string, std::int32_t> index;
+    for (std::size_t i = 0; i < data.class_names.size(); ++i) {
+      index[data.class_names[i]] = static_cast<std::int32_t>(i);
+    }
+    data.labels.reserve(values.size());
+    for (const auto& v : values) data.labels.push_back(index[v]);
+  }
+
+  // Keep only features: drop the label, UNSW-NB15's other target and id, identifiers
+  // and what the user named.
+  std::vector<std::string> to_drop = options.drop;
+  if (!data.label_column.empty()) to_drop.push_back(data.label_column);
+  if (unsw) to_drop.insert(to_drop.end(), kUnswNonFeatures.begin(), kUnswNonFeatures.end());
+  for (const auto& d : options.drop) {
+    if (!contains(raw.header, d)) throw InputError(path + ": --drop names no column '" + d + "'");
+  }
+  for (const auto& name : table.column_names()) {
+    const bool expected = std::any_of(options.expected_features.begin(),
+                                      options.expected_features.end(),
+                                      [&](const auto& e) { return e.first == name; });
+    const bool identifier = !options.keep_identifiers && is_identifier_column(name) && !expected;
+    if (identifier || contains(to_drop, name)) {
+      table.drop(name);
+      data.dropped.push_back(name);
+    }
+  }
+  // A model's inputs come in the model's order; columns it does not use are left out.
+  if (!options.expected_features.empty()) {
+    Table ordered;
+    ordered.source = table.source;
+    ordered.line_numbers = table.line_numbers;
+    for (const auto& [name, type] : options.expected_features) {
+      ordered.columns.push_back(table.column(name));
+    }
+    table = std::move(ordered);
+  }
+  if (table.cols() == 0) throw InputError(path + ": no feature columns left");
+  data.features = std::move(table);
+  return data;
+}
+
+std::uint64_t label_fingerprint(const Dataset& data) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  auto mix = [&h](std::string_view s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+    h = (h ^ 0xff) * 1099511628211ULL;
+  };
+  mix(std::to_string(data.rows()));
+  for (auto y : data.labels) mix(data.class_names[static_cast<std::size_t>(y)]);
+  return h;
+}
+
+std::vector<std::int32_t> map_labels(const Dataset& data, std::vector<std::string>& names) {
+  std::vector<std::int32_t> remap(data.class_names.size());
+  for (std::size_t i = 0; i < data.class_names.size(); ++i) {
+    auto it = std::find(names.begin(), names.end(), data.class_names[i]);
+    if (it == names.end()) {
+      names.push_back(data.class_names[i]);
+      it = names.end() - 1;
+    }
+    remap[i] = static_cast<std::int32_t>(it - names.begin());
+  }
+  std::vector<std::int32_t> out;
+  out.reserve(data.labels.size());
+  for (auto y : data.labels) out.push_back(remap[static_cast<std::size_t>(y)]);
+  return out;
+}
+
+}  // namespace vigil::data

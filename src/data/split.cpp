@@ -1,0 +1,63 @@
+#include "vigil/data/split.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "vigil/core/error.hpp"
+#include "vigil/core/random.hpp"
+
+namespace vigil::data {
+namespace {
+
+void check_fraction(double f) {
+  if (!(f > 0.0 && f < 1.0)) {
+    throw ParamError("test fraction must lie strictly between 0 and 1, got " + std::to_string(f));
+  }
+}
+
+}  // namespace
+
+Split stratified_split(std::span<const std::int32_t> labels, double test_fraction,
+                       std::uint64_t seed) {
+  check_fraction(test_fraction);
+  std::int32_t classes = 0;
+  for (auto y : labels) {
+    VIGIL_CHECK(y >= 0, "negative class label");
+    classes = std::max(classes, y + 1);
+  }
+  std::vector<std::vector<std::size_t>> by_class(static_cast<std::size_t>(classes));
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    by_class[static_cast<std::size_t>(labels[i])].push_back(i);
+  }
+  Rng rng(seed);
+  Split split;
+  for (auto& rows : by_class) {
+    rng.shuffle(std::span<std::size_t>(rows));
+    const std::size_t n = rows.size();
+    auto n_test = static_cast<std::size_t>(std::llround(static_cast<double>(n) * test_fraction));
+    if (n >= 2) n_test = std::clamp<std::size_t>(n_test, 1, n - 1);
+    split.test.insert(split.test.end(), rows.begin(), rows.begin() + static_cast<long>(n_test));
+    split.train.insert(split.train.end(), rows.begin() + static_cast<long>(n_test), rows.end());
+  }
+  std::sort(split.train.begin(), split.train.end());
+  std::sort(split.test.begin(), split.test.end());
+  return split;
+}
+
+Split random_split(std::size_t rows, double test_fraction, std::uint64_t seed) {
+  check_fraction(test_fraction);
+  std::vector<std::size_t> order(rows);
+  for (std::size_t i = 0; i < rows; ++i) order[i] = i;
+  Rng rng(seed);
+  rng.shuffle(std::span<std::size_t>(order));
+  const auto n_test = static_cast<std::size_t>(std::llround(static_cast<double>(rows) * test_fraction));
+  Split split;
+  split.test.assign(order.begin(), order.begin() + static_cast<long>(n_test));
+  split.train.assign(order.begin() + static_cast<long>(n_test), order.end());
+  std::sort(split.train.begin(), split.train.end());
+  std::sort(split.test.begin(), split.test.end());
+  return split;
+}
+
+}  // namespace vigil::data

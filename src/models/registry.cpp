@@ -1,0 +1,44 @@
+#include "vigil/core/error.hpp"
+#include "vigil/models/classifier.hpp"
+#include "models/naive_bayes.hpp"
+
+namespace vigil::models {
+
+void Registry::add(ModelInfo info) {
+  for (const auto& m : models_) {
+    VIGIL_CHECK(m.name != info.name, "model '" + info.name + "' registered twice");
+  }
+  models_.push_back(std::move(info));
+}
+
+const ModelInfo& Registry::info(const std::string& name) const {
+  for (const auto& m : models_) {
+    if (m.name == name) return m;
+  }
+  std::string known;
+  for (const auto& m : models_) known += (known.empty() ? "" : ", ") + m.name;
+  throw ParamError("unknown model '" + name + "' (known: " + known + ")");
+}
+
+ParamSet Registry::default_params(const std::string& name) const {
+  const ModelInfo& m = info(name);
+  return ParamSet("model " + name, m.params);
+}
+
+std::unique_ptr<Classifier> Registry::create(const std::string& name,
+                                             const std::vector<std::string>& assignments) const {
+  ParamSet params = default_params(name);
+  for (const auto& a : assignments) params.set_assignment(a);
+  return info(name).make(std::move(params));
+}
+
+const Registry& builtin_registry() {
+  static const Registry registry = [] {
+    Registry r;
+    register_naive_bayes(r);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace vigil::models
