@@ -39,6 +39,8 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
                          {"rows", ds.rows()},
                          {"binary", o.data.binary},
                          {"seed", o.seed}};
+  const std::size_t total_rows = ds.rows();
+  const std::uint64_t fingerprint = data::label_fingerprint(ds);
   data::Table train = std::move(ds.features);
   std::vector<std::int32_t> labels = ds.labels;
   if (o.holdout > 0.0) {
@@ -48,8 +50,8 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
     for (auto i : split.train) labels.push_back(ds.labels[i]);
     meta["holdout"] = {{"fraction", o.holdout},
                        {"seed", o.seed},
-                       {"rows", ds.rows()},
-                       {"label_fingerprint", std::to_string(data::label_fingerprint(ds))}};
+                       {"rows", total_rows},
+                       {"label_fingerprint", std::to_string(fingerprint)}};
     status(g, "holding out " + std::to_string(split.test.size()) + " rows (stratified, seed " +
                   std::to_string(o.seed) + "); training on " + std::to_string(split.train.size()));
   }

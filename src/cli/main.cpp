@@ -9,6 +9,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"Vigil: machine-learning intrusion detection for IoT networks (version " VIGIL_VERSION ")"};
   app.require_subcommand(1);
+  app.fallthrough();  // global flags such as --quiet also work after the command name
   app.set_version_flag("--version", VIGIL_VERSION);
   vigil::cli::GlobalOptions global;
   app.add_flag("-q,--quiet", global.quiet, "No progress or status output on stderr")->configurable(false);
@@ -20,7 +21,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // Usage errors exit 2, as for most Unix tools; --help and --version exit 0.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const vigil::Error& e) {
     std::fprintf(stderr, "vigil: error: %s\n", e.what());
     return 1;
