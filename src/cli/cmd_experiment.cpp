@@ -20,6 +20,7 @@ struct ExperimentOptions {
   double test_size = 0.2;
   std::uint64_t seed = 42;
   std::string json;
+  bool impute_given = false;
 };
 
 void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
@@ -28,6 +29,10 @@ void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
   config.test_fraction = o.test_size;
   config.seed = o.seed;
   config.pipeline = o.pipeline.to_config(o.seed);
+  // The published method imputes by class; keep that unless --impute says otherwise.
+  if (config.protocol == eval::Protocol::kPaper && !o.impute_given) {
+    config.pipeline.impute = preprocess::ImputeStrategy::kClassMean;
+  }
   config.models = o.models;
   config.model_params = o.params;
   for (const auto& m : config.models) models::builtin_registry().info(m);  // fail early on a typo
@@ -68,7 +73,10 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "Seed for the split and SMOTE")->capture_default_str();
   cmd->add_option("--json", o->json, "Also write the results as JSON to this file");
-  cmd->callback([o, &g] { run_experiment(g, *o); });
+  cmd->callback([o, cmd, &g] {
+    o->impute_given = cmd->get_option("--impute")->count() > 0;
+    run_experiment(g, *o);
+  });
 }
 
 }  // namespace vigil::cli

@@ -1,5 +1,6 @@
 #include "vigil/data/csv.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -121,8 +122,6 @@ class Tokenizer {
   const std::string& text_;
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
-
-  friend RawCsv vigil::data::parse_raw_csv(std::string, const std::string&);
 };
 
 enum class NumberParse { kOk, kMissing, kInvalid };
@@ -180,9 +179,11 @@ RawCsv parse_raw_csv(std::string text, const std::string& source) {
     raw.header.push_back(std::move(name));
   }
   const std::size_t width = raw.header.size();
-  // Rough row estimate from the header's length, to reserve once.
-  const std::size_t header_bytes = std::max<std::size_t>(tokenizer.pos_, 1);
-  raw.cells.reserve((raw.text->size() / header_bytes + 16) * width);
+  // Lines bound the rows from above: reserve once instead of growing (and
+  // copying) a vector of millions of cells.
+  const auto lines = static_cast<std::size_t>(std::count(raw.text->begin(), raw.text->end(), '\n'));
+  raw.cells.reserve((lines + 1) * width);
+  raw.line_numbers.reserve(lines + 1);
 
   while (tokenizer.next(cells, line)) {
     if (cells.size() != width) {
