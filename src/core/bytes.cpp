@@ -12,6 +12,7 @@ void fail_check(const char* expr, const char* file, int line, const std::string&
 }
 
 void ByteWriter::raw(const void* p, std::size_t n) {
+  if (n == 0) return;
   const auto* b = static_cast<const std::uint8_t*>(p);
   bytes_.insert(bytes_.end(), b, b + n);
 }
@@ -46,6 +47,7 @@ void ByteReader::fail(std::string_view why) const {
 }
 
 void ByteReader::raw(void* p, std::size_t n) {
+  if (n == 0) return;  // an empty vector's data() may be null, which memcpy must not see
   if (n > remaining()) fail("truncated (needed " + std::to_string(n) + " more bytes)");
   std::memcpy(p, bytes_.data() + pos_, n);
   pos_ += n;
