@@ -33,13 +33,8 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 // traffic in some copies; the binary label maps 0/1 to Normal/Attack.
 std::string label_value(const Table& table, const Column& col, std::size_t row, bool unsw_target,
                         bool binary) {
-  std::string v = col.type == ColumnType::kCategorical ? col.strings[row] : "";
-  if (col.type == ColumnType::kNumeric && !col.is_missing(row)) {
-    // Whole numbers print without a decimal point ("1", not "1.000000").
-    const float x = col.numbers[row];
-    v = x == static_cast<float>(static_cast<long long>(x)) ? std::to_string(static_cast<long long>(x))
-                                                           : std::to_string(x);
-  }
+  // The label column is always read as text (load_dataset forces it categorical).
+  const std::string& v = col.strings[row];
   if (binary) {
     if (v == "0") return "Normal";
     if (v == "1") return "Attack";
