@@ -33,6 +33,11 @@ ParamSpec ParamSpec::real(std::string name, double def, double min, double max, 
   return {std::move(name), Kind::kReal, format_number(def), min, max, {}, std::move(doc)};
 }
 
+ParamSpec ParamSpec::int_list(std::string name, std::string def, long min, long max,
+                              std::string doc) {
+  return {std::move(name), Kind::kIntList, std::move(def), double(min), double(max), {}, std::move(doc)};
+}
+
 ParamSpec ParamSpec::choice(std::string name, std::string def, std::vector<std::string> choices,
                             std::string doc) {
   return {std::move(name), Kind::kChoice, std::move(def), 0, 0, std::move(choices), std::move(doc)};
@@ -61,6 +66,19 @@ void ParamSet::set(const std::string& name, const std::string& value) {
       std::string options;
       for (const auto& c : s.choices) options += (options.empty() ? "" : "|") + c;
       throw ParamError(where + ": expected one of " + options);
+    }
+  } else if (s.kind == ParamSpec::Kind::kIntList) {
+    std::size_t start = 0;
+    while (true) {
+      const auto comma = value.find(',', start);
+      const std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      double v = 0;
+      if (!parse_double(item, v) || v != std::floor(v) || v < s.min || v > s.max) {
+        throw ParamError(where + ": expected comma-separated whole numbers in [" + format_number(s.min) +
+                         ", " + format_number(s.max) + "]");
+      }
+      if (comma == std::string::npos) break;
+      start = comma + 1;
     }
   } else {
     double v = 0;
@@ -93,6 +111,23 @@ double ParamSet::real(const std::string& name) const {
 
 long ParamSet::integer(const std::string& name) const { return std::lround(real(name)); }
 
+std::vector<long> ParamSet::int_list(const std::string& name) const {
+  spec(name);
+  std::vector<long> out;
+  const std::string& v = values_.at(name);
+  std::size_t start = 0;
+  while (start <= v.size()) {
+    const auto comma = v.find(',', start);
+    double x = 0;
+    const std::string item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    parse_double(item, x);
+    out.push_back(std::lround(x));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
 const std::string& ParamSet::text(const std::string& name) const {
   spec(name);
   return values_.at(name);
@@ -102,7 +137,9 @@ std::string ParamSet::describe() const {
   std::ostringstream out;
   for (const auto& s : specs_) {
     out << "  " << s.name << " (default " << s.default_value;
-    if (s.kind == ParamSpec::Kind::kChoice) {
+    if (s.kind == ParamSpec::Kind::kIntList) {
+      out << ", whole numbers in [" << format_number(s.min) << ", " << format_number(s.max) << "]";
+    } else if (s.kind == ParamSpec::Kind::kChoice) {
       out << ", one of";
       for (const auto& c : s.choices) out << ' ' << c;
     } else {

@@ -133,6 +133,7 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
     auto t = Clock::now();
     model->fit(p.train_x, p.train_y, classes, progress);
     r.fit_seconds = seconds_since(t);
+    for (const auto& note : model->fit_notes()) result.notes.push_back(note);
     t = Clock::now();
     const std::vector<std::int32_t> predicted = model->predict(p.test_x);
     r.predict_seconds = seconds_since(t);

@@ -1,5 +1,7 @@
 #include "vigil/core/error.hpp"
 #include "vigil/models/classifier.hpp"
+#include "models/knn.hpp"
+#include "models/mlp.hpp"
 #include "models/naive_bayes.hpp"
 
 namespace vigil::models {
@@ -36,6 +38,8 @@ const Registry& builtin_registry() {
   static const Registry registry = [] {
     Registry r;
     register_naive_bayes(r);
+    register_mlp(r);
+    register_knn(r);
     return r;
   }();
   return registry;

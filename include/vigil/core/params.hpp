@@ -13,7 +13,7 @@
 namespace vigil {
 
 struct ParamSpec {
-  enum class Kind { kInt, kReal, kChoice };
+  enum class Kind { kInt, kReal, kChoice, kIntList };
   std::string name;
   Kind kind = Kind::kReal;
   std::string default_value;
@@ -24,6 +24,8 @@ struct ParamSpec {
 
   static ParamSpec integer(std::string name, long def, long min, long max, std::string doc);
   static ParamSpec real(std::string name, double def, double min, double max, std::string doc);
+  // A comma-separated list of whole numbers within [min, max], e.g. layer sizes "100,125".
+  static ParamSpec int_list(std::string name, std::string def, long min, long max, std::string doc);
   static ParamSpec choice(std::string name, std::string def, std::vector<std::string> choices,
                           std::string doc);
 };
@@ -42,6 +44,7 @@ class ParamSet {
   double real(const std::string& name) const;
   long integer(const std::string& name) const;
   const std::string& text(const std::string& name) const;
+  std::vector<long> int_list(const std::string& name) const;
 
   const std::vector<ParamSpec>& specs() const { return specs_; }
   const std::map<std::string, std::string>& values() const { return values_; }

@@ -35,6 +35,9 @@ class Classifier {
   // The most probable class per row (ties go to the lower class index).
   virtual std::vector<std::int32_t> predict(const Matrix& x) const;
 
+  // What fitting found worth telling (epochs run, convergence), one line each.
+  virtual std::vector<std::string> fit_notes() const { return {}; }
+
   int classes() const { return classes_; }
   bool fitted() const { return classes_ > 0; }
   const ParamSet& params() const { return params_; }

@@ -1,0 +1,44 @@
+// k-nearest neighbours: exact search in a k-d tree (nanoflann), Euclidean or
+// Manhattan, majority vote with ties going to the class of the nearest tied
+// neighbour. Queries run in parallel.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "vigil/models/classifier.hpp"
+
+namespace vigil::models {
+
+class KNearestNeighbours final : public Classifier {
+ public:
+  explicit KNearestNeighbours(ParamSet params);
+  ~KNearestNeighbours() override;
+  static std::vector<ParamSpec> param_specs();
+
+  std::string name() const override { return "knn"; }
+  void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
+           Progress* progress) override;
+  Matrix predict_proba(const Matrix& x) const override;
+  std::vector<std::int32_t> predict(const Matrix& x) const override;
+  void save_state(ByteWriter& w) const override;
+  void load_state(ByteReader& r) override;
+
+ private:
+  struct Index;
+  void build_index();
+  // For each query row, its k nearest training rows, nearest first.
+  std::vector<std::uint32_t> neighbours(const Matrix& x) const;
+  // The same by blocked brute force: candidates from a float matrix product,
+  // then re-ranked by exact double distances.
+  std::vector<std::uint32_t> brute_neighbours(const Matrix& x, std::size_t k) const;
+  std::vector<float> train_norms_;  // squared norms, for the Euclidean product form
+
+  Matrix train_;
+  std::vector<std::int32_t> labels_;
+  std::unique_ptr<Index> index_;
+};
+
+void register_knn(Registry& registry);
+
+}  // namespace vigil::models

@@ -1,0 +1,300 @@
+#include "models/mlp.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "vigil/core/error.hpp"
+#include "vigil/core/random.hpp"
+
+namespace vigil::models {
+namespace {
+
+using ConstRowMap = Eigen::Map<const RowMatrix>;
+
+std::size_t layers(const MlpWeights& n) { return n.w.size(); }
+
+}  // namespace
+
+void MlpWeights::zero_like(const MlpWeights& shape) {
+  w.resize(shape.w.size());
+  b.resize(shape.b.size());
+  for (std::size_t l = 0; l < shape.w.size(); ++l) {
+    w[l].setZero(shape.w[l].rows(), shape.w[l].cols());
+    b[l].setZero(shape.b[l].cols());
+  }
+}
+
+RowMatrix MlpWeights::forward(const RowMatrix& x) const {
+  RowMatrix a = x;
+  for (std::size_t l = 0; l < w.size(); ++l) {
+    RowMatrix z = a * w[l];
+    z.rowwise() += b[l];
+    if (l + 1 < w.size()) {
+      a = z.cwiseMax(0.0f);
+    } else {
+      // Softmax, shifted by the row maximum so exp never overflows.
+      for (Eigen::Index r = 0; r < z.rows(); ++r) {
+        auto row = z.row(r);
+        row.array() -= row.maxCoeff();
+        row = row.array().exp();
+        row /= row.sum();
+      }
+      a = std::move(z);
+    }
+  }
+  return a;
+}
+
+double MlpWeights::accumulate(const RowMatrix& x, const std::int32_t* labels, MlpWeights& grad) const {
+  const std::size_t L = w.size();
+  std::vector<RowMatrix> act(L + 1);
+  act[0] = x;
+  for (std::size_t l = 0; l < L; ++l) {
+    act[l + 1] = act[l] * w[l];
+    act[l + 1].rowwise() += b[l];
+    if (l + 1 < L) act[l + 1] = act[l + 1].cwiseMax(0.0f);
+  }
+  // Output: delta = softmax - onehot; loss = -log softmax[label].
+  RowMatrix& delta_out = act[L];
+  double loss = 0.0;
+  for (Eigen::Index r = 0; r < delta_out.rows(); ++r) {
+    auto row = delta_out.row(r);
+    const float m = row.maxCoeff();
+    row.array() -= m;
+    const double log_sum = std::log(static_cast<double>(row.array().exp().sum()));
+    loss -= static_cast<double>(row(labels[r])) - log_sum;
+    row = row.array().exp() / static_cast<float>(std::exp(log_sum));
+    row(labels[r]) -= 1.0f;
+  }
+  RowMatrix delta = std::move(delta_out);
+  for (std::size_t l = L; l-- > 0;) {
+    grad.w[l].noalias() += act[l].transpose() * delta;
+    grad.b[l] += delta.colwise().sum();
+    if (l > 0) {
+      RowMatrix prev = delta * w[l].transpose();
+      // ReLU passes the gradient only where its input was positive.
+      prev = (act[l].array() > 0.0f).select(prev, 0.0f);
+      delta = std::move(prev);
+    }
+  }
+  return loss;
+}
+
+double mlp_batch_loss(const MlpWeights& net, const RowMatrix& x, const std::int32_t* labels,
+                      double alpha, MlpWeights& grad) {
+  grad.zero_like(net);
+  const double n = static_cast<double>(x.rows());
+  double loss = net.accumulate(x, labels, grad);
+  double squares = 0.0;
+  for (std::size_t l = 0; l < layers(net); ++l) {
+    squares += net.w[l].squaredNorm();
+    grad.w[l] = (grad.w[l] + static_cast<float>(alpha) * net.w[l]) / static_cast<float>(n);
+    grad.b[l] /= static_cast<float>(n);
+  }
+  return loss / n + 0.5 * alpha * squares / n;
+}
+
+std::vector<ParamSpec> Mlp::param_specs() {
+  return {
+      ParamSpec::int_list("hidden", "100,125", 1, 100000, "hidden layer sizes, input side first"),
+      ParamSpec::real("learning_rate", 1e-3, 1e-8, 10, "Adam step size"),
+      ParamSpec::real("alpha", 1e-4, 0, 1e6, "L2 penalty"),
+      ParamSpec::integer("batch_size", 200, 1, 1 << 20, "rows per mini-batch"),
+      ParamSpec::integer("max_epochs", 200, 1, 100000, "most passes over the training rows"),
+      ParamSpec::real("tol", 1e-4, 0, 1e6, "least loss improvement that counts"),
+      ParamSpec::integer("n_iter_no_change", 10, 1, 100000,
+                         "stop after this many epochs without an improvement of tol"),
+      ParamSpec::integer("seed", 42, 0, 1L << 53, "seed for initial weights and shuffling"),
+  };
+}
+
+Mlp::Mlp(ParamSet params) : Classifier(std::move(params)) {}
+
+void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes, Progress* progress) {
+  VIGIL_CHECK(labels.size() == x.rows() && classes > 0, "MLP fit shapes");
+  if (x.rows() == 0) throw InputError("MLP: no training rows");
+  const std::size_t n = x.rows();
+  const std::size_t d = x.cols();
+  Rng rng(static_cast<std::uint64_t>(params_.integer("seed")));
+
+  // Glorot-uniform initialisation with scikit-learn's factor 6 for ReLU nets.
+  std::vector<long> sizes = {static_cast<long>(d)};
+  for (long h : params_.int_list("hidden")) sizes.push_back(h);
+  sizes.push_back(classes);
+  net_ = MlpWeights{};
+  for (std::size_t l = 0; l + 1 < sizes.size(); ++l) {
+    const double bound = std::sqrt(6.0 / static_cast<double>(sizes[l] + sizes[l + 1]));
+    RowMatrix w(sizes[l], sizes[l + 1]);
+    RowVector b(sizes[l + 1]);
+    for (Eigen::Index i = 0; i < w.size(); ++i) w.data()[i] = static_cast<float>((2 * rng.uniform() - 1) * bound);
+    for (Eigen::Index i = 0; i < b.size(); ++i) b.data()[i] = static_cast<float>((2 * rng.uniform() - 1) * bound);
+    net_.w.push_back(std::move(w));
+    net_.b.push_back(std::move(b));
+  }
+  classes_ = classes;
+  features_ = d;
+
+  const double lr = params_.real("learning_rate");
+  const double alpha = params_.real("alpha");
+  const auto batch = static_cast<std::size_t>(params_.integer("batch_size"));
+  const long max_epochs = params_.integer("max_epochs");
+  const double tol = params_.real("tol");
+  const long patience = params_.integer("n_iter_no_change");
+  const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+
+  MlpWeights m, v, grad;
+  m.zero_like(net_);
+  v.zero_like(net_);
+  grad.zero_like(net_);
+  const int threads = std::max(1, omp_get_max_threads());
+  std::vector<MlpWeights> partial(static_cast<std::size_t>(threads));
+  for (auto& p : partial) p.zero_like(net_);
+
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  RowMatrix xb(static_cast<Eigen::Index>(std::min(batch, n)), static_cast<Eigen::Index>(d));
+  std::vector<std::int32_t> yb(std::min(batch, n));
+  double best_loss = std::numeric_limits<double>::infinity();
+  long no_improvement = 0;
+  long step = 0;
+  loss_curve_.clear();
+  notes_.clear();
+  if (progress) progress->begin("MLP", static_cast<std::size_t>(max_epochs));
+  long epoch = 0;
+  for (; epoch < max_epochs; ++epoch) {
+    rng.shuffle(std::span<std::size_t>(order));
+    double epoch_loss = 0.0;
+    for (std::size_t start = 0; start < n; start += batch) {
+      const std::size_t rows = std::min(batch, n - start);
+      if (static_cast<std::size_t>(xb.rows()) != rows) xb.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(d));
+      for (std::size_t i = 0; i < rows; ++i) {
+        std::copy_n(x.row(order[start + i]).data(), d, xb.row(static_cast<Eigen::Index>(i)).data());
+        yb[i] = labels[order[start + i]];
+      }
+      // Each thread takes a slice of the batch; their gradient sums are added.
+      double loss_sum = 0.0;
+      const int used = rows >= 64 ? threads : 1;
+#pragma omp parallel for num_threads(used) reduction(+ : loss_sum) schedule(static, 1)
+      for (int t = 0; t < used; ++t) {
+        const std::size_t lo = rows * static_cast<std::size_t>(t) / static_cast<std::size_t>(used);
+        const std::size_t hi = rows * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(used);
+        MlpWeights& g = partial[static_cast<std::size_t>(t)];
+        for (auto& w : g.w) w.setZero();
+        for (auto& b : g.b) b.setZero();
+        if (hi > lo) {
+          const RowMatrix slice = xb.middleRows(static_cast<Eigen::Index>(lo), static_cast<Eigen::Index>(hi - lo));
+          loss_sum += net_.accumulate(slice, yb.data() + lo, g);
+        }
+      }
+      double squares = 0.0;
+      const auto nf = static_cast<float>(rows);
+      for (std::size_t l = 0; l < net_.w.size(); ++l) {
+        grad.w[l] = partial[0].w[l];
+        grad.b[l] = partial[0].b[l];
+        for (int t = 1; t < used; ++t) {
+          grad.w[l] += partial[static_cast<std::size_t>(t)].w[l];
+          grad.b[l] += partial[static_cast<std::size_t>(t)].b[l];
+        }
+        squares += net_.w[l].squaredNorm();
+        grad.w[l] = (grad.w[l] + static_cast<float>(alpha) * net_.w[l]) / nf;
+        grad.b[l] /= nf;
+      }
+      const double batch_loss = loss_sum / rows + 0.5 * alpha * squares / static_cast<double>(rows);
+      epoch_loss += batch_loss * static_cast<double>(rows);
+      // Adam with bias correction folded into the step size, as scikit-learn does.
+      ++step;
+      const auto step_size = static_cast<float>(
+          lr * std::sqrt(1 - std::pow(beta2, step)) / (1 - std::pow(beta1, step)));
+      for (std::size_t l = 0; l < net_.w.size(); ++l) {
+        m.w[l] = beta1 * m.w[l] + (1 - beta1) * grad.w[l];
+        v.w[l] = beta2 * v.w[l] + (1 - beta2) * grad.w[l].cwiseAbs2();
+        net_.w[l].array() -= step_size * m.w[l].array() / (v.w[l].array().sqrt() + static_cast<float>(eps));
+        m.b[l] = beta1 * m.b[l] + (1 - beta1) * grad.b[l];
+        v.b[l] = beta2 * v.b[l] + (1 - beta2) * grad.b[l].cwiseAbs2();
+        net_.b[l].array() -= step_size * m.b[l].array() / (v.b[l].array().sqrt() + static_cast<float>(eps));
+      }
+    }
+    const double loss = epoch_loss / static_cast<double>(n);
+    loss_curve_.push_back(loss);
+    if (!std::isfinite(loss)) throw InputError("MLP: the training loss diverged (try a smaller learning_rate or scaling)");
+    // scikit-learn's rule: count epochs whose loss is not tol below the best so far.
+    no_improvement = loss > best_loss - tol ? no_improvement + 1 : 0;
+    best_loss = std::min(best_loss, loss);
+    if (progress) progress->update(static_cast<std::size_t>(epoch + 1));
+    if (no_improvement > patience) {
+      ++epoch;
+      break;
+    }
+  }
+  if (progress) progress->end();
+  char line[200];
+  if (no_improvement > patience) {
+    std::snprintf(line, sizeof line, "mlp: stopped after %ld epochs (loss %.4f, no improvement of %g for %ld epochs)",
+                  epoch, loss_curve_.back(), tol, patience);
+  } else {
+    std::snprintf(line, sizeof line, "mlp: reached max_epochs=%ld before converging (loss %.4f)", epoch,
+                  loss_curve_.back());
+  }
+  notes_.push_back(line);
+}
+
+Matrix Mlp::predict_proba(const Matrix& x) const {
+  check_input(x);
+  Matrix out(x.rows(), static_cast<std::size_t>(classes_));
+  constexpr std::size_t kChunk = 2048;
+  const auto chunks = static_cast<long>((x.rows() + kChunk - 1) / kChunk);
+#pragma omp parallel for schedule(dynamic)
+  for (long c = 0; c < chunks; ++c) {
+    const std::size_t lo = static_cast<std::size_t>(c) * kChunk;
+    const std::size_t rows = std::min(kChunk, x.rows() - lo);
+    const ConstRowMap in(x.row(lo).data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(x.cols()));
+    const RowMatrix p = net_.forward(in);
+    std::copy_n(p.data(), p.size(), out.row(lo).data());
+  }
+  return out;
+}
+
+void Mlp::save_state(ByteWriter& w) const {
+  w.i32(classes_);
+  w.u64(features_);
+  w.u64(net_.w.size());
+  for (std::size_t l = 0; l < net_.w.size(); ++l) {
+    w.u64(static_cast<std::uint64_t>(net_.w[l].rows()));
+    w.u64(static_cast<std::uint64_t>(net_.w[l].cols()));
+    w.floats({net_.w[l].data(), static_cast<std::size_t>(net_.w[l].size())});
+    w.floats({net_.b[l].data(), static_cast<std::size_t>(net_.b[l].size())});
+  }
+  w.doubles(loss_curve_);
+  w.strings(notes_);
+}
+
+void Mlp::load_state(ByteReader& r) {
+  classes_ = r.i32();
+  features_ = r.u64();
+  const auto count = r.count(1000, "layer");
+  net_ = MlpWeights{};
+  std::uint64_t expect_in = features_;
+  for (std::uint64_t l = 0; l < count; ++l) {
+    const auto rows = r.u64();
+    const auto cols = r.u64();
+    const std::vector<float> w = r.floats();
+    const std::vector<float> b = r.floats();
+    if (rows != expect_in || w.size() != rows * cols || b.size() != cols) r.fail("MLP layer sizes disagree");
+    net_.w.push_back(ConstRowMap(w.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols)));
+    net_.b.push_back(Eigen::Map<const RowVector>(b.data(), static_cast<Eigen::Index>(cols)));
+    expect_in = cols;
+  }
+  if (count == 0 || classes_ <= 0 || expect_in != static_cast<std::uint64_t>(classes_)) r.fail("MLP output size disagrees");
+  loss_curve_ = r.doubles();
+  notes_ = r.strings();
+}
+
+void register_mlp(Registry& registry) {
+  registry.add({"mlp", "Multi-layer perceptron, ReLU, softmax, Adam (as scikit-learn's MLPClassifier)",
+                Mlp::param_specs(), [](ParamSet p) { return std::make_unique<Mlp>(std::move(p)); }});
+}
+
+}  // namespace vigil::models
