@@ -1,6 +1,7 @@
 #include "vigil/core/error.hpp"
 #include "vigil/models/classifier.hpp"
 #include "models/knn.hpp"
+#include "models/logistic_regression.hpp"
 #include "models/mlp.hpp"
 #include "models/naive_bayes.hpp"
 
@@ -40,6 +41,7 @@ const Registry& builtin_registry() {
     register_naive_bayes(r);
     register_mlp(r);
     register_knn(r);
+    register_logistic_regression(r);
     return r;
   }();
   return registry;

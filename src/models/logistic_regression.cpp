@@ -1,0 +1,183 @@
+#include "models/logistic_regression.hpp"
+
+#include <lbfgs.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "vigil/core/error.hpp"
+
+namespace vigil::models {
+namespace {
+
+using RowMatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// The objective and its state, reached from liblbfgs' C callbacks.
+struct Problem {
+  RowMatD x;                     // rows x features
+  std::vector<std::int32_t> y;
+  Eigen::Index d = 0, k = 0;
+  double inverse_c = 1.0;
+  double tol = 1e-4;
+  int iterations = 0;
+  bool converged = false;
+  Progress* progress = nullptr;
+  RowMatD p;                     // workspace: rows x classes
+};
+
+lbfgsfloatval_t evaluate(void* instance, const lbfgsfloatval_t* theta, lbfgsfloatval_t* grad, int,
+                         lbfgsfloatval_t) {
+  auto& pr = *static_cast<Problem*>(instance);
+  const Eigen::Map<const RowMatD> w(theta, pr.d, pr.k);
+  const Eigen::Map<const Eigen::RowVectorXd> b(theta + pr.d * pr.k, pr.k);
+  pr.p.noalias() = pr.x * w;
+  double loss = 0.0;
+  const auto rows = static_cast<long>(pr.x.rows());
+#pragma omp parallel for reduction(+ : loss) schedule(static)
+  for (long r = 0; r < rows; ++r) {
+    auto row = pr.p.row(r);
+    row += b;
+    const double m = row.maxCoeff();
+    row.array() = (row.array() - m).exp();
+    const double s = row.sum();
+    loss -= std::log(row(pr.y[static_cast<std::size_t>(r)]) / s);
+    row /= s;
+    row(pr.y[static_cast<std::size_t>(r)]) -= 1.0;  // now softmax - onehot
+  }
+  Eigen::Map<RowMatD> gw(grad, pr.d, pr.k);
+  Eigen::Map<Eigen::RowVectorXd> gb(grad + pr.d * pr.k, pr.k);
+  gw.noalias() = pr.x.transpose() * pr.p;
+  gw += pr.inverse_c * w;
+  gb = pr.p.colwise().sum();
+  return loss + 0.5 * pr.inverse_c * w.squaredNorm();
+}
+
+int on_progress(void* instance, const lbfgsfloatval_t*, const lbfgsfloatval_t* g, lbfgsfloatval_t,
+                lbfgsfloatval_t, lbfgsfloatval_t, lbfgsfloatval_t, int n, int k, int) {
+  auto& pr = *static_cast<Problem*>(instance);
+  pr.iterations = k;
+  if (pr.progress) pr.progress->update(static_cast<std::size_t>(k));
+  // scikit-learn's test: the largest gradient entry, relative to the number of rows.
+  double gmax = 0;
+  for (int i = 0; i < n; ++i) gmax = std::max(gmax, std::abs(g[i]));
+  if (gmax / static_cast<double>(pr.x.rows()) <= pr.tol) {
+    pr.converged = true;
+    return 1;  // stop
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::vector<ParamSpec> LogisticRegression::param_specs() {
+  return {ParamSpec::real("C", 1.0, 1e-12, 1e12, "inverse L2 strength (larger: weaker penalty)"),
+          ParamSpec::integer("max_iter", 1000, 1, 1000000, "most L-BFGS iterations"),
+          ParamSpec::real("tol", 1e-4, 0, 1, "stop when the largest gradient entry per row falls below this")};
+}
+
+void LogisticRegression::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
+                             Progress* progress) {
+  VIGIL_CHECK(labels.size() == x.rows() && classes > 0, "logistic regression fit shapes");
+  if (x.rows() == 0) throw InputError("logistic regression: no training rows");
+  Problem pr;
+  pr.d = static_cast<Eigen::Index>(x.cols());
+  pr.k = classes;
+  pr.x = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+             x.data(), static_cast<Eigen::Index>(x.rows()), pr.d)
+             .cast<double>();
+  pr.y.assign(labels.begin(), labels.end());
+  pr.inverse_c = 1.0 / params_.real("C");
+  pr.tol = params_.real("tol");
+  pr.progress = progress;
+  pr.p.resize(pr.x.rows(), pr.k);
+
+  const int n = static_cast<int>(pr.d * pr.k + pr.k);
+  lbfgsfloatval_t* theta = lbfgs_malloc(n);
+  if (theta == nullptr) throw std::bad_alloc();
+  std::fill(theta, theta + n, 0.0);
+  lbfgs_parameter_t param;
+  lbfgs_parameter_init(&param);
+  param.m = 10;
+  param.max_iterations = static_cast<int>(params_.integer("max_iter"));
+  param.epsilon = 1e-12;  // our own test in on_progress decides convergence
+  param.linesearch = LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
+  lbfgsfloatval_t fx = 0;
+  if (progress) progress->begin("logistic regression", static_cast<std::size_t>(param.max_iterations));
+  const int status = lbfgs(n, theta, &fx, evaluate, on_progress, &pr, &param);
+  if (progress) progress->end();
+  coef_.assign(theta, theta + pr.d * pr.k);
+  intercept_.assign(theta + pr.d * pr.k, theta + n);
+  lbfgs_free(theta);
+  classes_ = classes;
+  features_ = x.cols();
+
+  char line[200];
+  notes_.clear();
+  if (pr.converged || status == LBFGS_SUCCESS || status == LBFGS_CONVERGENCE || status == LBFGS_STOP) {
+    std::snprintf(line, sizeof line, "lr: converged after %d L-BFGS iterations (loss %.6g)", pr.iterations, fx);
+  } else if (status == LBFGSERR_MAXIMUMITERATION) {
+    std::snprintf(line, sizeof line, "lr: stopped short of convergence at max_iter=%d (loss %.6g)", pr.iterations, fx);
+  } else {
+    std::snprintf(line, sizeof line, "lr: L-BFGS stopped after %d iterations with status %d (loss %.6g); "
+                  "the weights are the best found", pr.iterations, status, fx);
+  }
+  notes_.push_back(line);
+  if (!std::isfinite(fx)) throw InputError("logistic regression: the loss is not finite (scale the features)");
+}
+
+Matrix LogisticRegression::predict_proba(const Matrix& x) const {
+  check_input(x);
+  const auto k = static_cast<std::size_t>(classes_);
+  const std::size_t d = features_;
+  Matrix out(x.rows(), k);
+  const auto rows = static_cast<long>(x.rows());
+#pragma omp parallel
+  {
+    std::vector<double> z(k);
+#pragma omp for schedule(static)
+    for (long r = 0; r < rows; ++r) {
+      const auto row = x.row(static_cast<std::size_t>(r));
+      std::copy(intercept_.begin(), intercept_.end(), z.begin());
+      for (std::size_t j = 0; j < d; ++j) {
+        const double v = row[j];
+        const double* w = &coef_[j * k];
+        for (std::size_t c = 0; c < k; ++c) z[c] += v * w[c];
+      }
+      const double m = *std::max_element(z.begin(), z.end());
+      double s = 0;
+      for (auto& v : z) s += (v = std::exp(v - m));
+      for (std::size_t c = 0; c < k; ++c) out(static_cast<std::size_t>(r), c) = static_cast<float>(z[c] / s);
+    }
+  }
+  return out;
+}
+
+void LogisticRegression::save_state(ByteWriter& w) const {
+  w.i32(classes_);
+  w.u64(features_);
+  w.doubles(coef_);
+  w.doubles(intercept_);
+  w.strings(notes_);
+}
+
+void LogisticRegression::load_state(ByteReader& r) {
+  classes_ = r.i32();
+  features_ = r.u64();
+  coef_ = r.doubles();
+  intercept_ = r.doubles();
+  notes_ = r.strings();
+  const auto k = static_cast<std::size_t>(classes_);
+  if (classes_ <= 0 || coef_.size() != features_ * k || intercept_.size() != k) {
+    r.fail("logistic regression state sizes disagree");
+  }
+}
+
+void register_logistic_regression(Registry& registry) {
+  registry.add({"lr", "Multinomial logistic regression, L2, L-BFGS (as scikit-learn's LogisticRegression)",
+                LogisticRegression::param_specs(),
+                [](ParamSet p) { return std::make_unique<LogisticRegression>(std::move(p)); }});
+}
+
+}  // namespace vigil::models
