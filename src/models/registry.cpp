@@ -4,6 +4,7 @@
 #include "models/logistic_regression.hpp"
 #include "models/mlp.hpp"
 #include "models/naive_bayes.hpp"
+#include "models/random_forest.hpp"
 
 namespace vigil::models {
 
@@ -42,6 +43,7 @@ const Registry& builtin_registry() {
     register_mlp(r);
     register_knn(r);
     register_logistic_regression(r);
+    register_random_forest(r);
     return r;
   }();
   return registry;

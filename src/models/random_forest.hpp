@@ -1,0 +1,49 @@
+// Random forest of Gini decision trees (Breiman 2001), as scikit-learn's
+// RandomForestClassifier: bootstrap rows, sqrt(features) candidates per split,
+// unlimited depth by default, class probabilities averaged over trees.
+//
+// Split search is histogram-based (as LightGBM and scikit-learn's
+// HistGradientBoosting do): each feature is cut once into at most max_bins
+// quantile bins, and thresholds are bin edges. A feature with no more distinct
+// values than bins is split exactly as scikit-learn would.
+#pragma once
+
+#include <vector>
+
+#include "vigil/models/classifier.hpp"
+
+namespace vigil::models {
+
+class RandomForest final : public Classifier {
+ public:
+  explicit RandomForest(ParamSet params) : Classifier(std::move(params)) {}
+  static std::vector<ParamSpec> param_specs();
+
+  std::string name() const override { return "rf"; }
+  void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
+           Progress* progress) override;
+  Matrix predict_proba(const Matrix& x) const override;
+  std::vector<std::string> fit_notes() const override { return notes_; }
+  void save_state(ByteWriter& w) const override;
+  void load_state(ByteReader& r) override;
+
+  struct Node {
+    std::int32_t feature;  // -1 for a leaf
+    float threshold;       // go left when x[feature] <= threshold
+    std::int32_t left;     // child index, or for a leaf the offset of its class shares
+    std::int32_t right;
+  };
+  struct Tree {
+    std::vector<Node> nodes;
+    std::vector<float> leaf_shares;  // leaves x classes
+  };
+  const std::vector<Tree>& trees() const { return trees_; }
+
+ private:
+  std::vector<Tree> trees_;
+  std::vector<std::string> notes_;
+};
+
+void register_random_forest(Registry& registry);
+
+}  // namespace vigil::models
