@@ -1,0 +1,68 @@
+#include "models/knn.hpp"
+
+#include <gtest/gtest.h>
+
+#include "models/fixtures.hpp"
+
+namespace vigil::models {
+namespace {
+
+Matrix rows(std::initializer_list<std::initializer_list<float>> values) {
+  Matrix m(0, values.begin()->size());
+  for (const auto& r : values) m.append_row(std::vector<float>(r));
+  return m;
+}
+
+// One class-1 point sits inside a cluster of class 0: k=1 follows it, k=5 outvotes it.
+TEST(Knn, OneAndFiveNeighboursDiffer) {
+  const Matrix x = rows({{0, 0}, {1, 0}, {0, 1}, {1, 1}, {0.5, 0.6}, {10, 10}, {11, 10}, {10, 11}});
+  const std::vector<std::int32_t> y = {0, 0, 0, 0, 1, 1, 1, 1};
+  const Matrix q = rows({{0.5, 0.55}});
+  for (const char* search : {"search=brute", "search=tree"}) {
+    auto k1 = builtin_registry().create("knn", {"k=1", search});
+    auto k5 = builtin_registry().create("knn", {"k=5", search});
+    k1->fit(x, y, 2);
+    k5->fit(x, y, 2);
+    EXPECT_EQ(k1->predict(q)[0], 1) << search;
+    EXPECT_EQ(k5->predict(q)[0], 0) << search;
+    EXPECT_FLOAT_EQ(k5->predict_proba(q)(0, 0), 0.8f);
+  }
+}
+
+TEST(Knn, ManhattanAndEuclideanDisagreeWhereTheyShould) {
+  // Query at the origin: class 0 point at (2, 2) is nearer in L2 (2.83 vs 3),
+  // class 1 point at (3, 0) is nearer in L1 (3 vs 4).
+  const Matrix x = rows({{2, 2}, {3, 0}});
+  const std::vector<std::int32_t> y = {0, 1};
+  const Matrix q = rows({{0, 0}});
+  for (const char* search : {"search=brute", "search=tree"}) {
+    auto l2 = builtin_registry().create("knn", {"k=1", search});
+    auto l1 = builtin_registry().create("knn", {"k=1", "metric=manhattan", search});
+    l2->fit(x, y, 2);
+    l1->fit(x, y, 2);
+    EXPECT_EQ(l2->predict(q)[0], 0);
+    EXPECT_EQ(l1->predict(q)[0], 1);
+  }
+}
+
+TEST(Knn, TieGoesToTheNearestNeighboursClass) {
+  // k=4: two votes each; the nearest neighbour is class 1.
+  const Matrix x = rows({{1, 0}, {0, 2}, {0, -2.1f}, {3, 0}});
+  const std::vector<std::int32_t> y = {1, 0, 0, 1};
+  auto knn = builtin_registry().create("knn", {"k=4"});
+  knn->fit(x, y, 2);
+  EXPECT_EQ(knn->predict(rows({{0, 0}}))[0], 1);
+}
+
+TEST(Knn, BruteForceAndTreeFindTheSameNeighbours) {
+  const auto train = vigil::testing::blobs(3, 300, 6, 11);
+  const auto test = vigil::testing::blobs(3, 100, 6, 12);
+  auto brute = builtin_registry().create("knn", {"search=brute"});
+  auto tree = builtin_registry().create("knn", {"search=tree"});
+  brute->fit(train.x, train.y, 3);
+  tree->fit(train.x, train.y, 3);
+  EXPECT_EQ(brute->predict_proba(test.x).values(), tree->predict_proba(test.x).values());
+}
+
+}  // namespace
+}  // namespace vigil::models
