@@ -15,7 +15,9 @@ struct ExperimentOptions {
   DataOptions data;
   PipelineOptions pipeline;
   std::string protocol = "holdout";
-  std::vector<std::string> models = {"nb"};
+  std::vector<std::string> models = {"nb", "lr", "knn", "rf", "mlp"};
+  std::string test;
+  int folds = 5;
   std::vector<std::string> params;
   double test_size = 0.2;
   std::uint64_t seed = 42;
@@ -27,6 +29,7 @@ void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
   eval::ExperimentConfig config;
   config.protocol = eval::parse_protocol(o.protocol);
   config.test_fraction = o.test_size;
+  config.folds = o.folds;
   config.seed = o.seed;
   config.pipeline = o.pipeline.to_config(o.seed);
   // The published method imputes by class; keep that unless --impute says otherwise.
@@ -41,8 +44,20 @@ void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
   const data::Dataset ds = data::load_dataset(o.data.path, o.data.to_dataset_options());
   status(g, std::to_string(ds.rows()) + " rows, " + std::to_string(ds.features.cols()) +
                 " features, " + std::to_string(ds.class_names.size()) + " classes (schema " + ds.schema + ")");
+  std::unique_ptr<data::Dataset> test;
+  if (config.protocol == eval::Protocol::kOfficial) {
+    if (o.test.empty()) throw ParamError("--protocol official needs --test FILE (and --data or --train for training)");
+    data::DatasetOptions topt = o.data.to_dataset_options();
+    topt.label = ds.label_column;
+    topt.expected_features.clear();
+    for (const auto& c : ds.features.columns) topt.expected_features.emplace_back(c.name, c.type);
+    status(g, "reading " + o.test);
+    test = std::make_unique<data::Dataset>(data::load_dataset(o.test, topt));
+  } else if (!o.test.empty()) {
+    throw ParamError("--test is for --protocol official");
+  }
   TerminalProgress progress(progress_wanted(g.quiet));
-  const eval::ExperimentResult result = eval::run_experiment(ds, config, &progress);
+  const eval::ExperimentResult result = eval::run_experiment(ds, config, &progress, test.get());
   std::printf("data %s\n%s", o.data.path.c_str(), eval::experiment_text(result).c_str());
   if (!o.json.empty()) {
     nlohmann::json report = eval::to_json(result);
@@ -63,10 +78,15 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
   add_pipeline_options(*cmd, o->pipeline);
   cmd->add_option("--protocol", o->protocol,
                   "holdout: split first, fit on training rows only; paper: SMOTE the whole file, "
-                  "then split (as published; leaks)")
-      ->check(CLI::IsMember({"holdout", "paper"}))
+                  "then split (as published; leaks); official: --train/--data and --test files; cv: "
+                  "stratified k-fold")
+      ->check(CLI::IsMember({"holdout", "paper", "official", "cv"}))
       ->capture_default_str();
-  cmd->add_option("--models", o->models, "Models to compare (comma-separated)")->delimiter(',');
+  cmd->add_option("--models", o->models, "Models to compare (comma-separated; default nb,lr,knn,rf,mlp)")
+      ->delimiter(',');
+  cmd->add_option("--train", o->data.path, "Training file for --protocol official (same as --data)");
+  cmd->add_option("--test", o->test, "Test file for --protocol official");
+  cmd->add_option("--folds", o->folds, "Folds for --protocol cv")->check(CLI::Range(2, 100))->capture_default_str();
   cmd->add_option("--param", o->params, "Model parameter name=value (repeatable)");
   cmd->add_option("--test-size", o->test_size, "Fraction of rows to test on")
       ->check(CLI::Range(0.01, 0.99))

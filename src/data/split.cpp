@@ -45,6 +45,29 @@ Split stratified_split(std::span<const std::int32_t> labels, double test_fractio
   return split;
 }
 
+std::vector<Split> stratified_kfold(std::span<const std::int32_t> labels, int folds, std::uint64_t seed) {
+  if (folds < 2) throw ParamError("cross-validation needs at least 2 folds, got " + std::to_string(folds));
+  std::int32_t classes = 0;
+  for (auto y : labels) classes = std::max(classes, y + 1);
+  std::vector<std::vector<std::size_t>> by_class(static_cast<std::size_t>(classes));
+  for (std::size_t i = 0; i < labels.size(); ++i) by_class[static_cast<std::size_t>(labels[i])].push_back(i);
+  Rng rng(seed);
+  std::vector<int> fold_of(labels.size());
+  int next = 0;
+  for (auto& rows : by_class) {
+    rng.shuffle(std::span<std::size_t>(rows));
+    // Continue the round-robin across classes so fold sizes stay within one row.
+    for (std::size_t r : rows) fold_of[r] = next++ % folds;
+  }
+  std::vector<Split> out(static_cast<std::size_t>(folds));
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    for (int f = 0; f < folds; ++f) {
+      (fold_of[i] == f ? out[static_cast<std::size_t>(f)].test : out[static_cast<std::size_t>(f)].train).push_back(i);
+    }
+  }
+  return out;
+}
+
 Split random_split(std::size_t rows, double test_fraction, std::uint64_t seed) {
   check_fraction(test_fraction);
   std::vector<std::size_t> order(rows);

@@ -1,11 +1,11 @@
 #include "vigil/eval/experiment.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
 #include "vigil/core/error.hpp"
-#include "vigil/data/split.hpp"
 #include "vigil/eval/report.hpp"
 #include "vigil/models/classifier.hpp"
 
@@ -18,41 +18,127 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-struct PreparedSplit {
-  Matrix train_x, test_x;
-  std::vector<std::int32_t> train_y, test_y;
-};
+std::vector<std::int32_t> labels_of(const data::Dataset& data, const std::vector<std::size_t>& rows) {
+  std::vector<std::int32_t> out;
+  out.reserve(rows.size());
+  for (auto i : rows) out.push_back(data.labels[i]);
+  return out;
+}
 
-// Honest order: split first, then fit every step on the training part.
-PreparedSplit prepare_holdout(const data::Dataset& data, const ExperimentConfig& config,
-                              ExperimentResult& result, Progress* progress) {
-  const int classes = static_cast<int>(data.class_names.size());
-  const data::Split split = data::stratified_split(data.labels, config.test_fraction, config.seed);
+// The official protocol: fit on one file, test on the other.
+PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& test,
+                               const std::vector<std::string>& class_names, const ExperimentConfig& config,
+                               ExperimentResult& result, Progress* progress) {
   preprocess::Pipeline pipeline(config.pipeline);
-  const data::Table train = data.features.select_rows(split.train);
-  std::vector<std::int32_t> train_y;
-  for (auto i : split.train) train_y.push_back(data.labels[i]);
-  preprocess::TrainingData fitted = pipeline.fit_transform(train, train_y, classes, progress);
+  preprocess::TrainingData fitted =
+      pipeline.fit_transform(train.features, train.labels, static_cast<int>(class_names.size()), progress);
   PreparedSplit p;
   p.train_x = std::move(fitted.x);
   p.train_y = std::move(fitted.labels);
-  p.test_x = pipeline.transform(data.features.select_rows(split.test));
-  for (auto i : split.test) p.test_y.push_back(data.labels[i]);
+  p.test_x = pipeline.transform(test.features);
+  std::vector<std::string> names = class_names;
+  p.test_y = data::map_labels(test, names);
+  if (names.size() != class_names.size()) {
+    throw InputError(test.features.source + ": class '" + names[class_names.size()] +
+                     "' does not occur in the training file");
+  }
   result.synthetic_train_rows = fitted.synthetic;
   result.notes.insert(result.notes.end(), fitted.notes.begin(), fitted.notes.end());
   result.pipeline = pipeline.describe();
   return p;
 }
 
-// The published order: impute by class and SMOTE the whole file, then a plain
-// random split, so synthetic rows made from test rows' neighbours land in training.
-PreparedSplit prepare_paper(const data::Dataset& data, const ExperimentConfig& config,
-                            ExperimentResult& result, Progress* progress) {
+std::unique_ptr<models::Classifier> make_model(const std::string& name,
+                                               const std::vector<std::string>& assignments) {
+  const auto& registry = models::builtin_registry();
+  std::vector<std::string> own;
+  for (const auto& a : assignments) {
+    const auto key = a.substr(0, a.find('='));
+    for (const auto& spec : registry.info(name).params) {
+      if (spec.name == key) own.push_back(a);
+    }
+  }
+  return registry.create(name, own);
+}
+
+// Fits and scores every model on one prepared split, adding into `result.models`.
+void run_models(const PreparedSplit& p, const ExperimentConfig& config, ExperimentResult& result,
+                Progress* progress, bool first_fold) {
+  const int classes = static_cast<int>(result.class_names.size());
+  for (std::size_t m = 0; m < config.models.size(); ++m) {
+    auto model = make_model(config.models[m], config.model_params);
+    if (first_fold) {
+      ModelResult r;
+      r.model = config.models[m];
+      r.confusion = ConfusionMatrix(result.class_names);
+      result.models.push_back(std::move(r));
+    }
+    ModelResult& r = result.models[m];
+    auto t = Clock::now();
+    model->fit(p.train_x, p.train_y, classes, progress);
+    r.fit_seconds += seconds_since(t);
+    for (const auto& note : model->fit_notes()) result.notes.push_back(note);
+    t = Clock::now();
+    const std::vector<std::int32_t> predicted = model->predict(p.test_x);
+    r.predict_seconds += seconds_since(t);
+    const ConfusionMatrix fold = ConfusionMatrix::from(p.test_y, predicted, result.class_names);
+    for (std::size_t i = 0; i < fold.classes(); ++i) {
+      for (std::size_t j = 0; j < fold.classes(); ++j) {
+        r.confusion.add(static_cast<std::int32_t>(i), static_cast<std::int32_t>(j), fold.at(i, j));
+      }
+    }
+    if (config.protocol == Protocol::kCrossValidation) r.folds.push_back(compute_metrics(fold));
+  }
+}
+
+std::string fixed(double v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+struct Spread {
+  double mean = 0, sd = 0;
+};
+
+template <typename Get>
+Spread spread(const std::vector<Metrics>& folds, Get get) {
+  Spread s;
+  if (folds.empty()) return s;
+  for (const auto& m : folds) s.mean += get(m);
+  s.mean /= static_cast<double>(folds.size());
+  for (const auto& m : folds) s.sd += (get(m) - s.mean) * (get(m) - s.mean);
+  s.sd = folds.size() > 1 ? std::sqrt(s.sd / static_cast<double>(folds.size() - 1)) : 0.0;
+  return s;
+}
+
+}  // namespace
+
+PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& split, const ExperimentConfig& config,
+                              ExperimentResult& result, Progress* progress) {
+  const int classes = static_cast<int>(data.class_names.size());
+  preprocess::Pipeline pipeline(config.pipeline);
+  const std::vector<std::int32_t> train_y = labels_of(data, split.train);
+  preprocess::TrainingData fitted =
+      pipeline.fit_transform(data.features.select_rows(split.train), train_y, classes, progress);
+  PreparedSplit p;
+  p.train_x = std::move(fitted.x);
+  p.train_y = std::move(fitted.labels);
+  p.test_x = pipeline.transform(data.features.select_rows(split.test));
+  p.test_y = labels_of(data, split.test);
+  result.synthetic_train_rows += fitted.synthetic;
+  result.notes.insert(result.notes.end(), fitted.notes.begin(), fitted.notes.end());
+  result.pipeline = pipeline.describe();
+  return p;
+}
+
+PreparedSplit prepare_paper(const data::Dataset& data, const ExperimentConfig& config, ExperimentResult& result,
+                            Progress* progress) {
   const int classes = static_cast<int>(data.class_names.size());
   preprocess::Pipeline pipeline(config.pipeline);
   Matrix all = pipeline.fit_prepare(data.features, data.labels, classes);
   std::vector<std::int32_t> labels = data.labels;
-  std::size_t originals = all.rows();
+  const std::size_t originals = all.rows();
   if (config.pipeline.smote) {
     preprocess::Resampled r = preprocess::smote(all, labels, classes, config.pipeline.smote_config, progress);
     all = std::move(r.x);
@@ -77,37 +163,26 @@ PreparedSplit prepare_paper(const data::Dataset& data, const ExperimentConfig& c
   return p;
 }
 
-std::unique_ptr<models::Classifier> make_model(const std::string& name,
-                                               const std::vector<std::string>& assignments) {
-  const auto& registry = models::builtin_registry();
-  std::vector<std::string> own;
-  for (const auto& a : assignments) {
-    const auto key = a.substr(0, a.find('='));
-    for (const auto& spec : registry.info(name).params) {
-      if (spec.name == key) own.push_back(a);
-    }
-  }
-  return registry.create(name, own);
-}
-
-std::string fixed(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
-}  // namespace
-
 Protocol parse_protocol(const std::string& name) {
   if (name == "holdout") return Protocol::kHoldout;
   if (name == "paper") return Protocol::kPaper;
-  throw ParamError("unknown protocol '" + name + "' (expected holdout or paper)");
+  if (name == "official") return Protocol::kOfficial;
+  if (name == "cv") return Protocol::kCrossValidation;
+  throw ParamError("unknown protocol '" + name + "' (expected holdout, paper, official or cv)");
 }
 
-std::string to_string(Protocol p) { return p == Protocol::kPaper ? "paper" : "holdout"; }
+std::string to_string(Protocol p) {
+  switch (p) {
+    case Protocol::kHoldout: return "holdout";
+    case Protocol::kPaper: return "paper";
+    case Protocol::kOfficial: return "official";
+    case Protocol::kCrossValidation: return "cv";
+  }
+  return "?";
+}
 
-ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfig& config,
-                                Progress* progress) {
+ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfig& config, Progress* progress,
+                                const data::Dataset* test_data) {
   if (data.labels.empty()) throw InputError(data.features.source + ": no labels to evaluate against");
   // Every parameter must belong to at least one chosen model, so a typo is caught.
   for (const auto& a : config.model_params) {
@@ -118,57 +193,113 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
     }
     if (!known) throw ParamError("parameter '" + key + "' belongs to none of the chosen models");
   }
+  if ((config.protocol == Protocol::kOfficial) != (test_data != nullptr)) {
+    throw ParamError("the official protocol, and only it, takes a separate test file (--test)");
+  }
   ExperimentResult result;
   result.protocol = config.protocol;
   result.class_names = data.class_names;
-  PreparedSplit p = config.protocol == Protocol::kPaper ? prepare_paper(data, config, result, progress)
-                                                        : prepare_holdout(data, config, result, progress);
-  result.train_rows = p.train_x.rows();
-  result.test_rows = p.test_x.rows();
   const int classes = static_cast<int>(data.class_names.size());
-  for (const auto& name : config.models) {
-    auto model = make_model(name, config.model_params);
-    ModelResult r;
-    r.model = name;
-    auto t = Clock::now();
-    model->fit(p.train_x, p.train_y, classes, progress);
-    r.fit_seconds = seconds_since(t);
-    for (const auto& note : model->fit_notes()) result.notes.push_back(note);
-    t = Clock::now();
-    const std::vector<std::int32_t> predicted = model->predict(p.test_x);
-    r.predict_seconds = seconds_since(t);
-    r.confusion = ConfusionMatrix::from(p.test_y, predicted, data.class_names);
-    r.metrics = compute_metrics(r.confusion);
-    result.models.push_back(std::move(r));
+  result.quality = assess_data_quality(data.features, data.labels, classes);
+
+  switch (config.protocol) {
+    case Protocol::kPaper: {
+      const PreparedSplit p = prepare_paper(data, config, result, progress);
+      result.train_rows = p.train_x.rows();
+      result.test_rows = p.test_x.rows();
+      run_models(p, config, result, progress, true);
+      break;
+    }
+    case Protocol::kHoldout: {
+      const data::Split split = data::stratified_split(data.labels, config.test_fraction, config.seed);
+      const std::vector<std::string> keys = row_keys(data.features);
+      std::vector<std::string> train_keys, test_keys;
+      for (auto i : split.train) train_keys.push_back(keys[i]);
+      for (auto i : split.test) test_keys.push_back(keys[i]);
+      count_shared_rows(train_keys, test_keys, result.quality);
+      const PreparedSplit p = prepare_holdout(data, split, config, result, progress);
+      result.train_rows = p.train_x.rows();
+      result.test_rows = p.test_x.rows();
+      run_models(p, config, result, progress, true);
+      break;
+    }
+    case Protocol::kOfficial: {
+      count_shared_rows(row_keys(data.features), row_keys(test_data->features), result.quality);
+      const PreparedSplit p = prepare_official(data, *test_data, data.class_names, config, result, progress);
+      result.train_rows = p.train_x.rows();
+      result.test_rows = p.test_x.rows();
+      run_models(p, config, result, progress, true);
+      break;
+    }
+    case Protocol::kCrossValidation: {
+      const std::vector<data::Split> folds = data::stratified_kfold(data.labels, config.folds, config.seed);
+      result.folds = config.folds;
+      for (std::size_t f = 0; f < folds.size(); ++f) {
+        const PreparedSplit p = prepare_holdout(data, folds[f], config, result, progress);
+        result.train_rows += p.train_x.rows();
+        result.test_rows += p.test_x.rows();
+        run_models(p, config, result, progress, f == 0);
+      }
+      break;
+    }
   }
+  for (auto& r : result.models) r.metrics = compute_metrics(r.confusion);
   return result;
 }
 
 std::string experiment_text(const ExperimentResult& result) {
   std::ostringstream out;
-  out << "protocol " << to_string(result.protocol) << ": " << result.pipeline << '\n';
-  out << "train rows " << result.train_rows << " (" << result.synthetic_train_rows
-      << " synthetic), test rows " << result.test_rows << " (" << result.synthetic_test_rows
-      << " synthetic)\n";
+  out << data_quality_text(result.quality) << '\n';
+  out << "protocol " << to_string(result.protocol);
+  if (result.folds) out << " (" << result.folds << " folds; rows summed over folds)";
+  out << ": " << result.pipeline << '\n';
+  out << "train rows " << result.train_rows << " (" << result.synthetic_train_rows << " synthetic), test rows "
+      << result.test_rows << " (" << result.synthetic_test_rows << " synthetic)\n";
   for (const auto& m : result.models) {
-    out << "\n== " << m.model << ": confusion matrix (rows actual, columns predicted)\n"
+    out << "\n== " << m.model << ": confusion matrix (rows actual, columns predicted"
+        << (result.folds ? ", summed over folds" : "") << ")\n"
         << confusion_table(m.confusion) << '\n'
         << metrics_table(m.metrics);
   }
-  out << "\n== summary\nmodel   accuracy  macro-P  macro-R  macro-F1   fit s  predict s\n";
+  out << "\n== summary\nmodel   accuracy  macro-P  macro-R  macro-F1    fit s  predict s  predict us/row\n";
   for (const auto& m : result.models) {
-    char line[160];
-    std::snprintf(line, sizeof line, "%-6s  %8.4f  %7.4f  %7.4f  %8.4f  %6.2f  %9.3f\n", m.model.c_str(),
-                  m.metrics.accuracy, m.metrics.macro_precision, m.metrics.macro_recall,
-                  m.metrics.macro_f1, m.fit_seconds, m.predict_seconds);
+    char line[200];
+    std::snprintf(line, sizeof line, "%-6s  %8.4f  %7.4f  %7.4f  %8.4f  %7.2f  %9.3f  %14.3f\n", m.model.c_str(),
+                  m.metrics.accuracy, m.metrics.macro_precision, m.metrics.macro_recall, m.metrics.macro_f1,
+                  m.fit_seconds, m.predict_seconds,
+                  result.test_rows ? 1e6 * m.predict_seconds / static_cast<double>(result.test_rows) : 0.0);
     out << line;
   }
+  if (result.folds) {
+    out << "\nacross folds (mean ± standard deviation)\nmodel   accuracy           macro-P            macro-R            macro-F1\n";
+    for (const auto& m : result.models) {
+      const auto acc = spread(m.folds, [](const Metrics& x) { return x.accuracy; });
+      const auto p = spread(m.folds, [](const Metrics& x) { return x.macro_precision; });
+      const auto r = spread(m.folds, [](const Metrics& x) { return x.macro_recall; });
+      const auto f = spread(m.folds, [](const Metrics& x) { return x.macro_f1; });
+      char line[200];
+      std::snprintf(line, sizeof line, "%-6s  %.4f ± %.4f    %.4f ± %.4f    %.4f ± %.4f    %.4f ± %.4f\n",
+                    m.model.c_str(), acc.mean, acc.sd, p.mean, p.sd, r.mean, r.sd, f.mean, f.sd);
+      out << line;
+    }
+  }
   if (result.synthetic_test_rows > 0) {
-    out << "\nnote: this protocol resampled before splitting: " << result.synthetic_test_rows
-        << " of the " << result.test_rows << " test rows ("
+    out << "\nnote: this protocol resampled before splitting: " << result.synthetic_test_rows << " of the "
+        << result.test_rows << " test rows ("
         << fixed(100.0 * static_cast<double>(result.synthetic_test_rows) / static_cast<double>(result.test_rows), 1)
         << "%) are synthetic, made from rows whose neighbours are in training. Its scores "
            "overstate what the model does on real traffic; compare --protocol holdout.\n";
+  }
+  // A balanced test set (the paper protocol's) is bounded by the balanced ceiling.
+  const bool balanced = result.protocol == Protocol::kPaper;
+  const double ceiling = balanced ? result.quality.balanced_ceiling : result.quality.ceiling;
+  for (const auto& m : result.models) {
+    if (m.metrics.accuracy > ceiling + 0.005) {
+      out << "warning: " << m.model << " scores accuracy " << fixed(m.metrics.accuracy, 4) << ", above the "
+          << (balanced ? "balanced " : "") << "ceiling of " << fixed(ceiling, 4)
+          << " that the data's conflicting feature vectors allow: a sign of leakage between training and "
+             "test rows (synthetic test rows made from training rows), or of an error\n";
+    }
   }
   for (const auto& n : result.notes) out << "note: " << n << '\n';
   return out.str();
@@ -177,11 +308,14 @@ std::string experiment_text(const ExperimentResult& result) {
 nlohmann::json to_json(const ExperimentResult& result) {
   nlohmann::json models = nlohmann::json::array();
   for (const auto& m : result.models) {
+    nlohmann::json folds = nlohmann::json::array();
+    for (const auto& f : m.folds) folds.push_back(to_json(f));
     models.push_back({{"model", m.model},
                       {"fit_seconds", m.fit_seconds},
                       {"predict_seconds", m.predict_seconds},
                       {"metrics", to_json(m.metrics)},
-                      {"confusion_matrix", to_json(m.confusion)}});
+                      {"confusion_matrix", to_json(m.confusion)},
+                      {"folds", folds}});
   }
   return {{"protocol", to_string(result.protocol)},
           {"pipeline", result.pipeline},
@@ -189,6 +323,8 @@ nlohmann::json to_json(const ExperimentResult& result) {
           {"test_rows", result.test_rows},
           {"synthetic_train_rows", result.synthetic_train_rows},
           {"synthetic_test_rows", result.synthetic_test_rows},
+          {"folds", result.folds},
+          {"data_quality", to_json(result.quality)},
           {"classes", result.class_names},
           {"notes", result.notes},
           {"models", models}};

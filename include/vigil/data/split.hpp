@@ -18,6 +18,10 @@ struct Split {
 Split stratified_split(std::span<const std::int32_t> labels, double test_fraction,
                        std::uint64_t seed);
 
+// Stratified k-fold: every row is in exactly one fold's test part; each class is
+// dealt round-robin over the folds after a seeded shuffle.
+std::vector<Split> stratified_kfold(std::span<const std::int32_t> labels, int folds, std::uint64_t seed);
+
 // A plain shuffled split of `rows` rows, round(rows * test_fraction) to test.
 Split random_split(std::size_t rows, double test_fraction, std::uint64_t seed);
 

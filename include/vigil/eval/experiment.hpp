@@ -8,15 +8,19 @@
 #include <vector>
 
 #include "vigil/core/progress.hpp"
+#include "vigil/eval/data_quality.hpp"
 #include "vigil/data/dataset.hpp"
+#include "vigil/data/split.hpp"
 #include "vigil/eval/metrics.hpp"
 #include "vigil/preprocess/pipeline.hpp"
 
 namespace vigil::eval {
 
 enum class Protocol {
-  kHoldout,  // stratified split first; imputation, SMOTE and scaling fitted on training rows
-  kPaper,    // the published order: impute by class and SMOTE the whole file, then split
+  kHoldout,   // stratified split first; imputation, SMOTE and scaling fitted on training rows
+  kPaper,     // the published order: impute by class and SMOTE the whole file, then split
+  kOfficial,  // a dataset's own train and test files
+  kCrossValidation,  // stratified k-fold, each fold as kHoldout
 };
 
 Protocol parse_protocol(const std::string& name);
@@ -25,6 +29,7 @@ std::string to_string(Protocol p);
 struct ExperimentConfig {
   Protocol protocol = Protocol::kHoldout;
   double test_fraction = 0.2;
+  int folds = 5;  // kCrossValidation
   std::uint64_t seed = 42;
   preprocess::PipelineConfig pipeline;  // smote on by default in the CLI
   std::vector<std::string> models = {"nb"};
@@ -35,8 +40,9 @@ struct ModelResult {
   std::string model;
   ConfusionMatrix confusion{{}};
   Metrics metrics;
-  double fit_seconds = 0;
+  double fit_seconds = 0;     // summed over folds under cross-validation
   double predict_seconds = 0;
+  std::vector<Metrics> folds;  // per fold, under cross-validation
 };
 
 struct ExperimentResult {
@@ -44,13 +50,28 @@ struct ExperimentResult {
   std::string pipeline;
   std::size_t train_rows = 0, test_rows = 0;
   std::size_t synthetic_train_rows = 0, synthetic_test_rows = 0;
+  int folds = 0;
+  DataQuality quality;
   std::vector<std::string> class_names;
   std::vector<std::string> notes;
   std::vector<ModelResult> models;
 };
 
+// Runs every model of `config` under its protocol. kOfficial tests on `test_data`
+// (its classes mapped onto the training file's by name); the others split `data`.
 ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfig& config,
-                                Progress* progress = nullptr);
+                                Progress* progress = nullptr, const data::Dataset* test_data = nullptr);
+
+// The training and test matrices a protocol hands to the models (one fold's, for
+// cross-validation), exposed so tests can check what each protocol promises.
+struct PreparedSplit {
+  Matrix train_x, test_x;
+  std::vector<std::int32_t> train_y, test_y;
+};
+PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& split,
+                              const ExperimentConfig& config, ExperimentResult& result, Progress* progress);
+PreparedSplit prepare_paper(const data::Dataset& data, const ExperimentConfig& config,
+                            ExperimentResult& result, Progress* progress);
 
 std::string experiment_text(const ExperimentResult& result);
 nlohmann::json to_json(const ExperimentResult& result);
