@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <unordered_map>
+#include <tuple>
 #include <variant>
 
 #include "vigil/core/error.hpp"
@@ -41,17 +44,38 @@ KNearestNeighbours::~KNearestNeighbours() = default;
 std::vector<ParamSpec> KNearestNeighbours::param_specs() {
   return {ParamSpec::integer("k", 5, 1, 10000, "neighbours that vote"),
           ParamSpec::choice("metric", "euclidean", {"euclidean", "manhattan"}, "distance between rows"),
+          ParamSpec::choice("ties", "nearest", {"nearest", "lowest-class"},
+                            "a tied vote goes to the nearest tied neighbour's class, or to the lowest class "
+                            "index (scikit-learn's rule)"),
           ParamSpec::choice("search", "brute", {"brute", "tree"},
                             "brute: blocked matrix products (fastest measured on UNSW-NB15); tree: k-d tree"),
           ParamSpec::integer("leaf_size", 16, 1, 100000, "rows per k-d tree leaf (speed only)")};
 }
 
 void KNearestNeighbours::build_index() {
-  train_norms_.resize(train_.rows());
+  std::unordered_map<std::string, std::uint32_t> seen;
+  distinct_ = Matrix(0, train_.cols());
+  distinct_first_.clear();
+  distinct_count_.clear();
+  std::string key;
   for (std::size_t i = 0; i < train_.rows(); ++i) {
+    const auto row = train_.row(i);
+    key.assign(reinterpret_cast<const char*>(row.data()), row.size_bytes());
+    key.append(reinterpret_cast<const char*>(&labels_[i]), sizeof labels_[i]);
+    const auto [it, added] = seen.emplace(key, static_cast<std::uint32_t>(distinct_first_.size()));
+    if (added) {
+      distinct_.append_row(row);
+      distinct_first_.push_back(static_cast<std::uint32_t>(i));
+      distinct_count_.push_back(1);
+    } else {
+      ++distinct_count_[it->second];
+    }
+  }
+  distinct_norms_.resize(distinct_.rows());
+  for (std::size_t i = 0; i < distinct_.rows(); ++i) {
     float s = 0;
-    for (float v : train_.row(i)) s += v * v;
-    train_norms_[i] = s;
+    for (float v : distinct_.row(i)) s += v * v;
+    distinct_norms_[i] = s;
   }
   index_ = std::make_unique<Index>();
   if (params_.text("search") == "brute") return;
@@ -78,7 +102,26 @@ void KNearestNeighbours::fit(const Matrix& x, std::span<const std::int32_t> labe
 std::vector<std::uint32_t> KNearestNeighbours::neighbours(const Matrix& x) const {
   check_input(x);
   const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(params_.integer("k")), train_.rows());
-  if (params_.text("search") == "brute") return brute_neighbours(x, k);
+  if (params_.text("search") == "brute") {
+    // Repeated query rows (common in flow data) are searched once.
+    std::unordered_map<std::string, std::uint32_t> seen;
+    std::vector<std::size_t> first_of_distinct;
+    std::vector<std::uint32_t> distinct_of_row(x.rows());
+    std::string key;
+    for (std::size_t i = 0; i < x.rows(); ++i) {
+      key.assign(reinterpret_cast<const char*>(x.row(i).data()), x.row(i).size_bytes());
+      const auto [it, added] = seen.emplace(key, static_cast<std::uint32_t>(first_of_distinct.size()));
+      if (added) first_of_distinct.push_back(i);
+      distinct_of_row[i] = it->second;
+    }
+    if (first_of_distinct.size() == x.rows()) return brute_neighbours(x, k);
+    const std::vector<std::uint32_t> found = brute_neighbours(x.select_rows(first_of_distinct), k);
+    std::vector<std::uint32_t> out(x.rows() * k);
+    for (std::size_t i = 0; i < x.rows(); ++i) {
+      std::copy_n(&found[distinct_of_row[i] * k], k, &out[i * k]);
+    }
+    return out;
+  }
   std::vector<std::uint32_t> out(x.rows() * k);
 #pragma omp parallel
   {
@@ -123,20 +166,21 @@ std::vector<std::uint32_t> KNearestNeighbours::brute_neighbours(const Matrix& x,
   using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   using Map = Eigen::Map<const RowMat>;
   const bool manhattan = params_.text("metric") == "manhattan";
-  const std::size_t d = train_.cols();
-  const std::size_t n = train_.rows();
+  const std::size_t d = distinct_.cols();
+  const std::size_t n = distinct_.rows();
   // Float products can misorder near-equal distances; keep a margin of extra
-  // candidates and settle the order with exact distances.
+  // candidates and settle the order with exact distances. Every distinct row
+  // stands for at least one training row, so k + 8 of them hold the k nearest.
   const std::size_t cap = std::min(n, k + 8);
-  constexpr std::size_t kQueryBlock = 128;
-  constexpr std::size_t kTrainBlock = 2048;
+  constexpr std::size_t kQueryBlock = 512;
+  constexpr std::size_t kTrainBlock = 4096;
   std::vector<std::uint32_t> out(x.rows() * k);
   const auto blocks = static_cast<long>((x.rows() + kQueryBlock - 1) / kQueryBlock);
 #pragma omp parallel
   {
     RowMat dots;
     std::vector<TopList> tops(kQueryBlock);
-    std::vector<std::pair<double, std::uint32_t>> exact;
+    std::vector<std::tuple<double, std::uint32_t, std::uint32_t>> exact;  // distance, first row, distinct row
 #pragma omp for schedule(dynamic)
     for (long b = 0; b < blocks; ++b) {
       const std::size_t q0 = static_cast<std::size_t>(b) * kQueryBlock;
@@ -148,7 +192,7 @@ std::vector<std::uint32_t> KNearestNeighbours::brute_neighbours(const Matrix& x,
       }
       for (std::size_t t0 = 0; t0 < n; t0 += kTrainBlock) {
         const std::size_t tn = std::min(kTrainBlock, n - t0);
-        const Map t(train_.row(t0).data(), static_cast<Eigen::Index>(tn), static_cast<Eigen::Index>(d));
+        const Map t(distinct_.row(t0).data(), static_cast<Eigen::Index>(tn), static_cast<Eigen::Index>(d));
         if (manhattan) {
           for (std::size_t i = 0; i < qn; ++i) {
             for (std::size_t j = 0; j < tn; ++j) {
@@ -160,12 +204,32 @@ std::vector<std::uint32_t> KNearestNeighbours::brute_neighbours(const Matrix& x,
         }
         // |q - t|^2 = |q|^2 + |t|^2 - 2 q.t; |q|^2 is the same for every t, so it is left out.
         dots.noalias() = q * t.transpose();
+        const float* norms = &distinct_norms_[t0];
         for (std::size_t i = 0; i < qn; ++i) {
           const float* row = dots.row(static_cast<Eigen::Index>(i)).data();
           TopList& top = tops[i];
           float worst = top.worst();
-          for (std::size_t j = 0; j < tn; ++j) {
-            const float dist = train_norms_[t0 + j] - 2.0f * row[j];
+          // Sixteen candidates at a time: a vectorised test finds the rare chunk
+          // that holds a new candidate, and only that chunk is looked at one by one.
+          constexpr std::size_t kLanes = 16;
+          std::size_t j0 = 0;
+          for (; j0 + kLanes <= tn; j0 += kLanes) {
+            float dist[kLanes];
+            bool any = false;
+            for (std::size_t lane = 0; lane < kLanes; ++lane) {
+              dist[lane] = norms[j0 + lane] - 2.0f * row[j0 + lane];
+              any |= dist[lane] < worst;
+            }
+            if (!any) continue;
+            for (std::size_t lane = 0; lane < kLanes; ++lane) {
+              if (dist[lane] < worst) {
+                top.offer(dist[lane], static_cast<std::uint32_t>(t0 + j0 + lane));
+                worst = top.worst();
+              }
+            }
+          }
+          for (std::size_t j = j0; j < tn; ++j) {
+            const float dist = norms[j] - 2.0f * row[j];
             if (dist < worst) {
               top.offer(dist, static_cast<std::uint32_t>(t0 + j));
               worst = top.worst();
@@ -176,10 +240,16 @@ std::vector<std::uint32_t> KNearestNeighbours::brute_neighbours(const Matrix& x,
       for (std::size_t i = 0; i < qn; ++i) {
         exact.clear();
         for (const auto& [approx, idx] : tops[i].items) {
-          exact.emplace_back(exact_distance(x.row(q0 + i), train_.row(idx), manhattan), idx);
+          exact.emplace_back(exact_distance(x.row(q0 + i), distinct_.row(idx), manhattan), distinct_first_[idx], idx);
         }
+        // Ties in distance go to the earlier training row, whatever the order found.
         std::sort(exact.begin(), exact.end());
-        for (std::size_t j = 0; j < k; ++j) out[(q0 + i) * k + j] = exact[j].second;
+        std::size_t filled = 0;
+        for (const auto& [dist, first, idx] : exact) {
+          const std::uint32_t copies = distinct_count_[idx];
+          for (std::uint32_t c = 0; c < copies && filled < k; ++c) out[(q0 + i) * k + filled++] = first;
+          if (filled == k) break;
+        }
       }
     }
   }
@@ -197,6 +267,7 @@ Matrix KNearestNeighbours::predict_proba(const Matrix& x) const {
 }
 
 std::vector<std::int32_t> KNearestNeighbours::predict(const Matrix& x) const {
+  if (params_.text("ties") == "lowest-class") return Classifier::predict(x);
   const std::vector<std::uint32_t> nn = neighbours(x);
   const std::size_t k = x.rows() ? nn.size() / x.rows() : 1;
   std::vector<std::int32_t> out(x.rows());

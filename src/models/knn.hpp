@@ -32,7 +32,12 @@ class KNearestNeighbours final : public Classifier {
   // The same by blocked brute force: candidates from a float matrix product,
   // then re-ranked by exact double distances.
   std::vector<std::uint32_t> brute_neighbours(const Matrix& x, std::size_t k) const;
-  std::vector<float> train_norms_;  // squared norms, for the Euclidean product form
+  // Brute force searches each distinct (row, class) once, with its count: flow
+  // data repeats rows a lot (a third of UNSW-NB15), and SMOTE repeats more.
+  Matrix distinct_;
+  std::vector<std::uint32_t> distinct_first_;  // a training row index for each distinct row
+  std::vector<std::uint32_t> distinct_count_;
+  std::vector<float> distinct_norms_;  // squared norms, for the Euclidean product form
 
   Matrix train_;
   std::vector<std::int32_t> labels_;

@@ -85,15 +85,16 @@ class TreeBuilder {
     struct Task {
       std::size_t lo, hi;
       long depth;
-      std::int32_t node;
+      std::int32_t parent;  // the split whose `right` must point here; -1 for the root or a left child
     };
-    std::vector<Task> stack;
-    tree.nodes.push_back({-1, 0, 0, 0});
-    stack.push_back({0, samples.size(), 0, 0});
+    // Popping left before right lays the nodes out in preorder.
+    std::vector<Task> stack = {{0, samples.size(), 0, -1}};
     std::vector<std::uint32_t> counts(k_);
     while (!stack.empty()) {
       const Task t = stack.back();
       stack.pop_back();
+      const auto self = static_cast<std::int32_t>(tree.nodes.size());
+      if (t.parent >= 0) tree.nodes[static_cast<std::size_t>(t.parent)].right = self;
       std::fill(counts.begin(), counts.end(), 0);
       for (std::size_t i = t.lo; i < t.hi; ++i) ++counts[static_cast<std::size_t>(labels_[samples[i]])];
       const std::size_t n = t.hi - t.lo;
@@ -103,8 +104,7 @@ class TreeBuilder {
         s = best_split(samples, t.lo, t.hi, counts);
       }
       if (s.feature < 0) {
-        auto& node = tree.nodes[static_cast<std::size_t>(t.node)];
-        node = {-1, 0, static_cast<std::int32_t>(tree.leaf_shares.size() / k_), 0};
+        tree.nodes.push_back({-1, 0, static_cast<std::int32_t>(tree.leaf_shares.size() / k_)});
         for (auto c : counts) tree.leaf_shares.push_back(static_cast<float>(c) / static_cast<float>(n));
         continue;
       }
@@ -112,12 +112,9 @@ class TreeBuilder {
       const auto mid = std::partition(samples.begin() + static_cast<long>(t.lo), samples.begin() + static_cast<long>(t.hi),
                                       [&](std::uint32_t r) { return col[r] <= s.bin; });
       const auto m = static_cast<std::size_t>(mid - samples.begin());
-      const auto left = static_cast<std::int32_t>(tree.nodes.size());
-      tree.nodes.push_back({-1, 0, 0, 0});
-      tree.nodes.push_back({-1, 0, 0, 0});
-      tree.nodes[static_cast<std::size_t>(t.node)] = {s.feature, data_.edges[static_cast<std::size_t>(s.feature)][s.bin], left, left + 1};
-      stack.push_back({m, t.hi, t.depth + 1, left + 1});
-      stack.push_back({t.lo, m, t.depth + 1, left});
+      tree.nodes.push_back({s.feature, data_.edges[static_cast<std::size_t>(s.feature)][s.bin], -1});
+      stack.push_back({m, t.hi, t.depth + 1, self});
+      stack.push_back({t.lo, m, t.depth + 1, -1});
     }
     return tree;
   }
@@ -256,21 +253,43 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
   check_input(x);
   const auto k = static_cast<std::size_t>(classes_);
   Matrix out(x.rows(), k);
-  const auto rows = static_cast<long>(x.rows());
   const float share = 1.0f / static_cast<float>(trees_.size());
-#pragma omp parallel for schedule(static)
-  for (long rl = 0; rl < rows; ++rl) {
-    const auto r = static_cast<std::size_t>(rl);
-    const auto row = x.row(r);
-    auto dst = out.row(r);
+  // Rows in blocks, trees in the inner loop over a block: one tree's nodes stay
+  // in cache while a block of rows walks through it.
+  constexpr std::size_t kBlock = 256;
+  const auto blocks = static_cast<long>((x.rows() + kBlock - 1) / kBlock);
+#pragma omp parallel for schedule(dynamic)
+  for (long b = 0; b < blocks; ++b) {
+    const std::size_t lo = static_cast<std::size_t>(b) * kBlock;
+    const std::size_t hi = std::min(x.rows(), lo + kBlock);
     for (const Tree& tree : trees_) {
-      std::size_t i = 0;
-      while (tree.nodes[i].feature >= 0) {
-        const Node& n = tree.nodes[i];
-        i = static_cast<std::size_t>(row[static_cast<std::size_t>(n.feature)] <= n.threshold ? n.left : n.right);
+      const Node* nodes = tree.nodes.data();
+      // Sixteen rows walk the tree in lockstep, so their node loads (mostly cache
+      // misses) overlap instead of waiting one after another.
+      constexpr std::size_t kLanes = 16;
+      for (std::size_t r0 = lo; r0 < hi; r0 += kLanes) {
+        const std::size_t lanes = std::min(kLanes, hi - r0);
+        const Node* at[kLanes];
+        const float* rows[kLanes];
+        for (std::size_t l = 0; l < lanes; ++l) {
+          at[l] = nodes;
+          rows[l] = x.row(r0 + l).data();
+        }
+        for (bool moving = true; moving;) {
+          moving = false;
+          for (std::size_t l = 0; l < lanes; ++l) {
+            const Node* n = at[l];
+            if (n->feature < 0) continue;
+            at[l] = rows[l][n->feature] <= n->threshold ? n + 1 : nodes + n->right;
+            moving = true;
+          }
+        }
+        for (std::size_t l = 0; l < lanes; ++l) {
+          const float* p = &tree.leaf_shares[static_cast<std::size_t>(at[l]->right) * k];
+          float* dst = out.row(r0 + l).data();
+          for (std::size_t c = 0; c < k; ++c) dst[c] += p[c] * share;
+        }
       }
-      const float* p = &tree.leaf_shares[static_cast<std::size_t>(tree.nodes[i].left) * k];
-      for (std::size_t c = 0; c < k; ++c) dst[c] += p[c] * share;
     }
   }
   return out;
@@ -285,7 +304,6 @@ void RandomForest::save_state(ByteWriter& w) const {
     for (const Node& n : t.nodes) {
       w.i32(n.feature);
       w.f32(n.threshold);
-      w.i32(n.left);
       w.i32(n.right);
     }
     w.floats(t.leaf_shares);
@@ -301,18 +319,18 @@ void RandomForest::load_state(ByteReader& r) {
   const auto count = r.count(1000000, "tree");
   trees_.assign(count, {});
   for (Tree& t : trees_) {
-    const auto nodes = r.count(r.remaining() / 16, "node");
+    const auto nodes = r.count(r.remaining() / 12, "node");
     t.nodes.resize(nodes);
-    for (Node& n : t.nodes) n = {r.i32(), r.f32(), r.i32(), r.i32()};
+    for (Node& n : t.nodes) n = {r.i32(), r.f32(), r.i32()};
     t.leaf_shares = r.floats();
     const auto leaves = static_cast<std::int64_t>(t.leaf_shares.size() / k);
-    // Children must point forward and leaves into the share table, so a corrupt file cannot loop or overrun.
     for (std::size_t i = 0; i < t.nodes.size(); ++i) {
       const Node& n = t.nodes[i];
-      const bool ok = n.feature < 0 ? (n.left >= 0 && n.left < leaves)
-                                    : (static_cast<std::size_t>(n.feature) < features_ && n.left > static_cast<std::int64_t>(i) &&
-                                       n.right > static_cast<std::int64_t>(i) && static_cast<std::size_t>(n.left) < nodes &&
-                                       static_cast<std::size_t>(n.right) < nodes);
+      const auto self = static_cast<std::int64_t>(i);
+      // Children lie after their parent, so a corrupt file can neither loop nor overrun.
+      const bool ok = n.feature < 0 ? (n.right >= 0 && n.right < leaves)
+                                    : (static_cast<std::size_t>(n.feature) < features_ && self + 1 < static_cast<std::int64_t>(nodes) &&
+                                       n.right > self + 1 && static_cast<std::size_t>(n.right) < nodes);
       if (!ok) r.fail("random forest node " + std::to_string(i) + " is malformed");
     }
     if (t.nodes.empty() || t.leaf_shares.size() % k != 0) r.fail("random forest tree is malformed");

@@ -27,11 +27,12 @@ class RandomForest final : public Classifier {
   void save_state(ByteWriter& w) const override;
   void load_state(ByteReader& r) override;
 
+  // Nodes in depth-first preorder: a split's left child is the next node, so a
+  // walk down left branches reads memory in order, and a node is 12 bytes.
   struct Node {
     std::int32_t feature;  // -1 for a leaf
-    float threshold;       // go left when x[feature] <= threshold
-    std::int32_t left;     // child index, or for a leaf the offset of its class shares
-    std::int32_t right;
+    float threshold;       // go left (to this node + 1) when x[feature] <= threshold
+    std::int32_t right;    // right child's index; for a leaf, its row in leaf_shares
   };
   struct Tree {
     std::vector<Node> nodes;
