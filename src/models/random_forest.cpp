@@ -17,7 +17,7 @@ namespace {
 // distinct values, so "x <= edge" is the test a tree applies to raw values.
 struct BinnedData {
   std::size_t rows = 0, cols = 0;
-  std::vector<std::uint8_t> bins;          // column-major: bins[f * rows + r]
+  std::vector<std::uint16_t> bins;         // column-major: bins[f * rows + r]
   std::vector<std::vector<float>> edges;   // per feature, ascending; bin b means x <= edges[b]
 };
 
@@ -58,7 +58,7 @@ BinnedData bin_features(const Matrix& x, std::size_t max_bins) {
     }
     for (std::size_t r = 0; r < b.rows; ++r) {
       const float value = x(r, f);
-      b.bins[f * b.rows + r] = static_cast<std::uint8_t>(std::lower_bound(edges.begin(), edges.end(), value) - edges.begin());
+      b.bins[f * b.rows + r] = static_cast<std::uint16_t>(std::lower_bound(edges.begin(), edges.end(), value) - edges.begin());
     }
   }
   return b;
@@ -75,7 +75,6 @@ class TreeBuilder {
  public:
   TreeBuilder(const BinnedData& data, std::span<const std::int32_t> labels, int classes, TreeParams p, Rng rng)
       : data_(data), labels_(labels), k_(static_cast<std::size_t>(classes)), p_(p), rng_(rng) {
-    hist_.resize(256 * k_);
     features_.resize(data.cols);
     for (std::size_t f = 0; f < data.cols; ++f) features_[f] = f;
   }
@@ -108,7 +107,7 @@ class TreeBuilder {
         for (auto c : counts) tree.leaf_shares.push_back(static_cast<float>(c) / static_cast<float>(n));
         continue;
       }
-      const std::uint8_t* col = &data_.bins[static_cast<std::size_t>(s.feature) * data_.rows];
+      const std::uint16_t* col = &data_.bins[static_cast<std::size_t>(s.feature) * data_.rows];
       const auto mid = std::partition(samples.begin() + static_cast<long>(t.lo), samples.begin() + static_cast<long>(t.hi),
                                       [&](std::uint32_t r) { return col[r] <= s.bin; });
       const auto m = static_cast<std::size_t>(mid - samples.begin());
@@ -122,11 +121,13 @@ class TreeBuilder {
  private:
   struct Split {
     std::int32_t feature = -1;
-    std::uint8_t bin = 0;
+    std::uint16_t bin = 0;
   };
 
   // The Gini-best split among `candidates` random features; when none of them
-  // can split the node, further features are tried, as scikit-learn does.
+  // can split the node, further features are tried, as scikit-learn does. Each
+  // feature's (bin, class) keys are radix-sorted and every boundary between
+  // bins is scored, which is exact for a feature with no more values than bins.
   Split best_split(const std::vector<std::uint32_t>& samples, std::size_t lo, std::size_t hi,
                    const std::vector<std::uint32_t>& counts) {
     const std::size_t n = hi - lo;
@@ -136,36 +137,29 @@ class TreeBuilder {
     Split best;
     double best_score = parent + 1e-12;  // score = sum L^2/nl + sum R^2/nr; must beat the parent
     std::vector<std::uint32_t> left(k_);
+    keys_.resize(n);
+    scratch_.resize(n);
     for (std::size_t tried = 0; tried < features_.size(); ++tried) {
       if (tried >= p_.candidates && best.feature >= 0) break;
       // Partial Fisher-Yates: draw the next feature without replacement.
       const std::size_t pick = tried + rng_.below(features_.size() - tried);
       std::swap(features_[tried], features_[pick]);
       const std::size_t f = features_[tried];
-      const std::size_t nbins = data_.edges[f].size() + 1;
-      if (nbins < 2) continue;
-      std::fill(hist_.begin(), hist_.begin() + static_cast<long>(nbins * k_), 0);
-      const std::uint8_t* col = &data_.bins[f * data_.rows];
-      for (std::size_t i = lo; i < hi; ++i) {
-        const std::uint32_t r = samples[i];
-        ++hist_[col[r] * k_ + static_cast<std::size_t>(labels_[r])];
+      if (data_.edges[f].empty()) continue;
+      const std::uint16_t* col = &data_.bins[f * data_.rows];
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t r = samples[lo + i];
+        keys_[i] = (static_cast<std::uint32_t>(col[r]) << 8) | static_cast<std::uint32_t>(labels_[r]);
       }
+      sort_keys(n);
       std::fill(left.begin(), left.end(), 0);
-      std::size_t nl = 0;
-      for (std::size_t b = 0; b + 1 < nbins; ++b) {
-        const std::uint32_t* h = &hist_[b * k_];
-        std::size_t added = 0;
-        for (std::size_t c = 0; c < k_; ++c) {
-          left[c] += h[c];
-          added += h[c];
-        }
-        if (added == 0) continue;
-        nl += added;
-        const std::size_t nr = n - nl;
-        if (nl < p_.min_leaf || nr < p_.min_leaf) {
-          if (nr < p_.min_leaf) break;
-          continue;
-        }
+      for (std::size_t i = 0; i + 1 < n; ++i) {
+        ++left[keys_[i] & 0xff];
+        const std::uint32_t bin = keys_[i] >> 8;
+        if ((keys_[i + 1] >> 8) == bin) continue;  // not a boundary between bins
+        const std::size_t nl = i + 1, nr = n - nl;
+        if (nl < p_.min_leaf) continue;
+        if (nr < p_.min_leaf) break;
         double sl = 0, sr = 0;
         for (std::size_t c = 0; c < k_; ++c) {
           const double l = left[c];
@@ -176,11 +170,33 @@ class TreeBuilder {
         const double score = sl / static_cast<double>(nl) + sr / static_cast<double>(nr);
         if (score > best_score) {
           best_score = score;
-          best = {static_cast<std::int32_t>(f), static_cast<std::uint8_t>(b)};
+          best = {static_cast<std::int32_t>(f), static_cast<std::uint16_t>(bin)};
         }
       }
     }
     return best;
+  }
+
+  // Sorts keys_[0, n) by their bin (bits 8-23): two 8-bit counting passes, or
+  // insertion sort for the many small nodes near the leaves.
+  void sort_keys(std::size_t n) {
+    if (n <= 48) {
+      for (std::size_t i = 1; i < n; ++i) {
+        const std::uint32_t v = keys_[i];
+        std::size_t j = i;
+        for (; j > 0 && (keys_[j - 1] >> 8) > (v >> 8); --j) keys_[j] = keys_[j - 1];
+        keys_[j] = v;
+      }
+      return;
+    }
+    for (int shift : {8, 16}) {
+      std::size_t count[257] = {};
+      for (std::size_t i = 0; i < n; ++i) ++count[((keys_[i] >> shift) & 0xff) + 1];
+      if (count[1] == n) continue;  // every key has the same byte here
+      for (std::size_t b = 1; b < 257; ++b) count[b] += count[b - 1];
+      for (std::size_t i = 0; i < n; ++i) scratch_[count[(keys_[i] >> shift) & 0xff]++] = keys_[i];
+      std::swap(keys_, scratch_);
+    }
   }
 
   const BinnedData& data_;
@@ -188,7 +204,7 @@ class TreeBuilder {
   std::size_t k_;
   TreeParams p_;
   Rng rng_;
-  std::vector<std::uint32_t> hist_;
+  std::vector<std::uint32_t> keys_, scratch_;
   std::vector<std::size_t> features_;
 };
 
@@ -200,7 +216,8 @@ std::vector<ParamSpec> RandomForest::param_specs() {
           ParamSpec::integer("min_samples_split", 2, 2, 1L << 40, "fewest rows a node needs to be split"),
           ParamSpec::integer("min_samples_leaf", 1, 1, 1L << 40, "fewest rows each side of a split keeps"),
           ParamSpec::integer("max_features", 0, 0, 100000, "split candidates per node (0: sqrt of the features)"),
-          ParamSpec::integer("max_bins", 256, 2, 256, "quantile bins per feature for split search"),
+          ParamSpec::integer("max_bins", 65535, 2, 65535,
+                             "quantile bins per feature for split search (exact up to this many distinct values)"),
           ParamSpec::choice("bootstrap", "on", {"on", "off"}, "train each tree on a bootstrap sample of the rows"),
           ParamSpec::integer("seed", 42, 0, 1L << 53, "seed for bootstrap samples and feature draws")};
 }
@@ -209,6 +226,7 @@ void RandomForest::fit(const Matrix& x, std::span<const std::int32_t> labels, in
   VIGIL_CHECK(labels.size() == x.rows() && classes > 0, "random forest fit shapes");
   if (x.rows() == 0) throw InputError("random forest: no training rows");
   if (x.rows() >= (1ULL << 32)) throw InputError("random forest: more than 2^32 training rows");
+  if (classes > 256) throw InputError("random forest: more than 256 classes");
   const BinnedData data = bin_features(x, static_cast<std::size_t>(params_.integer("max_bins")));
   TreeParams tp;
   const auto max_features = static_cast<std::size_t>(params_.integer("max_features"));

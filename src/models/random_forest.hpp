@@ -2,10 +2,10 @@
 // RandomForestClassifier: bootstrap rows, sqrt(features) candidates per split,
 // unlimited depth by default, class probabilities averaged over trees.
 //
-// Split search is histogram-based (as LightGBM and scikit-learn's
-// HistGradientBoosting do): each feature is cut once into at most max_bins
-// quantile bins, and thresholds are bin edges. A feature with no more distinct
-// values than bins is split exactly as scikit-learn would.
+// Each feature is ranked once into at most max_bins (65,535) quantile bins;
+// nodes radix-sort the bin codes of their rows and score every boundary. A
+// feature with no more distinct values than bins is split exactly where
+// scikit-learn would split it (at midpoints between neighbouring values).
 #pragma once
 
 #include <vector>
