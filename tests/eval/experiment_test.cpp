@@ -6,6 +6,9 @@
 #include "vigil/core/error.hpp"
 #include "vigil/core/random.hpp"
 
+#include <algorithm>
+#include <set>
+
 namespace vigil::eval {
 namespace {
 
@@ -55,6 +58,92 @@ TEST(Experiment, PaperProtocolSaysHowManyTestRowsAreSynthetic) {
   EXPECT_EQ(to_json(r)["synthetic_test_rows"], r.synthetic_test_rows);
 }
 
+TEST(Experiment, HoldoutNeverFeedsATestRowToTraining) {
+  ExperimentConfig c;
+  c.pipeline.smote = true;
+  ExperimentResult r;
+  const data::Dataset d = toy();
+  const data::Split split = data::stratified_split(d.labels, 0.2, 42);
+  const PreparedSplit p = prepare_holdout(d, split, c, r, nullptr);
+  ASSERT_EQ(p.test_x.rows(), 88u);
+  // The toy rows are all distinct, so any test row among the training rows
+  // (original or synthetic) would be leakage.
+  std::set<std::vector<float>> train;
+  for (std::size_t i = 0; i < p.train_x.rows(); ++i) {
+    train.insert(std::vector<float>(p.train_x.row(i).begin(), p.train_x.row(i).end()));
+  }
+  for (std::size_t i = 0; i < p.test_x.rows(); ++i) {
+    EXPECT_EQ(train.count(std::vector<float>(p.test_x.row(i).begin(), p.test_x.row(i).end())), 0u) << i;
+  }
+}
+
+TEST(Experiment, PaperCountsTheSyntheticTestRowsExactly) {
+  ExperimentConfig c;
+  c.protocol = Protocol::kPaper;
+  c.pipeline.smote = true;
+  const ExperimentResult r = run_experiment(toy(), c);
+  // SMOTE appends 360 synthetic rows after the 440 originals; the split is a
+  // seeded shuffle of the 800, so the synthetic test rows are its test indices >= 440.
+  const data::Split split = data::random_split(800, 0.2, 42);
+  std::size_t synthetic = 0;
+  for (auto i : split.test) synthetic += i >= 440;
+  EXPECT_EQ(r.synthetic_test_rows, synthetic);
+  EXPECT_EQ(r.synthetic_train_rows, 360u - synthetic);
+}
+
+TEST(Experiment, CrossValidationTestsEveryRowOnce) {
+  ExperimentConfig c;
+  c.protocol = Protocol::kCrossValidation;
+  c.folds = 4;
+  c.models = {"nb", "lr"};
+  const ExperimentResult r = run_experiment(toy(), c);
+  EXPECT_EQ(r.test_rows, 440u);
+  ASSERT_EQ(r.models.size(), 2u);
+  EXPECT_EQ(r.models[0].folds.size(), 4u);
+  EXPECT_EQ(r.models[1].confusion.total(), 440u);
+  EXPECT_NE(experiment_text(r).find("across folds"), std::string::npos);
+  const auto folds = data::stratified_kfold(toy().labels, 4, 1);
+  std::vector<int> seen(440, 0);
+  for (const auto& f : folds) {
+    for (auto i : f.test) ++seen[i];
+    EXPECT_EQ(f.train.size() + f.test.size(), 440u);
+  }
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), 440);
+}
+
+TEST(Experiment, OfficialProtocolTestsOnTheOtherFile) {
+  ExperimentConfig c;
+  c.protocol = Protocol::kOfficial;
+  const data::Dataset train = toy();
+  data::Dataset test = toy();
+  test.features = test.features.select_rows({0, 1, 2, 400, 401});
+  test.labels = {1, 1, 1, 0, 0};
+  const ExperimentResult r = run_experiment(train, c, nullptr, &test);
+  EXPECT_EQ(r.test_rows, 5u);
+  EXPECT_EQ(r.quality.test_rows_seen_in_training, 5u);  // the same rows: the data-quality section says so
+  EXPECT_THROW(run_experiment(train, c), ParamError);  // official needs the test file
+}
+
+TEST(DataQuality, DuplicatesConflictsAndCeilingsByHand) {
+  // Rows (feature a, class): (1,A) (1,A) (1,B) (2,B) (3,A) (3,A): vector 1 occurs
+  // three times with two classes, vector 3 twice with one.
+  data::Table t;
+  t.source = "t";
+  t.columns.push_back({"a", data::ColumnType::kNumeric, {1, 1, 1, 2, 3, 3}, {}});
+  t.line_numbers = {2, 3, 4, 5, 6, 7};
+  const std::vector<std::int32_t> y = {0, 0, 1, 1, 0, 0};
+  const DataQuality q = assess_data_quality(t, y, 2);
+  EXPECT_EQ(q.distinct_vectors, 3u);
+  EXPECT_EQ(q.duplicate_rows, 3u);
+  EXPECT_EQ(q.conflicting_vectors, 1u);
+  EXPECT_EQ(q.rows_in_conflicts, 3u);
+  // Plain: vector 1 -> A (2 of 3 right), 2 -> B, 3 -> A: 5 of 6.
+  EXPECT_DOUBLE_EQ(q.ceiling, 5.0 / 6.0);
+  // Balanced: A has 4 rows, B 2. Vector 1: max(2/4, 1/2) = 0.5; vector 2: 1/2;
+  // vector 3: 2/4. Sum 1.5 over 2 classes = 0.75.
+  EXPECT_DOUBLE_EQ(q.balanced_ceiling, 0.75);
+}
+
 TEST(Experiment, UnknownParameterForChosenModelsIsAnError) {
   ExperimentConfig c;
   c.model_params = {"n_trees=5"};
@@ -76,6 +165,23 @@ TEST(Experiment, UnswNaiveBayesHoldoutNearScikitLearn) {
   EXPECT_EQ(r.train_rows, 296000u);
   EXPECT_NEAR(r.models[0].metrics.accuracy, 0.3395, 0.01);
   EXPECT_NEAR(r.models[0].metrics.macro_f1, 0.1962, 0.01);
+}
+
+}  // namespace
+}  // namespace vigil::eval
+
+namespace vigil::eval {
+namespace {
+
+// The figures the experiment issue expects on UNSW-NB15's 82,332-row file.
+TEST(DataQuality, UnswFileHasAThirdDuplicatesAndKnownCeilings) {
+  if (!vigil::testing::have_unsw()) GTEST_SKIP();
+  const data::Dataset d = data::load_dataset(vigil::testing::unsw_path(), {});
+  const DataQuality q = assess_data_quality(d.features, d.labels, static_cast<int>(d.class_names.size()));
+  EXPECT_EQ(q.rows, 82332u);
+  EXPECT_EQ(q.distinct_vectors, 53946u);
+  EXPECT_NEAR(q.ceiling, 0.94, 0.01);
+  EXPECT_NEAR(q.balanced_ceiling, 0.83, 0.01);
 }
 
 }  // namespace
