@@ -83,18 +83,28 @@ double MlpWeights::accumulate(const RowMatrix& x, const std::int32_t* labels, Ml
   return loss;
 }
 
-double mlp_batch_loss(const MlpWeights& net, const RowMatrix& x, const std::int32_t* labels,
-                      double alpha, MlpWeights& grad) {
-  grad.zero_like(net);
-  const double n = static_cast<double>(x.rows());
-  double loss = net.accumulate(x, labels, grad);
+namespace {
+
+// Turns summed per-row losses and gradients into scikit-learn's batch loss:
+// the mean cross-entropy plus alpha/2 * ||W||^2 / rows, gradient to match.
+double finish_batch(const MlpWeights& net, double loss_sum, std::size_t rows, double alpha, MlpWeights& grad) {
+  const auto n = static_cast<float>(rows);
   double squares = 0.0;
   for (std::size_t l = 0; l < layers(net); ++l) {
     squares += net.w[l].squaredNorm();
-    grad.w[l] = (grad.w[l] + static_cast<float>(alpha) * net.w[l]) / static_cast<float>(n);
-    grad.b[l] /= static_cast<float>(n);
+    grad.w[l] = (grad.w[l] + static_cast<float>(alpha) * net.w[l]) / n;
+    grad.b[l] /= n;
   }
-  return loss / n + 0.5 * alpha * squares / n;
+  return (loss_sum + 0.5 * alpha * squares) / static_cast<double>(rows);
+}
+
+}  // namespace
+
+double mlp_batch_loss(const MlpWeights& net, const RowMatrix& x, const std::int32_t* labels,
+                      double alpha, MlpWeights& grad) {
+  grad.zero_like(net);
+  const double loss_sum = net.accumulate(x, labels, grad);
+  return finish_batch(net, loss_sum, static_cast<std::size_t>(x.rows()), alpha, grad);
 }
 
 std::vector<ParamSpec> Mlp::param_specs() {
@@ -189,8 +199,6 @@ void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes
           loss_sum += net_.accumulate(slice, yb.data() + lo, g);
         }
       }
-      double squares = 0.0;
-      const auto nf = static_cast<float>(rows);
       for (std::size_t l = 0; l < net_.w.size(); ++l) {
         grad.w[l] = partial[0].w[l];
         grad.b[l] = partial[0].b[l];
@@ -198,11 +206,8 @@ void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes
           grad.w[l] += partial[static_cast<std::size_t>(t)].w[l];
           grad.b[l] += partial[static_cast<std::size_t>(t)].b[l];
         }
-        squares += net_.w[l].squaredNorm();
-        grad.w[l] = (grad.w[l] + static_cast<float>(alpha) * net_.w[l]) / nf;
-        grad.b[l] /= nf;
       }
-      const double batch_loss = loss_sum / rows + 0.5 * alpha * squares / static_cast<double>(rows);
+      const double batch_loss = finish_batch(net_, loss_sum, rows, alpha, grad);
       epoch_loss += batch_loss * static_cast<double>(rows);
       // Adam with bias correction folded into the step size, as scikit-learn does.
       ++step;
