@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <unordered_map>
@@ -53,23 +54,37 @@ std::vector<ParamSpec> KNearestNeighbours::param_specs() {
 }
 
 void KNearestNeighbours::build_index() {
-  std::unordered_map<std::string, std::uint32_t> seen;
+  // Group identical (row, class) pairs: hash each row, then compare bytes within a bucket.
+  const std::size_t bytes = train_.cols() * sizeof(float);
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> buckets;  // hash -> distinct indices
+  buckets.reserve(train_.rows());
   distinct_ = Matrix(0, train_.cols());
+  distinct_.reserve_rows(train_.rows());
   distinct_first_.clear();
   distinct_count_.clear();
-  std::string key;
   for (std::size_t i = 0; i < train_.rows(); ++i) {
-    const auto row = train_.row(i);
-    key.assign(reinterpret_cast<const char*>(row.data()), row.size_bytes());
-    key.append(reinterpret_cast<const char*>(&labels_[i]), sizeof labels_[i]);
-    const auto [it, added] = seen.emplace(key, static_cast<std::uint32_t>(distinct_first_.size()));
-    if (added) {
-      distinct_.append_row(row);
-      distinct_first_.push_back(static_cast<std::uint32_t>(i));
-      distinct_count_.push_back(1);
-    } else {
-      ++distinct_count_[it->second];
+    const float* row = train_.row(i).data();
+    std::uint64_t h = 1469598103934665603ULL ^ static_cast<std::uint64_t>(labels_[i]);
+    for (std::size_t c = 0; c < train_.cols(); ++c) {
+      std::uint32_t v;
+      std::memcpy(&v, &row[c], sizeof v);
+      h = (h ^ v) * 1099511628211ULL;
+      h ^= h >> 29;
     }
+    auto& bucket = buckets[h];
+    bool found = false;
+    for (std::uint32_t idx : bucket) {
+      if (labels_[distinct_first_[idx]] == labels_[i] && std::memcmp(distinct_.row(idx).data(), row, bytes) == 0) {
+        ++distinct_count_[idx];
+        found = true;
+        break;
+      }
+    }
+    if (found) continue;
+    bucket.push_back(static_cast<std::uint32_t>(distinct_first_.size()));
+    distinct_.append_row(train_.row(i));
+    distinct_first_.push_back(static_cast<std::uint32_t>(i));
+    distinct_count_.push_back(1);
   }
   distinct_norms_.resize(distinct_.rows());
   for (std::size_t i = 0; i < distinct_.rows(); ++i) {

@@ -135,27 +135,21 @@ void LogisticRegression::fit(const Matrix& x, std::span<const std::int32_t> labe
 
 Matrix LogisticRegression::predict_proba(const Matrix& x) const {
   check_input(x);
-  const auto k = static_cast<std::size_t>(classes_);
-  const std::size_t d = features_;
-  Matrix out(x.rows(), k);
+  const auto k = static_cast<Eigen::Index>(classes_);
+  const auto d = static_cast<Eigen::Index>(features_);
+  Matrix out(x.rows(), static_cast<std::size_t>(classes_));
+  // One float matrix product for all rows, then a stable softmax per row.
+  const RowMatF w = Eigen::Map<const RowMatD>(coef_.data(), d, k).cast<float>();
+  const Eigen::RowVectorXf b = Eigen::Map<const Eigen::RowVectorXd>(intercept_.data(), k).cast<float>();
+  Eigen::Map<RowMatF> z(out.data(), static_cast<Eigen::Index>(x.rows()), k);
+  z.noalias() = Eigen::Map<const RowMatF>(x.data(), static_cast<Eigen::Index>(x.rows()), d) * w;
   const auto rows = static_cast<long>(x.rows());
-#pragma omp parallel
-  {
-    std::vector<double> z(k);
-#pragma omp for schedule(static)
-    for (long r = 0; r < rows; ++r) {
-      const auto row = x.row(static_cast<std::size_t>(r));
-      std::copy(intercept_.begin(), intercept_.end(), z.begin());
-      for (std::size_t j = 0; j < d; ++j) {
-        const double v = row[j];
-        const double* w = &coef_[j * k];
-        for (std::size_t c = 0; c < k; ++c) z[c] += v * w[c];
-      }
-      const double m = *std::max_element(z.begin(), z.end());
-      double s = 0;
-      for (auto& v : z) s += (v = std::exp(v - m));
-      for (std::size_t c = 0; c < k; ++c) out(static_cast<std::size_t>(r), c) = static_cast<float>(z[c] / s);
-    }
+#pragma omp parallel for schedule(static)
+  for (long r = 0; r < rows; ++r) {
+    auto row = z.row(r);
+    row += b;
+    row.array() = (row.array() - row.maxCoeff()).exp();
+    row /= row.sum();
   }
   return out;
 }
