@@ -37,10 +37,15 @@ class RandomForest final : public Classifier {
   struct Tree {
     std::vector<Node> nodes;
     std::vector<float> leaf_shares;  // leaves x classes
+    // Derived for prediction, not saved: per leaf, a pure class c as -(c+1),
+    // otherwise its row in leaf_shares.
+    std::vector<std::int32_t> leaf_value;
   };
   const std::vector<Tree>& trees() const { return trees_; }
 
  private:
+  void prepare_leaf_values();
+
   std::vector<Tree> trees_;
   std::vector<std::string> notes_;
 };
