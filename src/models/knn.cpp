@@ -1,7 +1,9 @@
 #include "models/knn.hpp"
 
-#include <Eigen/Core>
 #include <nanoflann.hpp>
+
+#include "core/huge_pages.hpp"
+#include "models/knn_search.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -48,55 +50,75 @@ std::vector<ParamSpec> KNearestNeighbours::param_specs() {
           ParamSpec::choice("ties", "nearest", {"nearest", "lowest-class"},
                             "a tied vote goes to the nearest tied neighbour's class, or to the lowest class "
                             "index (scikit-learn's rule)"),
-          ParamSpec::choice("search", "brute", {"brute", "tree"},
-                            "brute: blocked matrix products (fastest measured on UNSW-NB15); tree: k-d tree"),
+          ParamSpec::choice("search", "clusters", {"clusters", "brute", "tree"},
+                            "clusters: matrix products over k-means clusters, skipping clusters too far away "
+                            "(fastest measured on UNSW-NB15; Euclidean only, Manhattan uses brute); brute: every "
+                            "row; tree: k-d tree"),
+          ParamSpec::integer("clusters", 0, 0, 1000000, "clusters for search=clusters (0: about sqrt of the rows)"),
           ParamSpec::integer("leaf_size", 16, 1, 100000, "rows per k-d tree leaf (speed only)")};
 }
 
-void KNearestNeighbours::build_index() {
-  // Group identical (row, class) pairs: hash each row, then compare bytes within a bucket.
-  const std::size_t bytes = train_.cols() * sizeof(float);
-  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> buckets;  // hash -> distinct indices
-  buckets.reserve(train_.rows());
-  distinct_ = Matrix(0, train_.cols());
-  distinct_.reserve_rows(train_.rows());
-  distinct_first_.clear();
-  distinct_count_.clear();
-  for (std::size_t i = 0; i < train_.rows(); ++i) {
-    const float* row = train_.row(i).data();
+void KNearestNeighbours::build_index(const Matrix& rows) {
+  // Group identical (row, class) pairs: an open-addressing table of distinct
+  // rows keyed by a hash of the bytes (hashed in parallel), compared in full
+  // on a hash match.
+  const std::size_t n = rows.rows(), bytes = rows.cols() * sizeof(float);
+  std::vector<std::uint64_t> hashes(n);
+#pragma omp parallel for schedule(static)
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* row = rows.row(i).data();
     std::uint64_t h = 1469598103934665603ULL ^ static_cast<std::uint64_t>(labels_[i]);
-    for (std::size_t c = 0; c < train_.cols(); ++c) {
+    for (std::size_t c = 0; c < rows.cols(); ++c) {
       std::uint32_t v;
       std::memcpy(&v, &row[c], sizeof v);
       h = (h ^ v) * 1099511628211ULL;
       h ^= h >> 29;
     }
-    auto& bucket = buckets[h];
-    bool found = false;
-    for (std::uint32_t idx : bucket) {
-      if (labels_[distinct_first_[idx]] == labels_[i] && std::memcmp(distinct_.row(idx).data(), row, bytes) == 0) {
-        ++distinct_count_[idx];
-        found = true;
+    hashes[i] = h;
+  }
+  std::size_t slots = 16;
+  while (slots < 2 * n) slots *= 2;
+  std::vector<std::uint32_t> table(slots, 0);  // distinct index + 1; 0: empty
+  distinct_ = Matrix(0, rows.cols());
+  distinct_.reserve_rows(n);
+  advise_huge_pages(distinct_.data(), n * bytes);
+  distinct_first_.clear();
+  distinct_count_.clear();
+  distinct_of_row_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t h = hashes[i];
+    std::size_t at = h & (slots - 1);
+    for (; table[at] != 0; at = (at + 1) & (slots - 1)) {
+      const std::uint32_t first = distinct_first_[table[at] - 1];
+      if (hashes[first] == h && labels_[first] == labels_[i] &&
+          std::memcmp(rows.row(first).data(), rows.row(i).data(), bytes) == 0) {
         break;
       }
     }
-    if (found) continue;
-    bucket.push_back(static_cast<std::uint32_t>(distinct_first_.size()));
-    distinct_.append_row(train_.row(i));
+    if (table[at] != 0) {
+      ++distinct_count_[table[at] - 1];
+      distinct_of_row_[i] = table[at] - 1;
+      continue;
+    }
+    distinct_of_row_[i] = static_cast<std::uint32_t>(distinct_first_.size());
+    table[at] = static_cast<std::uint32_t>(distinct_first_.size() + 1);
+    distinct_.append_row(rows.row(i));
     distinct_first_.push_back(static_cast<std::uint32_t>(i));
     distinct_count_.push_back(1);
   }
   distinct_norms_.resize(distinct_.rows());
+#pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < distinct_.rows(); ++i) {
     float s = 0;
     for (float v : distinct_.row(i)) s += v * v;
     distinct_norms_[i] = s;
   }
+  clusters_.reset();  // rebuilt for these rows on the next search
   index_ = std::make_unique<Index>();
-  if (params_.text("search") == "brute") return;
-  index_->points.m = &train_;
+  if (params_.text("search") != "tree") return;
+  index_->points.m = &distinct_;
   const nanoflann::KDTreeSingleIndexAdaptorParams p(static_cast<std::size_t>(params_.integer("leaf_size")));
-  const int dims = static_cast<int>(train_.cols());
+  const int dims = static_cast<int>(distinct_.cols());
   if (params_.text("metric") == "manhattan") {
     index_->tree = std::make_unique<L1Tree>(dims, index_->points, p);
   } else {
@@ -107,43 +129,41 @@ void KNearestNeighbours::build_index() {
 void KNearestNeighbours::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes, Progress*) {
   VIGIL_CHECK(labels.size() == x.rows() && classes > 0, "kNN fit shapes");
   if (x.rows() == 0) throw InputError("kNN: no training rows");
-  train_ = x;
   labels_.assign(labels.begin(), labels.end());
   classes_ = classes;
   features_ = x.cols();
-  build_index();
+  build_index(x);
 }
 
 std::vector<std::uint32_t> KNearestNeighbours::neighbours(const Matrix& x) const {
   check_input(x);
-  const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(params_.integer("k")), train_.rows());
-  if (params_.text("search") == "brute") {
-    // Repeated query rows (common in flow data) are searched once.
-    std::unordered_map<std::string, std::uint32_t> seen;
-    std::vector<std::size_t> first_of_distinct;
-    std::vector<std::uint32_t> distinct_of_row(x.rows());
-    std::string key;
-    for (std::size_t i = 0; i < x.rows(); ++i) {
-      key.assign(reinterpret_cast<const char*>(x.row(i).data()), x.row(i).size_bytes());
-      const auto [it, added] = seen.emplace(key, static_cast<std::uint32_t>(first_of_distinct.size()));
-      if (added) first_of_distinct.push_back(i);
-      distinct_of_row[i] = it->second;
-    }
-    if (first_of_distinct.size() == x.rows()) return brute_neighbours(x, k);
-    const std::vector<std::uint32_t> found = brute_neighbours(x.select_rows(first_of_distinct), k);
-    std::vector<std::uint32_t> out(x.rows() * k);
-    for (std::size_t i = 0; i < x.rows(); ++i) {
-      std::copy_n(&found[distinct_of_row[i] * k], k, &out[i * k]);
-    }
-    return out;
+  const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(params_.integer("k")), labels_.size());
+  // Repeated query rows (common in flow data) are searched once.
+  std::unordered_map<std::string, std::uint32_t> seen;
+  std::vector<std::size_t> first_of_distinct;
+  std::vector<std::uint32_t> distinct_of_row(x.rows());
+  std::string key;
+  for (std::size_t i = 0; i < x.rows(); ++i) {
+    key.assign(reinterpret_cast<const char*>(x.row(i).data()), x.row(i).size_bytes());
+    const auto [it, added] = seen.emplace(key, static_cast<std::uint32_t>(first_of_distinct.size()));
+    if (added) first_of_distinct.push_back(i);
+    distinct_of_row[i] = it->second;
   }
+  if (first_of_distinct.size() == x.rows()) return exact_neighbours(x, k);
+  const std::vector<std::uint32_t> found = exact_neighbours(x.select_rows(first_of_distinct), k);
   std::vector<std::uint32_t> out(x.rows() * k);
+  for (std::size_t i = 0; i < x.rows(); ++i) std::copy_n(&found[distinct_of_row[i] * k], k, &out[i * k]);
+  return out;
+}
+
+std::vector<std::uint32_t> KNearestNeighbours::tree_candidates(const Matrix& x, std::size_t cap) const {
+  std::vector<std::uint32_t> out(x.rows() * cap, knn::kNoRow);
 #pragma omp parallel
   {
-    std::vector<double> dist(k);
+    std::vector<double> dist(cap);
 #pragma omp for schedule(dynamic, 64)
     for (std::size_t r = 0; r < x.rows(); ++r) {
-      std::visit([&](const auto& tree) { tree->knnSearch(x.row(r).data(), k, &out[r * k], dist.data()); },
+      std::visit([&](const auto& tree) { tree->knnSearch(x.row(r).data(), cap, &out[r * cap], dist.data()); },
                  index_->tree);
     }
   }
@@ -162,109 +182,51 @@ double exact_distance(std::span<const float> a, std::span<const float> b, bool m
   return d;
 }
 
-// A small sorted list of the best candidates so far (distance, index).
-struct TopList {
-  std::vector<std::pair<float, std::uint32_t>> items;
-  std::size_t cap;
-  float worst() const { return items.size() < cap ? std::numeric_limits<float>::infinity() : items.back().first; }
-  void offer(float d, std::uint32_t i) {
-    if (d >= worst()) return;
-    if (items.size() == cap) items.pop_back();
-    auto at = std::upper_bound(items.begin(), items.end(), std::make_pair(d, i));
-    items.insert(at, {d, i});
-  }
-};
-
 }  // namespace
 
-std::vector<std::uint32_t> KNearestNeighbours::brute_neighbours(const Matrix& x, std::size_t k) const {
-  using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  using Map = Eigen::Map<const RowMat>;
+const knn::ClusterIndex& KNearestNeighbours::cluster_index() const {
+  // Built on the first search, not at fit: kNN training is storing the rows,
+  // and the index is a cache that the first prediction pays for (and its time
+  // is counted there).
+  const std::lock_guard lock(clusters_mutex_);
+  if (!clusters_) {
+    clusters_ = std::make_unique<knn::ClusterIndex>(distinct_, static_cast<std::size_t>(params_.integer("clusters")), 42);
+  }
+  return *clusters_;
+}
+
+std::vector<std::uint32_t> KNearestNeighbours::exact_neighbours(const Matrix& x, std::size_t k) const {
   const bool manhattan = params_.text("metric") == "manhattan";
-  const std::size_t d = distinct_.cols();
-  const std::size_t n = distinct_.rows();
   // Float products can misorder near-equal distances; keep a margin of extra
   // candidates and settle the order with exact distances. Every distinct row
   // stands for at least one training row, so k + 8 of them hold the k nearest.
-  const std::size_t cap = std::min(n, k + 8);
-  constexpr std::size_t kQueryBlock = 512;
-  constexpr std::size_t kTrainBlock = 4096;
+  const std::size_t cap = std::min(distinct_.rows(), k + 8);
+  const std::string& search = params_.text("search");
+  const std::vector<std::uint32_t> candidates =
+      search == "tree"                      ? tree_candidates(x, cap)
+      : search == "clusters" && !manhattan ? cluster_index().candidates(x, cap)
+                                           : knn::brute_candidates(distinct_, distinct_norms_, x, cap, manhattan);
   std::vector<std::uint32_t> out(x.rows() * k);
-  const auto blocks = static_cast<long>((x.rows() + kQueryBlock - 1) / kQueryBlock);
+  const auto rows = static_cast<long>(x.rows());
 #pragma omp parallel
   {
-    RowMat dots;
-    std::vector<TopList> tops(kQueryBlock);
     std::vector<std::tuple<double, std::uint32_t, std::uint32_t>> exact;  // distance, first row, distinct row
-#pragma omp for schedule(dynamic)
-    for (long b = 0; b < blocks; ++b) {
-      const std::size_t q0 = static_cast<std::size_t>(b) * kQueryBlock;
-      const std::size_t qn = std::min(kQueryBlock, x.rows() - q0);
-      const Map q(x.row(q0).data(), static_cast<Eigen::Index>(qn), static_cast<Eigen::Index>(d));
-      for (std::size_t i = 0; i < qn; ++i) {
-        tops[i].items.clear();
-        tops[i].cap = cap;
+#pragma omp for schedule(static)
+    for (long rl = 0; rl < rows; ++rl) {
+      const auto r = static_cast<std::size_t>(rl);
+      exact.clear();
+      for (std::size_t j = 0; j < cap; ++j) {
+        const std::uint32_t idx = candidates[r * cap + j];
+        if (idx == knn::kNoRow) break;
+        exact.emplace_back(exact_distance(x.row(r), distinct_.row(idx), manhattan), distinct_first_[idx], idx);
       }
-      for (std::size_t t0 = 0; t0 < n; t0 += kTrainBlock) {
-        const std::size_t tn = std::min(kTrainBlock, n - t0);
-        const Map t(distinct_.row(t0).data(), static_cast<Eigen::Index>(tn), static_cast<Eigen::Index>(d));
-        if (manhattan) {
-          for (std::size_t i = 0; i < qn; ++i) {
-            for (std::size_t j = 0; j < tn; ++j) {
-              const float dist = (q.row(static_cast<Eigen::Index>(i)) - t.row(static_cast<Eigen::Index>(j))).cwiseAbs().sum();
-              tops[i].offer(dist, static_cast<std::uint32_t>(t0 + j));
-            }
-          }
-          continue;
-        }
-        // |q - t|^2 = |q|^2 + |t|^2 - 2 q.t; |q|^2 is the same for every t, so it is left out.
-        dots.noalias() = q * t.transpose();
-        const float* norms = &distinct_norms_[t0];
-        for (std::size_t i = 0; i < qn; ++i) {
-          const float* row = dots.row(static_cast<Eigen::Index>(i)).data();
-          TopList& top = tops[i];
-          float worst = top.worst();
-          // Sixteen candidates at a time: a vectorised test finds the rare chunk
-          // that holds a new candidate, and only that chunk is looked at one by one.
-          constexpr std::size_t kLanes = 16;
-          std::size_t j0 = 0;
-          for (; j0 + kLanes <= tn; j0 += kLanes) {
-            float dist[kLanes];
-            bool any = false;
-            for (std::size_t lane = 0; lane < kLanes; ++lane) {
-              dist[lane] = norms[j0 + lane] - 2.0f * row[j0 + lane];
-              any |= dist[lane] < worst;
-            }
-            if (!any) continue;
-            for (std::size_t lane = 0; lane < kLanes; ++lane) {
-              if (dist[lane] < worst) {
-                top.offer(dist[lane], static_cast<std::uint32_t>(t0 + j0 + lane));
-                worst = top.worst();
-              }
-            }
-          }
-          for (std::size_t j = j0; j < tn; ++j) {
-            const float dist = norms[j] - 2.0f * row[j];
-            if (dist < worst) {
-              top.offer(dist, static_cast<std::uint32_t>(t0 + j));
-              worst = top.worst();
-            }
-          }
-        }
-      }
-      for (std::size_t i = 0; i < qn; ++i) {
-        exact.clear();
-        for (const auto& [approx, idx] : tops[i].items) {
-          exact.emplace_back(exact_distance(x.row(q0 + i), distinct_.row(idx), manhattan), distinct_first_[idx], idx);
-        }
-        // Ties in distance go to the earlier training row, whatever the order found.
-        std::sort(exact.begin(), exact.end());
-        std::size_t filled = 0;
-        for (const auto& [dist, first, idx] : exact) {
-          const std::uint32_t copies = distinct_count_[idx];
-          for (std::uint32_t c = 0; c < copies && filled < k; ++c) out[(q0 + i) * k + filled++] = first;
-          if (filled == k) break;
-        }
+      // Ties in distance go to the earlier training row, whatever the order found.
+      std::sort(exact.begin(), exact.end());
+      std::size_t filled = 0;
+      for (const auto& [dist, first, idx] : exact) {
+        const std::uint32_t copies = distinct_count_[idx];
+        for (std::uint32_t c = 0; c < copies && filled < k; ++c) out[r * k + filled++] = first;
+        if (filled == k) break;
       }
     }
   }
@@ -304,10 +266,16 @@ std::vector<std::int32_t> KNearestNeighbours::predict(const Matrix& x) const {
 }
 
 void KNearestNeighbours::save_state(ByteWriter& w) const {
+  // The training rows in their own order (the distinct rows are rebuilt on load).
+  const std::size_t cols = distinct_.cols();
+  std::vector<float> values(distinct_of_row_.size() * cols);
+  for (std::size_t i = 0; i < distinct_of_row_.size(); ++i) {
+    std::copy_n(distinct_.row(distinct_of_row_[i]).data(), cols, &values[i * cols]);
+  }
   w.i32(classes_);
-  w.u64(train_.rows());
-  w.u64(train_.cols());
-  w.floats(train_.values());
+  w.u64(distinct_of_row_.size());
+  w.u64(cols);
+  w.floats(values);
   w.ints(labels_);
 }
 
@@ -323,14 +291,14 @@ void KNearestNeighbours::load_state(ByteReader& r) {
   for (auto y : labels_) {
     if (y < 0 || y >= classes_) r.fail("kNN label out of range");
   }
-  train_ = Matrix(rows, cols);
-  train_.values() = std::move(values);
+  Matrix train(rows, cols);
+  train.values() = std::move(values);
   features_ = cols;
-  build_index();
+  build_index(train);
 }
 
 void register_knn(Registry& registry) {
-  registry.add({"knn", "k-nearest neighbours, exact (k-d tree), Euclidean or Manhattan", KNearestNeighbours::param_specs(),
+  registry.add({"knn", "k-nearest neighbours, exact, Euclidean or Manhattan", KNearestNeighbours::param_specs(),
                 [](ParamSet p) { return std::make_unique<KNearestNeighbours>(std::move(p)); }});
 }
 

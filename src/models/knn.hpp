@@ -1,11 +1,14 @@
-// k-nearest neighbours: exact search in a k-d tree (nanoflann), Euclidean or
-// Manhattan, majority vote with ties going to the class of the nearest tied
-// neighbour. Queries run in parallel.
+// k-nearest neighbours: exact search (by default matrix products over k-means
+// clusters that skip clusters too far away; or every row; or a k-d tree),
+// Euclidean or Manhattan, majority vote with ties going to the class of the
+// nearest tied neighbour. Queries run in parallel.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <vector>
 
+#include "models/knn_search.hpp"
 #include "vigil/models/classifier.hpp"
 
 namespace vigil::models {
@@ -26,12 +29,14 @@ class KNearestNeighbours final : public Classifier {
 
  private:
   struct Index;
-  void build_index();
+  void build_index(const Matrix& rows);
   // For each query row, its k nearest training rows, nearest first.
   std::vector<std::uint32_t> neighbours(const Matrix& x) const;
-  // The same by blocked brute force: candidates from a float matrix product,
-  // then re-ranked by exact double distances.
-  std::vector<std::uint32_t> brute_neighbours(const Matrix& x, std::size_t k) const;
+  // The same without the k-d tree: candidates from float matrix products
+  // (over clusters or all rows), then re-ranked by exact double distances.
+  std::vector<std::uint32_t> exact_neighbours(const Matrix& x, std::size_t k) const;
+  const knn::ClusterIndex& cluster_index() const;
+  std::vector<std::uint32_t> tree_candidates(const Matrix& x, std::size_t cap) const;
   // Brute force searches each distinct (row, class) once, with its count: flow
   // data repeats rows a lot (a third of UNSW-NB15), and SMOTE repeats more.
   Matrix distinct_;
@@ -39,9 +44,11 @@ class KNearestNeighbours final : public Classifier {
   std::vector<std::uint32_t> distinct_count_;
   std::vector<float> distinct_norms_;  // squared norms, for the Euclidean product form
 
-  Matrix train_;
+  std::vector<std::uint32_t> distinct_of_row_;  // training row -> its distinct row
   std::vector<std::int32_t> labels_;
   std::unique_ptr<Index> index_;
+  mutable std::mutex clusters_mutex_;
+  mutable std::unique_ptr<knn::ClusterIndex> clusters_;
 };
 
 void register_knn(Registry& registry);

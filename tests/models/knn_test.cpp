@@ -54,14 +54,27 @@ TEST(Knn, TieGoesToTheNearestNeighboursClass) {
   EXPECT_EQ(knn->predict(rows({{0, 0}}))[0], 1);
 }
 
-TEST(Knn, BruteForceAndTreeFindTheSameNeighbours) {
-  const auto train = vigil::testing::blobs(3, 300, 6, 11);
-  const auto test = vigil::testing::blobs(3, 100, 6, 12);
+// The three searches are exact, so they must agree vote for vote: clusters of
+// every size (one cluster, about sqrt(n), one row each), on blobs with repeated
+// rows, and on queries both inside and far outside the training data.
+TEST(Knn, EverySearchFindsTheSameNeighbours) {
+  auto train = vigil::testing::blobs(3, 300, 6, 11);
+  for (std::size_t r = 0; r < 100; ++r) train.x.append_row(std::vector<float>(train.x.row(r).begin(), train.x.row(r).end()));
+  train.y.insert(train.y.end(), train.y.begin(), train.y.begin() + 100);
+  auto test = vigil::testing::blobs(3, 100, 6, 12);
+  for (std::size_t r = 0; r < 20; ++r) {
+    for (std::size_t c = 0; c < test.x.cols(); ++c) test.x(r, c) *= 40.0f;
+  }
   auto brute = builtin_registry().create("knn", {"search=brute"});
-  auto tree = builtin_registry().create("knn", {"search=tree"});
   brute->fit(train.x, train.y, 3);
-  tree->fit(train.x, train.y, 3);
-  EXPECT_EQ(brute->predict_proba(test.x).values(), tree->predict_proba(test.x).values());
+  const auto expected = brute->predict_proba(test.x).values();
+  for (const char* search : {"search=tree", "search=clusters"}) {
+    for (const char* clusters : {"clusters=0", "clusters=1", "clusters=7", "clusters=1000"}) {
+      auto other = builtin_registry().create("knn", {search, clusters});
+      other->fit(train.x, train.y, 3);
+      EXPECT_EQ(other->predict_proba(test.x).values(), expected) << search << " " << clusters;
+    }
+  }
 }
 
 }  // namespace

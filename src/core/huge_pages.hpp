@@ -1,0 +1,20 @@
+// Asks the kernel to back a large buffer with 2 MiB pages before it is first
+// written. Where transparent huge pages are on "madvise" (Debian's default),
+// filling a 50 MB matrix otherwise takes 12,000 page faults, which measured as
+// a third of kNN's fit time. Harmless where huge pages are off or always on.
+#pragma once
+
+#include <cstddef>
+
+namespace vigil {
+
+// Advises the whole 2 MiB pages inside [data, data + bytes); small buffers are left alone.
+void advise_huge_pages(const void* data, std::size_t bytes);
+
+// The same for a vector's reserved storage (call after reserve, before filling).
+template <class Vector>
+void advise_huge_pages(const Vector& v) {
+  advise_huge_pages(v.data(), v.capacity() * sizeof(typename Vector::value_type));
+}
+
+}  // namespace vigil
