@@ -56,5 +56,6 @@ void add_train_command(CLI::App& app, const GlobalOptions& g);
 void add_evaluate_command(CLI::App& app, const GlobalOptions& g);
 void add_predict_command(CLI::App& app, const GlobalOptions& g);
 void add_experiment_command(CLI::App& app, const GlobalOptions& g);
+void add_extract_command(CLI::App& app, const GlobalOptions& g);
 
 }  // namespace vigil::cli

@@ -1,6 +1,7 @@
 #include "vigil/io/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,7 +12,20 @@
 
 namespace vigil::io {
 
+bool is_special_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  return !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 void write_file_atomic(const std::string& path, std::span<const std::uint8_t> bytes) {
+  if (is_special_file(path)) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) throw IoError(path + ": cannot write: " + std::strerror(errno));
+    const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+    if (std::fclose(f) != 0 || !ok) throw IoError(path + ": write failed: " + std::strerror(errno));
+    return;
+  }
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw IoError(path + ": cannot write: " + std::strerror(errno));

@@ -1,0 +1,50 @@
+// `vigil extract`: packets (capture files or a live interface) to flows with
+// UNSW-NB15's features, written as CSV or JSON lines.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil {
+class Progress;
+}
+
+namespace vigil::capture {
+
+struct ExtractConfig {
+  std::vector<std::string> pcaps;  // read in order, as one stream
+  std::string interface;           // live capture instead of files
+  std::string filter;              // BPF, live capture only
+  double duration = 0;             // seconds of live capture (0: until stopped)
+  std::string format = "csv";      // csv or jsonl
+  double idle_timeout = 60;
+  double closed_timeout = 5;
+  double active_timeout = 1800;
+  std::size_t max_flows = 1'000'000;
+};
+
+struct ExtractSummary {
+  std::uint64_t packets = 0, ip_packets = 0, flows = 0, evicted = 0;
+  std::uint64_t fragments_without_ports = 0, kernel_drops = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> malformed;  // by kind, non-zero only
+  // Inputs that ended early (with libpcap's reason) or whose link type is not decoded.
+  std::vector<std::string> notes;
+  double seconds = 0;
+  std::string line() const;  // the one-line summary printed after a run
+};
+
+// Receives the output text (header first), in order.
+using TextSink = std::function<void(std::string_view)>;
+
+// Reads every packet, assembles flows and writes one row per flow. `stop`, when
+// set, ends a live capture cleanly (open flows are flushed). Throws IoError or
+// InputError for an input that cannot be opened at all; packets that cannot
+// be decoded are counted in the summary, never fatal.
+ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, const std::atomic<bool>* stop = nullptr,
+                             Progress* progress = nullptr);
+
+}  // namespace vigil::capture

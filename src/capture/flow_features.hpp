@@ -1,0 +1,52 @@
+// UNSW-NB15's features of a finished flow (definitions and units in
+// docs/features.md), including the counts over the last 100 connections.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "capture/flow.hpp"
+
+namespace vigil::capture {
+
+struct FlowRecord {
+  std::uint64_t id = 0;
+  // Identifying columns (never model features unless a user asks).
+  std::string srcip, dstip;
+  std::uint16_t sport = 0, dsport = 0;
+  double stime = 0, ltime = 0;
+  // Categorical features.
+  std::string proto, service, state, app_proto;
+  // Numeric features, in UNSW-NB15's column order (see kNumericColumns).
+  std::vector<double> numeric;
+};
+
+// The partition files' columns, in their order (id first; attack_cat and label
+// are left out: captured traffic has no labels).
+const std::vector<std::string>& record_columns();
+
+// Keeps the last 100 connections and fills in the ct_* counts of each new one.
+class ConnectionWindow {
+ public:
+  void add(FlowRecord& record, const Flow& flow);
+
+ private:
+  struct Entry {
+    Address src{}, dst{};
+    std::uint16_t sport = 0, dport = 0;
+    std::string service, state;
+    std::uint8_t sttl = 0, dttl = 0;
+  };
+  std::array<Entry, 100> ring_{};
+  std::size_t size_ = 0, next_ = 0;
+};
+
+// Computes a record's features from the flow (all but the ct_* counts).
+FlowRecord make_record(const Flow& flow, std::uint64_t id, const ServiceDetector& service);
+
+const char* protocol_name(std::uint8_t protocol, std::uint8_t ip_version);
+const char* flow_state(const Flow& f);
+
+}  // namespace vigil::capture

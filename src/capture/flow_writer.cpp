@@ -1,0 +1,106 @@
+#include "capture/flow_writer.hpp"
+
+#include <charconv>
+#include <cstdio>
+
+#include "vigil/core/error.hpp"
+
+namespace vigil::capture {
+namespace {
+
+void append_number(std::string& out, double v) {
+  char buffer[32];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  out.append(buffer, ec == std::errc() ? end : buffer);
+}
+
+void append_csv_text(std::string& out, const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) {
+    out += s;
+    return;
+  }
+  out += '"';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+void append_json_text(std::string& out, const std::string& s) {
+  out += '"';
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\u%04x", c);
+      out += escape;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+FlowWriter::FlowWriter(std::string format) : csv_(format == "csv") {
+  if (format != "csv" && format != "jsonl") throw InputError("output format '" + format + "': expected csv or jsonl");
+}
+
+std::string FlowWriter::header() const {
+  if (!csv_) return {};
+  std::string line;
+  for (const auto& c : record_columns()) {
+    if (!line.empty()) line += ',';
+    line += c;
+  }
+  return line + '\n';
+}
+
+void FlowWriter::format(const FlowRecord& r, std::string& out) const {
+  const auto& columns = record_columns();
+  // Column order: id, dur, proto, service, state, then the numeric columns
+  // from spkts, then the identifiers and app_proto.
+  std::size_t numeric = 0;
+  if (!csv_) out += '{';
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const std::string& name = columns[i];
+    if (i > 0) out += ',';
+    if (!csv_) {
+      append_json_text(out, name);
+      out += ':';
+    }
+    auto text = [&](const std::string& s) { csv_ ? append_csv_text(out, s) : append_json_text(out, s); };
+    if (name == "id") {
+      append_number(out, static_cast<double>(r.id));
+    } else if (name == "proto") {
+      text(r.proto);
+    } else if (name == "service") {
+      text(r.service);
+    } else if (name == "state") {
+      text(r.state);
+    } else if (name == "srcip") {
+      text(r.srcip);
+    } else if (name == "dstip") {
+      text(r.dstip);
+    } else if (name == "sport") {
+      append_number(out, r.sport);
+    } else if (name == "dsport") {
+      append_number(out, r.dsport);
+    } else if (name == "stime") {
+      append_number(out, r.stime);
+    } else if (name == "ltime") {
+      append_number(out, r.ltime);
+    } else if (name == "app_proto") {
+      text(r.app_proto);
+    } else {
+      append_number(out, r.numeric[numeric++]);
+    }
+  }
+  out += csv_ ? "\n" : "}\n";
+}
+
+}  // namespace vigil::capture
