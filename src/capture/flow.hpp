@@ -33,7 +33,7 @@ struct DirectionStats {
   double gap_mean = 0, gap_m2 = 0;
   // TCP
   bool seen_tcp = false;
-  std::uint32_t first_window = 0;
+  std::uint32_t last_window = 0;  // the latest window advertised
   std::uint32_t base_seq = 0;
   std::uint32_t next_seq = 0;  // highest sequence end seen
   std::uint64_t retransmits = 0;

@@ -120,12 +120,12 @@ FlowRecord make_record(const Flow& f, std::uint64_t id, const ServiceDetector& s
   v[kDinpkt] = d.gap_mean * 1000.0;
   v[kSjit] = s.gaps > 1 ? std::sqrt(s.gap_m2 / static_cast<double>(s.gaps - 1)) * 1000.0 : 0.0;
   v[kDjit] = d.gaps > 1 ? std::sqrt(d.gap_m2 / static_cast<double>(d.gaps - 1)) * 1000.0 : 0.0;
-  // As Argus reports them: the first window, scaled by the window-scale
-  // option when the SYN carried one.
-  v[kSwin] = std::ldexp(s.first_window, s.window_scale == 0xff ? 0 : std::min<int>(s.window_scale, 14));
+  // As Argus reports them: the latest window advertised, scaled by the
+  // direction's own window-scale option when its SYN carried one.
+  v[kSwin] = std::ldexp(s.last_window, s.window_scale == 0xff ? 0 : std::min<int>(s.window_scale, 14));
   v[kStcpb] = s.base_seq;
   v[kDtcpb] = d.base_seq;
-  v[kDwin] = std::ldexp(d.first_window, d.window_scale == 0xff ? 0 : std::min<int>(d.window_scale, 14));
+  v[kDwin] = std::ldexp(d.last_window, d.window_scale == 0xff ? 0 : std::min<int>(d.window_scale, 14));
   if (f.synack_time >= 0) v[kSynack] = f.synack_time - f.syn_time;
   if (f.ack_time >= 0) v[kAckdat] = f.ack_time - f.synack_time;
   v[kTcprtt] = v[kSynack] + v[kAckdat];

@@ -40,11 +40,13 @@ void update_direction(DirectionStats& d, const DecodedPacket& p) {
   d.last_time = p.time;
 }
 
-void update_tcp(Flow& f, DirectionStats& d, const DecodedPacket& p, bool forward) {
+// Returns false for a retransmission (its payload was seen already).
+bool update_tcp(Flow& f, DirectionStats& d, const DecodedPacket& p, bool forward) {
+  bool fresh = true;
   const std::uint32_t length = p.payload_length + ((p.tcp_flags & kSyn) ? 1u : 0u) + ((p.tcp_flags & kFin) ? 1u : 0u);
+  d.last_window = p.window;
   if (!d.seen_tcp) {
     d.seen_tcp = true;
-    d.first_window = p.window;
     d.base_seq = p.seq;
     d.next_seq = p.seq + length;
   } else if (length > 0) {
@@ -53,6 +55,7 @@ void update_tcp(Flow& f, DirectionStats& d, const DecodedPacket& p, bool forward
       d.next_seq = end;
     } else {
       ++d.retransmits;  // nothing new: a retransmission (or a segment reordered late)
+      fresh = false;
     }
   }
   if ((p.tcp_flags & kSyn) && d.window_scale == 0xff) d.window_scale = p.window_scale;
@@ -62,6 +65,7 @@ void update_tcp(Flow& f, DirectionStats& d, const DecodedPacket& p, bool forward
   if (!syn && ack && forward && f.ack_time < 0 && f.synack_time >= 0) f.ack_time = p.time;
   if (p.tcp_flags & kFin) d.fin = true;
   if (p.tcp_flags & kRst) f.rst = true;
+  return fresh;
 }
 
 }  // namespace
@@ -80,13 +84,13 @@ void update_flow(Flow& f, const DecodedPacket& p, bool forward, ServiceDetector&
   update_direction(d, p);
   f.last_time = p.time;
   if (!p.later_fragment) {
-    if (p.protocol == IPPROTO_TCP) update_tcp(f, d, p, forward);
+    const bool fresh = p.protocol != IPPROTO_TCP || update_tcp(f, d, p, forward);
     const bool icmp = p.protocol == IPPROTO_ICMP || p.protocol == IPPROTO_ICMPV6;
     if (icmp && !forward) {
       const std::uint8_t type = static_cast<std::uint8_t>(p.src_port);
       if (type == 0 || type == 129) f.icmp_reply = true;
     }
-    if ((p.protocol == IPPROTO_TCP || p.protocol == IPPROTO_UDP) && p.payload_length > 0) {
+    if (fresh && (p.protocol == IPPROTO_TCP || p.protocol == IPPROTO_UDP) && p.payload_length > 0) {
       inspect_payload(f.app, p.payload, p.payload_length, forward, f.dst_port);
     }
   }
@@ -138,10 +142,13 @@ std::uint32_t FlowTable::find_or_create(const FlowKey& key, const DecodedPacket&
     forward = f.src_port == p.src_port && f.src == p.src;
     if (f.src_port == f.dst_port && f.src == f.dst) forward = true;  // a flow to itself
     const bool too_long = p.time - f.first_time > config_.active_timeout;
+    // Idle past its timeout: the flow ended before this packet (expire() may
+    // not have run yet at this packet's time).
+    const bool idle = p.time - f.last_time > (closed(f) ? config_.closed_timeout : config_.idle_timeout);
     // A new SYN after the old connection closed starts a new flow.
     const bool reopened = closed(f) && p.protocol == IPPROTO_TCP && (p.tcp_flags & kSyn) && !(p.tcp_flags & kAck);
-    if (!too_long && !reopened) return it->second;
-    finish(it->second, too_long ? FlowEnd::kActive : FlowEnd::kClosed);
+    if (!too_long && !idle && !reopened) return it->second;
+    finish(it->second, too_long ? FlowEnd::kActive : idle ? FlowEnd::kIdle : FlowEnd::kClosed);
   }
   if (index_.size() >= config_.max_flows) {
     ++stats_.evicted;

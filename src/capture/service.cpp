@@ -60,8 +60,10 @@ void ServiceDetector::inspect(ServiceState& s, const std::uint8_t* ip, std::uint
 
 void ServiceDetector::finish(ServiceState& s) {
   if (s.ndpi && s.master == NDPI_PROTOCOL_UNKNOWN && s.app == NDPI_PROTOCOL_UNKNOWN) {
+    // No guessing from port numbers: UNSW-NB15's service (from Bro) names
+    // only what the payload showed, so a bare SYN to port 80 is "-".
     std::uint8_t guessed = 0;
-    const ndpi_protocol p = ndpi_detection_giveup(module_, s.ndpi, 1, &guessed);
+    const ndpi_protocol p = ndpi_detection_giveup(module_, s.ndpi, 0, &guessed);
     s.master = p.master_protocol;
     s.app = p.app_protocol;
   }

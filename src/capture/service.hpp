@@ -28,7 +28,7 @@ class ServiceDetector {
 
   // Feeds one IP packet of the flow (until detection is done).
   void inspect(ServiceState& s, const std::uint8_t* ip, std::uint32_t length, double time);
-  // Ends detection: nDPI's guess from ports when nothing was recognised; frees the state.
+  // Ends detection (what nDPI concluded from the payload seen); frees the state.
   void finish(ServiceState& s);
 
   // UNSW-NB15's service name for the detected protocol ("-" when none of its list).

@@ -1,0 +1,200 @@
+#include "vigil/capture/extract.hpp"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "capture/packets.hpp"
+#include "test_files.hpp"
+#include "vigil/core/error.hpp"
+
+namespace vigil::capture {
+namespace {
+
+const std::string kTraces = std::string(VIGIL_SHARED_DATA) + "/pcaps/zeek-traces";
+
+struct Output {
+  ExtractSummary summary;
+  std::vector<std::string> header;
+  std::vector<std::map<std::string, std::string>> rows;
+};
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string cell;
+  bool quoted = false;
+  for (char c : line) {
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      cells.push_back(cell);
+      cell.clear();
+    } else {
+      cell += c;
+    }
+  }
+  cells.push_back(cell);
+  return cells;
+}
+
+Output extract(const std::vector<std::string>& pcaps) {
+  ExtractConfig config;
+  config.pcaps = pcaps;
+  std::string text;
+  Output out;
+  out.summary = extract_flows(config, [&](std::string_view chunk) { text += chunk; });
+  std::istringstream in(text);
+  std::string line;
+  std::getline(in, line);
+  out.header = split_csv_line(line);
+  while (std::getline(in, line)) {
+    const auto cells = split_csv_line(line);
+    EXPECT_EQ(cells.size(), out.header.size()) << line;
+    std::map<std::string, std::string> row;
+    for (std::size_t i = 0; i < cells.size() && i < out.header.size(); ++i) row[out.header[i]] = cells[i];
+    out.rows.push_back(row);
+  }
+  return out;
+}
+
+double num(const std::map<std::string, std::string>& row, const std::string& column) {
+  return std::stod(row.at(column));
+}
+
+bool is_capture(const std::filesystem::path& p) {
+  unsigned char m[4] = {};
+  std::ifstream(p, std::ios::binary).read(reinterpret_cast<char*>(m), 4);
+  const std::uint32_t magic = static_cast<std::uint32_t>(m[0]) << 24 | m[1] << 16 | m[2] << 8 | m[3];
+  return magic == 0xa1b2c3d4 || magic == 0xd4c3b2a1 || magic == 0xa1b23c4d || magic == 0x4d3cb2a1 ||
+         magic == 0x0a0d0d0a || (m[0] == 0x1f && m[1] == 0x8b);
+}
+
+// Argus 3.0.8 (argus -r FILE; ra -s ...) on the same capture gave these values.
+TEST(Extract, MatchesArgusOnAnHttpCapture) {
+  const std::string file = kTraces + "/http/100-continue.pcap";
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << "no " << file;
+  const Output out = extract({file});
+  ASSERT_EQ(out.rows.size(), 1u);
+  const auto& r = out.rows[0];
+  EXPECT_EQ(r.at("proto"), "tcp");
+  EXPECT_EQ(r.at("state"), "FIN");
+  EXPECT_EQ(r.at("service"), "http");
+  EXPECT_EQ(r.at("srcip"), "192.168.3.103");
+  EXPECT_EQ(r.at("dsport"), "80");
+  EXPECT_NEAR(num(r, "dur"), 1.155305, 1e-6);
+  EXPECT_EQ(num(r, "spkts"), 18);
+  EXPECT_EQ(num(r, "dpkts"), 48);
+  EXPECT_EQ(num(r, "sbytes"), 3218);
+  EXPECT_EQ(num(r, "dbytes"), 63724);
+  EXPECT_EQ(num(r, "sttl"), 64);
+  EXPECT_EQ(num(r, "dttl"), 47);
+  EXPECT_EQ(num(r, "swin"), 524280);
+  EXPECT_EQ(num(r, "dwin"), 11680);
+  EXPECT_EQ(num(r, "stcpb"), 2630432621.0);
+  EXPECT_EQ(num(r, "dtcpb"), 3805220740.0);
+  EXPECT_NEAR(num(r, "tcprtt"), 0.047976, 1e-6);
+  EXPECT_NEAR(num(r, "synack"), 0.047911, 1e-6);
+  EXPECT_NEAR(num(r, "ackdat"), 0.000065, 1e-6);
+  EXPECT_NEAR(num(r, "sload"), 21050.7, 21050.7 * 0.01);
+  EXPECT_NEAR(num(r, "dload"), 432072.0, 432072.0 * 0.01);
+  EXPECT_NEAR(num(r, "smean"), 178.777771, 1.0);
+  EXPECT_NEAR(num(r, "dmean"), 1327.583374, 1.0);
+  EXPECT_EQ(num(r, "sloss"), 0);
+  EXPECT_EQ(num(r, "dloss"), 0);
+  EXPECT_EQ(num(r, "trans_depth"), 1);
+}
+
+// Every capture in the Zeek suite (real traffic, tunnels, fuzzed and broken
+// files) goes through without a crash, and every IP packet lands in exactly
+// one flow: the flows' packet counts add up to the packets decoded.
+TEST(Extract, EveryZeekTraceAndEveryPacketAccountedFor) {
+  if (!std::filesystem::exists(kTraces)) GTEST_SKIP() << "no " << kTraces;
+  std::vector<std::string> captures;
+  std::size_t others = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(kTraces)) {
+    if (!entry.is_regular_file()) continue;
+    if (is_capture(entry.path())) {
+      captures.push_back(entry.path().string());
+    } else {
+      ++others;
+      EXPECT_THROW(extract({entry.path().string()}), InputError) << entry.path();
+    }
+  }
+  std::sort(captures.begin(), captures.end());
+  ASSERT_GT(captures.size(), 700u);
+  const Output out = extract(captures);
+  double packets = 0;
+  for (const auto& row : out.rows) packets += num(row, "spkts") + num(row, "dpkts");
+  EXPECT_EQ(packets, static_cast<double>(out.summary.ip_packets));
+  EXPECT_EQ(out.rows.size(), out.summary.flows);
+  EXPECT_GT(out.summary.flows, 3000u);  // 3,875 when each file is read on its own
+  EXPECT_FALSE(out.summary.malformed.empty());  // the suite holds broken packets on purpose
+  std::map<std::string, int> services;
+  for (const auto& row : out.rows) ++services[row.at("service")];
+  for (const char* s : {"http", "dns", "ftp", "ssh", "smtp", "ssl", "dhcp", "irc", "snmp"}) {
+    EXPECT_GT(services[s], 0) << "no flow detected as " << s;
+  }
+  RecordProperty("captures", static_cast<int>(captures.size()));
+  RecordProperty("not_captures", static_cast<int>(others));
+}
+
+TEST(Extract, GzipCaptureGivesTheSameFlows) {
+  std::string gz;
+  if (std::filesystem::exists(kTraces)) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(kTraces)) {
+      if (entry.path().extension() == ".gz") {
+        gz = entry.path().string();
+        break;
+      }
+    }
+  }
+  if (gz.empty()) GTEST_SKIP() << "no gzip capture in " << kTraces;
+  vigil::testing::TempDir dir;
+  const std::string plain = dir.file("plain.pcap");
+  gzFile in = gzopen(gz.c_str(), "rb");
+  ASSERT_NE(in, nullptr);
+  std::ofstream out(plain, std::ios::binary);
+  char buffer[1 << 15];
+  for (int n; (n = gzread(in, buffer, sizeof buffer)) > 0;) out.write(buffer, n);
+  gzclose(in);
+  out.close();
+  const Output a = extract({gz}), b = extract({plain});
+  EXPECT_GT(a.rows.size(), 0u);
+  EXPECT_EQ(a.rows, b.rows);
+}
+
+TEST(Extract, TruncatedFileIsReportedNotFatal) {
+  vigil::testing::TempDir dir;
+  const std::string path = dir.file("cut.pcap");
+  const testing::Ipv4 ip = testing::udp_ip();
+  std::vector<testing::CapturedFrame> frames;
+  for (int i = 0; i < 5; ++i) {
+    frames.push_back({100.0 + i, testing::ethernet_frame(testing::ipv4_packet(ip, testing::udp_datagram(1, 2, "abc")))});
+  }
+  testing::write_pcap(path, frames);
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 10);  // cut into the last packet
+  const Output out = extract({path});
+  EXPECT_EQ(out.summary.packets, 4u);
+  ASSERT_EQ(out.summary.notes.size(), 1u);
+  EXPECT_NE(out.summary.notes[0].find("ended early"), std::string::npos);
+  ASSERT_EQ(out.rows.size(), 1u);
+  EXPECT_EQ(num(out.rows[0], "spkts"), 4);
+}
+
+TEST(Extract, NotACaptureIsAnErrorNamingTheFile) {
+  vigil::testing::TempDir dir;
+  const std::string path = dir.write("flows.csv", "id,dur\n1,2\n");
+  try {
+    extract({path});
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace vigil::capture
