@@ -118,8 +118,9 @@ FlowRecord make_record(const Flow& f, std::uint64_t id, const ServiceDetector& s
   v[kDloss] = static_cast<double>(d.retransmits);
   v[kSinpkt] = s.gap_mean * 1000.0;
   v[kDinpkt] = d.gap_mean * 1000.0;
-  v[kSjit] = s.gaps > 1 ? std::sqrt(s.gap_m2 / static_cast<double>(s.gaps - 1)) * 1000.0 : 0.0;
-  v[kDjit] = d.gaps > 1 ? std::sqrt(d.gap_m2 / static_cast<double>(d.gaps - 1)) * 1000.0 : 0.0;
+  // Jitter: the population standard deviation of the gaps, as Argus reports it.
+  v[kSjit] = s.gaps > 1 ? std::sqrt(s.gap_m2 / static_cast<double>(s.gaps)) * 1000.0 : 0.0;
+  v[kDjit] = d.gaps > 1 ? std::sqrt(d.gap_m2 / static_cast<double>(d.gaps)) * 1000.0 : 0.0;
   // As Argus reports them: the latest window advertised, scaled by the
   // direction's own window-scale option when its SYN carried one.
   v[kSwin] = std::ldexp(s.last_window, s.window_scale == 0xff ? 0 : std::min<int>(s.window_scale, 14));

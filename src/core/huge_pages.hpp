@@ -17,4 +17,13 @@ void advise_huge_pages(const Vector& v) {
   advise_huge_pages(v.data(), v.capacity() * sizeof(typename Vector::value_type));
 }
 
+// Sizes an empty vector to n value-initialised elements on advised pages.
+template <class Vector>
+void resize_on_huge_pages(Vector& v, std::size_t n) {
+  v.clear();
+  v.reserve(n);
+  advise_huge_pages(v);
+  v.resize(n);
+}
+
 }  // namespace vigil

@@ -63,7 +63,8 @@ void KNearestNeighbours::build_index(const Matrix& rows) {
   // rows keyed by a hash of the bytes (hashed in parallel), compared in full
   // on a hash match.
   const std::size_t n = rows.rows(), bytes = rows.cols() * sizeof(float);
-  std::vector<std::uint64_t> hashes(n);
+  std::vector<std::uint64_t> hashes;
+  resize_on_huge_pages(hashes, n);
 #pragma omp parallel for schedule(static)
   for (std::size_t i = 0; i < n; ++i) {
     const float* row = rows.row(i).data();
@@ -78,13 +79,13 @@ void KNearestNeighbours::build_index(const Matrix& rows) {
   }
   std::size_t slots = 16;
   while (slots < 2 * n) slots *= 2;
-  std::vector<std::uint32_t> table(slots, 0);  // distinct index + 1; 0: empty
-  distinct_ = Matrix(0, rows.cols());
-  distinct_.reserve_rows(n);
-  advise_huge_pages(distinct_.data(), n * bytes);
+  std::vector<std::uint32_t> table;  // distinct index + 1; 0: empty
+  resize_on_huge_pages(table, slots);
   distinct_first_.clear();
   distinct_count_.clear();
-  distinct_of_row_.resize(n);
+  resize_on_huge_pages(distinct_of_row_, n);
+  // The serial pass only numbers the groups; rows are copied afterwards in
+  // parallel, so that the copy's page faults are shared between threads.
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t h = hashes[i];
     std::size_t at = h & (slots - 1);
@@ -102,15 +103,23 @@ void KNearestNeighbours::build_index(const Matrix& rows) {
     }
     distinct_of_row_[i] = static_cast<std::uint32_t>(distinct_first_.size());
     table[at] = static_cast<std::uint32_t>(distinct_first_.size() + 1);
-    distinct_.append_row(rows.row(i));
     distinct_first_.push_back(static_cast<std::uint32_t>(i));
     distinct_count_.push_back(1);
   }
-  distinct_norms_.resize(distinct_.rows());
+  const std::size_t d = distinct_first_.size();
+  // Huge pages first: on a VM, faulting tens of MB in 4 KiB pages costs more
+  // than the grouping itself.
+  distinct_ = Matrix(0, rows.cols());
+  distinct_.reserve_rows(d);
+  advise_huge_pages(distinct_.data(), d * bytes);
+  distinct_.resize_rows(d);
+  distinct_norms_.resize(d);
 #pragma omp parallel for schedule(static)
-  for (std::size_t i = 0; i < distinct_.rows(); ++i) {
+  for (std::size_t i = 0; i < d; ++i) {
+    const std::span<const float> from = rows.row(distinct_first_[i]);
+    std::copy(from.begin(), from.end(), distinct_.row(i).begin());
     float s = 0;
-    for (float v : distinct_.row(i)) s += v * v;
+    for (float v : from) s += v * v;
     distinct_norms_[i] = s;
   }
   clusters_.reset();  // rebuilt for these rows on the next search

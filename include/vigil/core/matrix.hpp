@@ -33,6 +33,11 @@ class Matrix {
   // Rows picked by index, in the given order.
   Matrix select_rows(std::span<const std::size_t> indices) const;
   void reserve_rows(std::size_t rows) { data_.reserve(rows * cols_); }
+  // Grows or shrinks to this many rows; new rows are zero.
+  void resize_rows(std::size_t rows) {
+    data_.resize(rows * cols_);
+    rows_ = rows;
+  }
 
  private:
   std::size_t rows_ = 0;
