@@ -269,6 +269,8 @@ bool decode_packet(int link_type, const std::uint8_t* data, std::uint32_t captur
     case DLT_LOOP: {
       // A 4-byte address family: host order for NULL, network order for LOOP.
       if (captured < 4) return fail(counts, Malformed::kTruncatedLink);
+      // That header is the capture's, not the wire's: bytes leave it out (as Argus does).
+      out.wire_length = out.wire_length >= 4 ? out.wire_length - 4 : 0;
       return decode_by_version(data + 4, captured - 4, out, counts);
     }
     case DLT_RAW:

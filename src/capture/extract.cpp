@@ -114,4 +114,6 @@ ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, c
   return summary;
 }
 
+std::size_t bytes_per_flow() { return FlowTable::bytes_per_flow(); }
+
 }  // namespace vigil::capture

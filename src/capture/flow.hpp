@@ -61,6 +61,7 @@ struct Flow {
   DirectionStats dir[2];  // 0: source to destination, 1: back
   // TCP handshake and teardown
   double syn_time = -1, synack_time = -1, ack_time = -1;
+  double last_synack_time = -1;  // a retransmitted SYN-ACK moves this, not synack_time
   bool rst = false;
   // ICMP: the first message's type and code, and whether an echo reply came
   std::uint8_t icmp_type = 0, icmp_code = 0;

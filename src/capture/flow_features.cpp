@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <string_view>
 
 namespace vigil::capture {
 namespace {
@@ -128,7 +130,7 @@ FlowRecord make_record(const Flow& f, std::uint64_t id, const ServiceDetector& s
   v[kDtcpb] = d.base_seq;
   v[kDwin] = std::ldexp(d.last_window, d.window_scale == 0xff ? 0 : std::min<int>(d.window_scale, 14));
   if (f.synack_time >= 0) v[kSynack] = f.synack_time - f.syn_time;
-  if (f.ack_time >= 0) v[kAckdat] = f.ack_time - f.synack_time;
+  if (f.ack_time >= 0) v[kAckdat] = f.ack_time - f.last_synack_time;
   v[kTcprtt] = v[kSynack] + v[kAckdat];
   v[kSmean] = s.packets ? std::round(static_cast<double>(s.bytes) / static_cast<double>(s.packets)) : 0.0;
   v[kDmean] = d.packets ? std::round(static_cast<double>(d.bytes) / static_cast<double>(d.packets)) : 0.0;
@@ -141,32 +143,42 @@ FlowRecord make_record(const Flow& f, std::uint64_t id, const ServiceDetector& s
   return r;
 }
 
+namespace {
+
+std::uint64_t first_bytes(std::string_view s) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, s.data(), std::min<std::size_t>(s.size(), 8));
+  return word;
+}
+
+}  // namespace
+
 void ConnectionWindow::add(FlowRecord& r, const Flow& f) {
   Entry e;
-  e.src = f.src;
-  e.dst = f.dst;
+  std::memcpy(e.src, f.src.data(), 16);
+  std::memcpy(e.dst, f.dst.data(), 16);
   e.sport = f.src_port;
   e.dport = f.dst_port;
-  e.service = r.service;
-  e.state = r.state;
-  e.sttl = f.dir[0].first_ttl;
-  e.dttl = f.dir[1].first_ttl;
+  e.service = first_bytes(r.service);
+  e.state_ttl = (first_bytes(r.state) << 16) | (std::uint64_t{f.dir[0].first_ttl} << 8) | f.dir[1].first_ttl;
   ring_[next_] = e;
   next_ = (next_ + 1) % ring_.size();
   if (size_ < ring_.size()) ++size_;
   // Counts over the last 100 connections, this one included (so at least 1).
-  double srv_src = 0, srv_dst = 0, dst = 0, src = 0, src_dport = 0, dst_sport = 0, dst_src = 0, state_ttl = 0;
+  std::uint32_t srv_src = 0, srv_dst = 0, dst = 0, src = 0, src_dport = 0, dst_sport = 0, dst_src = 0, state_ttl = 0;
   for (std::size_t i = 0; i < size_; ++i) {
     const Entry& o = ring_[i];
-    const bool same_src = o.src == e.src, same_dst = o.dst == e.dst;
-    srv_src += same_src && o.service == e.service;
-    srv_dst += same_dst && o.service == e.service;
+    const bool same_src = o.src[0] == e.src[0] && o.src[1] == e.src[1];
+    const bool same_dst = o.dst[0] == e.dst[0] && o.dst[1] == e.dst[1];
+    const bool same_service = o.service == e.service;
+    srv_src += same_src && same_service;
+    srv_dst += same_dst && same_service;
     dst += same_dst;
     src += same_src;
     src_dport += same_src && o.dport == e.dport;
     dst_sport += same_dst && o.sport == e.sport;
     dst_src += same_src && same_dst;
-    state_ttl += o.state == e.state && o.sttl == e.sttl && o.dttl == e.dttl;
+    state_ttl += o.state_ttl == e.state_ttl;
   }
   std::vector<double>& v = r.numeric;
   v[kCtSrvSrc] = srv_src;

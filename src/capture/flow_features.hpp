@@ -33,11 +33,12 @@ class ConnectionWindow {
   void add(FlowRecord& record, const Flow& flow);
 
  private:
+  // Fixed-width words, so that the scan over the window compares integers.
   struct Entry {
-    Address src{}, dst{};
+    std::uint64_t src[2] = {}, dst[2] = {};
     std::uint16_t sport = 0, dport = 0;
-    std::string service, state;
-    std::uint8_t sttl = 0, dttl = 0;
+    std::uint64_t service = 0;    // the name's first 8 bytes (UNSW names are no longer)
+    std::uint64_t state_ttl = 0;  // the state's name, then sttl and dttl
   };
   std::array<Entry, 100> ring_{};
   std::size_t size_ = 0, next_ = 0;

@@ -60,9 +60,14 @@ bool update_tcp(Flow& f, DirectionStats& d, const DecodedPacket& p, bool forward
   }
   if ((p.tcp_flags & kSyn) && d.window_scale == 0xff) d.window_scale = p.window_scale;
   const bool syn = p.tcp_flags & kSyn, ack = p.tcp_flags & kAck;
-  if (syn && !ack && forward && f.syn_time < 0) f.syn_time = p.time;
-  if (syn && ack && !forward && f.synack_time < 0 && f.syn_time >= 0) f.synack_time = p.time;
-  if (!syn && ack && forward && f.ack_time < 0 && f.synack_time >= 0) f.ack_time = p.time;
+  // Retransmissions, as Argus times them: synack runs from the latest SYN
+  // to the first SYN-ACK, ackdat from the latest SYN-ACK to the first ACK.
+  if (syn && !ack && forward && f.synack_time < 0) f.syn_time = p.time;
+  if (syn && ack && !forward && f.ack_time < 0 && f.syn_time >= 0) {
+    if (f.synack_time < 0) f.synack_time = p.time;
+    f.last_synack_time = p.time;
+  }
+  if (!syn && ack && forward && f.ack_time < 0 && f.last_synack_time >= 0) f.ack_time = p.time;
   if (p.tcp_flags & kFin) d.fin = true;
   if (p.tcp_flags & kRst) f.rst = true;
   return fresh;
@@ -104,6 +109,20 @@ FlowTable::FlowTable(FlowTableConfig config, ServiceDetector& service, Emit emit
   pool_.resize(1);  // the sentinel of the activity list
   pool_[0].older = pool_[0].newer = 0;
   index_.reserve(std::min<std::size_t>(config_.max_flows, 1 << 16));
+  // Address space for every slot up front: growing by doubling would briefly
+  // hold the old and the new pool together, half again over the budget.
+  pool_.reserve(std::min<std::size_t>(config_.max_flows, std::size_t{1} << 26) + 1);
+}
+
+std::size_t FlowTable::bytes_per_flow() {
+  constexpr std::size_t kMallocOverhead = 16;  // glibc's chunk header, rounded
+  // libstdc++'s hash nodes: a next pointer, the value, the cached hash; one bucket per element at most.
+  const std::size_t index_node = sizeof(void*) + sizeof(std::pair<const FlowKey, std::uint32_t>) + sizeof(std::size_t) +
+                                 kMallocOverhead + sizeof(void*);
+  const std::size_t fragment_node = sizeof(void*) + sizeof(std::pair<const FragmentKey, FragmentPorts>) +
+                                    sizeof(std::size_t) + kMallocOverhead + sizeof(void*);
+  return sizeof(Flow) + sizeof(std::uint32_t) + index_node + fragment_node + ServiceDetector::flow_state_bytes() +
+         kMallocOverhead;
 }
 
 void FlowTable::unlink(std::uint32_t slot) {

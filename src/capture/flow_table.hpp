@@ -37,6 +37,9 @@ class FlowTable {
   std::size_t active() const { return index_.size(); }
   const FlowTableStats& stats() const { return stats_; }
 
+  // The most memory one open flow can hold (see vigil::capture::bytes_per_flow).
+  static std::size_t bytes_per_flow();
+
  private:
   std::uint32_t find_or_create(const FlowKey& key, const DecodedPacket& p, bool& forward);
   void finish(std::uint32_t slot, FlowEnd why);

@@ -1,7 +1,9 @@
 // Formats flow records as CSV (a header, then one row per flow) or JSON lines.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "capture/flow_features.hpp"
 
@@ -15,7 +17,11 @@ class FlowWriter {
   void format(const FlowRecord& r, std::string& out) const;
 
  private:
+  // What each column holds, worked out once from its name.
+  enum class Field : std::uint8_t { kId, kProto, kService, kState, kSrcip, kDstip, kSport, kDsport, kStime, kLtime,
+                                    kAppProto, kNumeric };
   bool csv_;
+  std::vector<Field> fields_;
 };
 
 }  // namespace vigil::capture

@@ -25,7 +25,7 @@ ServiceDetector::ServiceDetector() {
   NDPI_BITMASK_SET_ALL(all);
   ndpi_set_protocol_detection_bitmask2(module_, &all);
   ndpi_finalize_initialization(module_);
-  flow_size_ = ndpi_detection_get_sizeof_ndpi_flow_struct();
+  flow_size_ = flow_state_bytes();
 }
 
 ServiceDetector::~ServiceDetector() {
@@ -109,5 +109,7 @@ std::string ServiceDetector::ndpi_name(const ServiceState& s) const {
   ndpi_protocol2name(module_, p, name, sizeof name);
   return name;
 }
+
+std::size_t ServiceDetector::flow_state_bytes() { return ndpi_detection_get_sizeof_ndpi_flow_struct(); }
 
 }  // namespace vigil::capture

@@ -31,6 +31,9 @@ class ServiceDetector {
   // Ends detection (what nDPI concluded from the payload seen); frees the state.
   void finish(ServiceState& s);
 
+  // Bytes of one flow's nDPI detection state.
+  static std::size_t flow_state_bytes();
+
   // UNSW-NB15's service name for the detected protocol ("-" when none of its list).
   static const char* unsw_service(const ServiceState& s);
   // nDPI's own name (e.g. "TLS.Google", "MQTT", "Unknown").

@@ -52,7 +52,9 @@ void add_extract_command(CLI::App& app, const GlobalOptions& g) {
       ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--active-timeout", o->config.active_timeout, "Seconds after which a long flow is cut")
       ->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--max-flows", o->config.max_flows, "Most flows held at once; beyond it the least recently active is evicted")
+  cmd->add_option("--max-flows", o->config.max_flows,
+                  "Most flows held at once (each takes at most " + std::to_string(capture::bytes_per_flow()) +
+                      " bytes); beyond it the least recently active is evicted")
       ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->callback([o, &g] {
     if (o->config.pcaps.empty() && o->config.interface.empty()) throw CLI::RequiredError("--pcap or --interface");

@@ -47,4 +47,9 @@ using TextSink = std::function<void(std::string_view)>;
 ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, const std::atomic<bool>* stop = nullptr,
                              Progress* progress = nullptr);
 
+// The most memory one open flow holds: its record, nDPI's detection state
+// (kept until the protocol is known) and its index entry. The flow table
+// stays within max_flows times this, whatever the traffic.
+std::size_t bytes_per_flow();
+
 }  // namespace vigil::capture
