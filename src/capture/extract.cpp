@@ -65,11 +65,23 @@ ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, c
   DecodedPacket decoded;
   RawPacket raw;
   auto run = [&](PacketSource& source, std::size_t index) {
-    const double deadline = config.duration > 0 ? config.duration : 0;
-    double first = -1;
-    while ((!stop || !stop->load(std::memory_order_relaxed)) && source.next(raw)) {
+    // Live capture: --duration runs on the wall clock, and a quiet link still
+    // ends idle flows on time (packet time cannot advance without packets).
+    const auto began = std::chrono::steady_clock::now();
+    auto out_of_time = [&] {
+      return config.duration > 0 &&
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count() >= config.duration;
+    };
+    for (;;) {
+      if (stop && stop->load(std::memory_order_relaxed)) break;
+      const PacketSource::Read read = source.read(raw);
+      if (read == PacketSource::Read::kEnd) break;
+      if (read == PacketSource::Read::kQuiet) {
+        table.expire(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+        if (out_of_time()) break;
+        continue;
+      }
       ++summary.packets;
-      if (first < 0) first = raw.time;
       decoded.time = raw.time;
       decoded.wire_length = raw.wire_length;
       if (decode_packet(source.link_type(), raw.data, raw.captured, decoded, malformed)) {
@@ -77,7 +89,7 @@ ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, c
         table.add(decoded);
       }
       table.expire(raw.time);
-      if (deadline > 0 && raw.time - first >= deadline) break;
+      if (out_of_time()) break;
       if (progress && (summary.packets & 0xffff) == 0) progress->update(index);
     }
     if (source.truncated()) summary.notes.push_back(source.name() + " ended early (" + source.error() + ")");

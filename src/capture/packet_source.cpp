@@ -1,6 +1,7 @@
 #include "capture/packet_source.hpp"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -79,6 +80,11 @@ class LiveSource final : public PacketSource {
     if (!link_type_supported(link_type_)) {
       throw InputError("interface " + interface + ": link type " + std::to_string(link_type_) + " is not supported");
     }
+    // Non-blocking reads and our own poll(): Linux's TPACKET_V3 ring blocks
+    // for good on an idle link whatever the timeout, and then neither a stop
+    // request nor --duration nor the flows' idle timeouts would be seen.
+    if (pcap_setnonblock(handle_, 1, error) != 0) throw IoError("interface " + interface + ": " + error);
+    selectable_fd_ = pcap_get_selectable_fd(handle_);
     if (!filter.empty()) {
       bpf_program program{};
       if (pcap_compile(handle_, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
@@ -103,7 +109,7 @@ std::string PacketSource::link_name() const {
   return name ? name : std::to_string(link_type_);
 }
 
-bool PacketSource::next(RawPacket& packet) {
+PacketSource::Read PacketSource::read(RawPacket& packet) {
   for (;;) {
     pcap_pkthdr* header = nullptr;
     const std::uint8_t* data = nullptr;
@@ -113,16 +119,19 @@ bool PacketSource::next(RawPacket& packet) {
       packet.wire_length = header->len;
       packet.captured = header->caplen;
       packet.data = data;
-      return true;
+      return Read::kPacket;
     }
-    if (status == 0) {  // live read timeout with nothing captured
-      if (stop_ && stop_->load(std::memory_order_relaxed)) return false;
+    if (status == 0) {  // live, and nothing waiting: wait up to 100 ms for more
+      if (stop_ && stop_->load(std::memory_order_relaxed)) return Read::kEnd;
+      if (selectable_fd_ < 0) return Read::kQuiet;
+      pollfd ready{selectable_fd_, POLLIN, 0};
+      if (poll(&ready, 1, 100) <= 0) return Read::kQuiet;  // timed out (or a signal came)
       continue;
     }
-    if (status == PCAP_ERROR_BREAK) return false;  // end of file, or stop()
+    if (status == PCAP_ERROR_BREAK) return Read::kEnd;  // end of file, or stop()
     truncated_ = true;
     error_ = pcap_geterr(handle_);
-    return false;
+    return Read::kEnd;
   }
 }
 

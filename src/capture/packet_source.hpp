@@ -16,14 +16,17 @@ struct RawPacket {
   double time = 0;  // seconds since the epoch
   std::uint32_t wire_length = 0;
   std::uint32_t captured = 0;
-  const std::uint8_t* data = nullptr;  // valid until the next call to next()
+  const std::uint8_t* data = nullptr;  // valid until the next read()
 };
 
 class PacketSource {
  public:
   virtual ~PacketSource();
-  // The next packet; false at the end of input (or after stop()).
-  bool next(RawPacket& packet);
+  enum class Read { kPacket, kQuiet, kEnd };
+  // The next packet; kQuiet when a live read waited 100 ms and nothing came
+  // (the caller can end idle flows and check its deadline), kEnd at the end of
+  // input or once the watched stop flag is set.
+  Read read(RawPacket& packet);
   int link_type() const { return link_type_; }
   std::string link_name() const;
   const std::string& name() const { return name_; }
@@ -43,6 +46,7 @@ class PacketSource {
   bool truncated_ = false;
   std::string error_;
   bool live_ = false;
+  int selectable_fd_ = -1;  // live capture: what poll() waits on
   std::string buffer_;  // a decompressed gzip file
   void* memory_file_ = nullptr;  // FILE* over buffer_
   const std::atomic<bool>* stop_ = nullptr;
