@@ -54,7 +54,9 @@ bool update_tcp(Flow& f, DirectionStats& d, const DecodedPacket& p, bool forward
     if (seq_after(end, d.next_seq)) {
       d.next_seq = end;
     } else {
-      ++d.retransmits;  // nothing new: a retransmission (or a segment reordered late)
+      // Nothing new: a retransmission (or a segment reordered late). Only
+      // data counts as loss; a repeated bare FIN does not (as with Argus).
+      if (p.payload_length > 0) ++d.retransmits;
       fresh = false;
     }
   }
@@ -166,8 +168,12 @@ std::uint32_t FlowTable::find_or_create(const FlowKey& key, const DecodedPacket&
     const bool idle = p.time - f.last_time > (closed(f) ? config_.closed_timeout : config_.idle_timeout);
     // A new SYN after the old connection closed starts a new flow.
     const bool reopened = closed(f) && p.protocol == IPPROTO_TCP && (p.tcp_flags & kSyn) && !(p.tcp_flags & kAck);
-    if (!too_long && !idle && !reopened) return it->second;
-    finish(it->second, too_long ? FlowEnd::kActive : idle ? FlowEnd::kIdle : FlowEnd::kClosed);
+    // Each DNS query over UDP and its answer are a flow of their own, as Argus
+    // (and so UNSW-NB15) has them: a new query after an answer starts a new flow.
+    const bool next_dns_query = p.protocol == IPPROTO_UDP && forward && f.dir[1].packets > 0 &&
+                                (f.src_port == 53 || f.dst_port == 53);
+    if (!too_long && !idle && !reopened && !next_dns_query) return it->second;
+    finish(it->second, too_long ? FlowEnd::kActive : idle ? FlowEnd::kIdle : FlowEnd::kClosed);  // (a DNS answer closes too)
   }
   if (index_.size() >= config_.max_flows) {
     ++stats_.evicted;

@@ -110,6 +110,61 @@ TEST_F(FlowTableTest, TcpHandshakeDataAndTeardown) {
   EXPECT_NEAR(value(r, "sinpkt"), 15.0, 1e-6);
 }
 
+// Retransmissions timed as Argus times them: synack from the latest SYN to
+// the first SYN-ACK, ackdat from the latest SYN-ACK to the ACK; a repeated
+// bare FIN is not loss (no data was resent).
+TEST_F(FlowTableTest, RetransmittedHandshakeAndFin) {
+  testing::Ipv4 c2s;
+  const testing::Ipv4 s2c = reply(c2s);
+  testing::Tcp syn{.sport = 40000, .dport = 80, .seq = 100, .ack = 0, .flags = kSyn, .window = 1000, .window_scale = -1, .payload = ""};
+  testing::Tcp synack{.sport = 80, .dport = 40000, .seq = 900, .ack = 101, .flags = kSyn | kAck, .window = 500, .window_scale = -1, .payload = ""};
+  testing::Tcp ack{.sport = 40000, .dport = 80, .seq = 101, .ack = 901, .flags = kAck, .window = 1000, .window_scale = -1, .payload = ""};
+  testing::Tcp fin = ack;
+  fin.flags = kFin | kAck;
+  send(0.0, c2s, testing::tcp_segment(syn));
+  send(1.0, c2s, testing::tcp_segment(syn));  // no answer yet: the SYN again
+  send(1.002, s2c, testing::tcp_segment(synack));
+  send(4.0, c2s, testing::tcp_segment(syn));  // the SYN-ACK was lost on its way: both again
+  send(4.003, s2c, testing::tcp_segment(synack));
+  send(4.5, c2s, testing::tcp_segment(ack));
+  send(5.0, c2s, testing::tcp_segment(fin));
+  send(5.2, c2s, testing::tcp_segment(fin));
+  table_.flush();
+  ASSERT_EQ(records.size(), 1u);
+  const FlowRecord& r = records[0];
+  EXPECT_NEAR(value(r, "synack"), 0.002, 1e-6);
+  EXPECT_NEAR(value(r, "ackdat"), 0.497, 1e-6);
+  EXPECT_NEAR(value(r, "tcprtt"), 0.499, 1e-6);
+  EXPECT_EQ(value(r, "sloss"), 0);
+  EXPECT_EQ(value(r, "spkts"), 6);
+}
+
+// Each DNS query over UDP and its answer are one flow, as in Argus's output
+// (and so in UNSW-NB15); other UDP exchanges on one port pair stay one flow.
+TEST_F(FlowTableTest, EachDnsTransactionIsAFlow) {
+  testing::Ipv4 a = testing::udp_ip();
+  send(1.0, a, testing::udp_datagram(5000, 53, "q1"));
+  send(1.1, reply(a), testing::udp_datagram(53, 5000, "r1"));
+  send(2.0, a, testing::udp_datagram(5000, 53, "q2"));
+  send(2.1, reply(a), testing::udp_datagram(53, 5000, "r2"));
+  send(3.0, a, testing::udp_datagram(6000, 9999, "x"));
+  send(3.1, reply(a), testing::udp_datagram(9999, 6000, "y"));
+  send(4.0, a, testing::udp_datagram(6000, 9999, "x"));
+  table_.flush();
+  ASSERT_EQ(records.size(), 3u);
+  std::size_t dns = 0;
+  for (const auto& r : records) {
+    if (r.dsport == 53) {
+      ++dns;
+      EXPECT_EQ(value(r, "spkts"), 1);
+      EXPECT_EQ(value(r, "dpkts"), 1);
+    } else {
+      EXPECT_EQ(value(r, "spkts"), 2);
+    }
+  }
+  EXPECT_EQ(dns, 2u);
+}
+
 TEST_F(FlowTableTest, UdpStatesAndConnectionCounts) {
   testing::Ipv4 a = testing::udp_ip();
   send(1.0, a, testing::udp_datagram(5000, 53, "q1"));
