@@ -34,17 +34,15 @@ std::string ExtractSummary::line() const {
   return s + time;
 }
 
-ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, const std::atomic<bool>* stop,
+ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink, const std::atomic<bool>* stop,
                              Progress* progress) {
   if (config.pcaps.empty() == config.interface.empty()) {
     throw InputError("extract: give capture files or an interface (one of the two)");
   }
   const auto started = std::chrono::steady_clock::now();
-  const FlowWriter writer(config.format);
   ServiceDetector service;
   ConnectionWindow window;
   ExtractSummary summary;
-  std::string buffer = writer.header();
   std::uint64_t next_id = 1;
   FlowTableConfig table_config;
   table_config.idle_timeout = config.idle_timeout;
@@ -55,11 +53,7 @@ ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, c
   FlowTable table(table_config, service, [&](Flow& f) {
     FlowRecord r = make_record(f, next_id++, service);
     window.add(r, f);
-    writer.format(r, buffer);
-    if (buffer.size() >= kChunk) {
-      out(buffer);
-      buffer.clear();
-    }
+    sink(r);
   });
   Counts malformed{};
   DecodedPacket decoded;
@@ -113,7 +107,6 @@ ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, c
     if (progress) progress->end();
   }
   table.flush();
-  out(buffer);
   summary.flows = table.stats().flows;
   summary.evicted = table.stats().evicted;
   summary.fragments_without_ports = table.stats().fragments_without_ports;
@@ -123,6 +116,24 @@ ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, c
     }
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, const std::atomic<bool>* stop,
+                             Progress* progress) {
+  const FlowWriter writer(config.format);
+  std::string buffer = writer.header();
+  ExtractSummary summary = capture_flows(
+      config,
+      [&](const FlowRecord& r) {
+        writer.format(r, buffer);
+        if (buffer.size() >= kChunk) {
+          out(buffer);
+          buffer.clear();
+        }
+      },
+      stop, progress);
+  out(buffer);
   return summary;
 }
 

@@ -40,6 +40,20 @@ const std::vector<std::string>& record_columns() {
   return columns;
 }
 
+const std::vector<std::string>& numeric_columns() {
+  static const std::vector<std::string> columns = [] {
+    std::vector<std::string> out;
+    for (const auto& c : record_columns()) {
+      if (c != "id" && c != "proto" && c != "service" && c != "state" && c != "srcip" && c != "sport" &&
+          c != "dstip" && c != "dsport" && c != "stime" && c != "ltime" && c != "app_proto") {
+        out.push_back(c);
+      }
+    }
+    return out;
+  }();
+  return columns;
+}
+
 const char* protocol_name(std::uint8_t protocol, std::uint8_t) {
   switch (protocol) {
     case IPPROTO_TCP: return "tcp";

@@ -8,24 +8,9 @@
 #include <vector>
 
 #include "capture/flow.hpp"
+#include "vigil/capture/flow_record.hpp"
 
 namespace vigil::capture {
-
-struct FlowRecord {
-  std::uint64_t id = 0;
-  // Identifying columns (never model features unless a user asks).
-  std::string srcip, dstip;
-  std::uint16_t sport = 0, dsport = 0;
-  double stime = 0, ltime = 0;
-  // Categorical features.
-  std::string proto, service, state, app_proto;
-  // Numeric features, in UNSW-NB15's column order (see kNumericColumns).
-  std::vector<double> numeric;
-};
-
-// The partition files' columns, in their order (id first; attack_cat and label
-// are left out: captured traffic has no labels).
-const std::vector<std::string>& record_columns();
 
 // Keeps the last 100 connections and fills in the ct_* counts of each new one.
 class ConnectionWindow {

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "vigil/capture/flow_record.hpp"
+
 namespace vigil {
 class Progress;
 }
@@ -39,11 +41,17 @@ struct ExtractSummary {
 
 // Receives the output text (header first), in order.
 using TextSink = std::function<void(std::string_view)>;
+// Receives each finished flow, in the order flows end.
+using RecordSink = std::function<void(const FlowRecord&)>;
 
-// Reads every packet, assembles flows and writes one row per flow. `stop`, when
-// set, ends a live capture cleanly (open flows are flushed). Throws IoError or
-// InputError for an input that cannot be opened at all; packets that cannot
-// be decoded are counted in the summary, never fatal.
+// Reads every packet and assembles flows, handing each finished one to `sink`
+// (on the calling thread). `stop`, when set, ends the reading cleanly (open
+// flows are flushed). Throws IoError or InputError for an input that cannot be
+// opened at all; packets that cannot be decoded are counted, never fatal.
+ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink,
+                             const std::atomic<bool>* stop = nullptr, Progress* progress = nullptr);
+
+// capture_flows, writing one row per flow in config.format.
 ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, const std::atomic<bool>* stop = nullptr,
                              Progress* progress = nullptr);
 
