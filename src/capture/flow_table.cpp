@@ -54,9 +54,9 @@ bool update_tcp(Flow& f, DirectionStats& d, const DecodedPacket& p, bool forward
     if (seq_after(end, d.next_seq)) {
       d.next_seq = end;
     } else {
-      // Nothing new: a retransmission (or a segment reordered late). Only
-      // data counts as loss; a repeated bare FIN does not (as with Argus).
-      if (p.payload_length > 0) ++d.retransmits;
+      // Nothing new: a retransmission (or a segment reordered late). Data
+      // and SYNs count as loss; a repeated bare FIN does not (as with Argus).
+      if (p.payload_length > 0 || (p.tcp_flags & kSyn)) ++d.retransmits;
       fresh = false;
     }
   }
