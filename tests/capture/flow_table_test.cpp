@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <pcap/dlt.h>
 
+#include <algorithm>
 #include <map>
 
 #include "capture/flow_features.hpp"
@@ -40,17 +41,13 @@ class FlowTableTest : public ::testing::Test {
   }
 
   double value(const FlowRecord& r, const std::string& column) const {
-    const auto& columns = record_columns();
-    std::size_t numeric = 0;
-    for (const auto& c : columns) {
-      if (c == column) return r.numeric.at(numeric);
-      if (c != "id" && c != "proto" && c != "service" && c != "state" && c != "srcip" && c != "dstip" &&
-          c != "sport" && c != "dsport" && c != "stime" && c != "ltime" && c != "app_proto") {
-        ++numeric;
-      }
+    const auto& names = numeric_columns();
+    const auto it = std::find(names.begin(), names.end(), column);
+    if (it == names.end()) {
+      ADD_FAILURE() << "no numeric column " << column;
+      return 0;
     }
-    ADD_FAILURE() << "no numeric column " << column;
-    return 0;
+    return r.numeric.at(static_cast<std::size_t>(it - names.begin()));
   }
 
   ServiceDetector service_;
