@@ -35,7 +35,7 @@ std::string ExtractSummary::line() const {
 }
 
 ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink, const std::atomic<bool>* stop,
-                             Progress* progress) {
+                             Progress* progress, LiveCounters* live) {
   if (config.pcaps.empty() == config.interface.empty()) {
     throw InputError("extract: give capture files or an interface (one of the two)");
   }
@@ -58,6 +58,11 @@ ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink
   Counts malformed{};
   DecodedPacket decoded;
   RawPacket raw;
+  auto publish = [&] {
+    if (!live) return;
+    live->packets.store(summary.packets, std::memory_order_relaxed);
+    live->evicted.store(table.stats().evicted, std::memory_order_relaxed);
+  };
   auto run = [&](PacketSource& source, std::size_t index) {
     // Live capture: --duration runs on the wall clock, and a quiet link still
     // ends idle flows on time (packet time cannot advance without packets).
@@ -72,6 +77,7 @@ ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink
       if (read == PacketSource::Read::kEnd) break;
       if (read == PacketSource::Read::kQuiet) {
         table.expire(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+        publish();
         if (out_of_time()) break;
         continue;
       }
@@ -84,6 +90,7 @@ ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink
       }
       table.expire(raw.time);
       if (out_of_time()) break;
+      if ((summary.packets & 0xfff) == 0) publish();
       if (progress && (summary.packets & 0xffff) == 0) progress->update(index);
     }
     if (source.truncated()) summary.notes.push_back(source.name() + " ended early (" + source.error() + ")");
@@ -107,6 +114,7 @@ ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink
     if (progress) progress->end();
   }
   table.flush();
+  publish();
   summary.flows = table.stats().flows;
   summary.evicted = table.stats().evicted;
   summary.fragments_without_ports = table.stats().fragments_without_ports;

@@ -1,50 +1,9 @@
 #include "capture/flow_writer.hpp"
 
-#include <charconv>
-#include <cstdio>
-
 #include "vigil/core/error.hpp"
+#include "vigil/core/text_format.hpp"
 
 namespace vigil::capture {
-namespace {
-
-void append_number(std::string& out, double v) {
-  char buffer[32];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
-  out.append(buffer, ec == std::errc() ? end : buffer);
-}
-
-void append_csv_text(std::string& out, const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) {
-    out += s;
-    return;
-  }
-  out += '"';
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
-void append_json_text(std::string& out, const std::string& s) {
-  out += '"';
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char escape[8];
-      std::snprintf(escape, sizeof escape, "\\u%04x", c);
-      out += escape;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
-}
-
-}  // namespace
 
 FlowWriter::FlowWriter(std::string format) : csv_(format == "csv") {
   if (format != "csv" && format != "jsonl") throw InputError("output format '" + format + "': expected csv or jsonl");

@@ -1,6 +1,5 @@
 // `vigil extract`: packets from capture files or a live interface to flow rows
 // with UNSW-NB15's features, ready for `vigil train/evaluate/predict`.
-#include <csignal>
 #include <cstdio>
 
 #include "cli/common.hpp"
@@ -11,10 +10,6 @@
 namespace vigil::cli {
 namespace {
 
-std::atomic<bool> g_stop{false};
-
-extern "C" void request_stop(int) { g_stop.store(true); }
-
 struct ExtractOptions {
   capture::ExtractConfig config;
   std::string out = "-";
@@ -22,16 +17,12 @@ struct ExtractOptions {
 
 void run_extract(const GlobalOptions& g, const ExtractOptions& o) {
   // SIGINT/SIGTERM end a live capture cleanly: open flows are written out.
-  g_stop.store(false);
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
+  const StopOnSignal stop;
   io::AtomicOutput out(o.out);
   TerminalProgress progress(!g.quiet && o.out != "-");
   const capture::ExtractSummary summary =
-      capture::extract_flows(o.config, [&](std::string_view text) { out.write(text); }, &g_stop, &progress);
+      capture::extract_flows(o.config, [&](std::string_view text) { out.write(text); }, stop.flag(), &progress);
   out.commit();
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
   status(g, "extract: " + summary.line());
 }
 

@@ -1,5 +1,6 @@
 #include "cli/common.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -7,6 +8,27 @@
 #include "vigil/core/error.hpp"
 
 namespace vigil::cli {
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+
+extern "C" void request_stop(int) { g_stop_requested.store(true); }
+
+}  // namespace
+
+StopOnSignal::StopOnSignal() {
+  g_stop_requested.store(false);
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+}
+
+StopOnSignal::~StopOnSignal() {
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+const std::atomic<bool>* StopOnSignal::flag() const { return &g_stop_requested; }
+
 namespace fs = std::filesystem;
 
 data::DatasetOptions DataOptions::to_dataset_options() const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,17 @@ void add_pipeline_options(CLI::App& app, PipelineOptions& o);
 // saying where to get UNSW-NB15 and where to put it when neither has it.
 std::string default_dataset();
 
+// While alive, SIGINT and SIGTERM set flag() instead of killing the process,
+// so a long-running command ends cleanly (open flows written out).
+class StopOnSignal {
+ public:
+  StopOnSignal();
+  ~StopOnSignal();
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+  const std::atomic<bool>* flag() const;
+};
+
 // A status line on stderr unless --quiet.
 void status(const GlobalOptions& g, const std::string& line);
 
@@ -57,5 +69,6 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& g);
 void add_predict_command(CLI::App& app, const GlobalOptions& g);
 void add_experiment_command(CLI::App& app, const GlobalOptions& g);
 void add_extract_command(CLI::App& app, const GlobalOptions& g);
+void add_detect_command(CLI::App& app, const GlobalOptions& g);
 
 }  // namespace vigil::cli

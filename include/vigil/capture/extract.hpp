@@ -39,6 +39,12 @@ struct ExtractSummary {
   std::string line() const;  // the one-line summary printed after a run
 };
 
+// Counts another thread may read while capture runs (periodic stats).
+struct LiveCounters {
+  std::atomic<std::uint64_t> packets{0};
+  std::atomic<std::uint64_t> evicted{0};
+};
+
 // Receives the output text (header first), in order.
 using TextSink = std::function<void(std::string_view)>;
 // Receives each finished flow, in the order flows end.
@@ -48,8 +54,10 @@ using RecordSink = std::function<void(const FlowRecord&)>;
 // (on the calling thread). `stop`, when set, ends the reading cleanly (open
 // flows are flushed). Throws IoError or InputError for an input that cannot be
 // opened at all; packets that cannot be decoded are counted, never fatal.
+// `live`, when given, is kept up to date every few thousand packets.
 ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink,
-                             const std::atomic<bool>* stop = nullptr, Progress* progress = nullptr);
+                             const std::atomic<bool>* stop = nullptr, Progress* progress = nullptr,
+                             LiveCounters* live = nullptr);
 
 // capture_flows, writing one row per flow in config.format.
 ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, const std::atomic<bool>* stop = nullptr,

@@ -1,0 +1,50 @@
+// Flow rows from elsewhere (`vigil extract`, another sensor, a UNSW-NB15
+// partition file) read one at a time from a CSV stream, so `vigil detect
+// --flows -` classifies each row as it arrives rather than at end of input.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "vigil/capture/flow_record.hpp"
+
+namespace vigil::detect {
+
+class FlowCsvReader {
+ public:
+  // Reads the header line; `source` names the stream in messages. Throws
+  // InputError for an empty stream. The stream stays the caller's.
+  FlowCsvReader(std::FILE* in, std::string source);
+  ~FlowCsvReader();
+  FlowCsvReader(const FlowCsvReader&) = delete;
+  FlowCsvReader& operator=(const FlowCsvReader&) = delete;
+
+  // The next row as a flow; false at end of input. Columns that FlowRecord has
+  // no field for (attack_cat, label) are skipped; numeric features the file
+  // lacks are missing (NaN), for the model's imputer. Throws InputError naming
+  // the line and column for a ragged row or a number that does not parse.
+  bool next(capture::FlowRecord& flow);
+
+  bool has_column(const std::string& name) const;
+  std::size_t line() const { return line_; }  // physical line of the last row read
+  const std::string& source() const { return source_; }
+
+ private:
+  enum class Target : std::uint8_t { kSkip, kId, kProto, kService, kState, kAppProto, kSrcip, kDstip,
+                                     kSport, kDsport, kStime, kLtime, kNumeric };
+  bool read_record();  // into cells_; false at end
+  std::FILE* in_;
+  std::string source_;
+  std::vector<std::string> header_;
+  std::vector<Target> targets_;
+  std::vector<std::size_t> numeric_index_;  // per column, for kNumeric
+  std::vector<std::string> cells_;
+  char* line_buffer_ = nullptr;  // getline's, reused from row to row
+  std::size_t line_capacity_ = 0;
+  std::size_t line_ = 0, next_line_ = 1;
+  std::uint64_t rows_ = 0;
+};
+
+}  // namespace vigil::detect

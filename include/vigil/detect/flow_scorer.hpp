@@ -1,0 +1,68 @@
+// The per-flow path from a finished flow to class probabilities: the model's
+// fitted pipeline (encode, impute, scale) applied to one FlowRecord without
+// building a Table, then the classifier on a batch of such rows. Also says
+// which features pushed a verdict most, for the alert's "why".
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "vigil/capture/flow_record.hpp"
+#include "vigil/core/matrix.hpp"
+#include "vigil/io/model_file.hpp"
+
+namespace vigil::detect {
+
+// One feature's share in a verdict: how much the predicted class's probability
+// falls when the feature is replaced by its training baseline.
+struct Contribution {
+  std::size_t feature = 0;  // index into FlowScorer::feature_names()
+  float delta = 0;
+};
+
+class FlowScorer {
+ public:
+  // Binds every model input column to a field of FlowRecord; throws InputError
+  // naming a column that flows do not carry (e.g. a model trained on another schema).
+  explicit FlowScorer(const io::ModelBundle& bundle);
+
+  std::size_t width() const { return fields_.size(); }
+  const std::vector<std::string>& feature_names() const { return names_; }
+  const io::ModelBundle& bundle() const { return *bundle_; }
+
+  // The model's input row for one flow: encoded, imputed and scaled. No allocation.
+  void encode(const capture::FlowRecord& flow, std::span<float> row) const;
+  // Class probabilities for encoded rows (rows x classes).
+  Matrix predict_proba(const Matrix& rows) const { return bundle_->model->predict_proba(rows); }
+
+  // For each listed row, the `top` features whose replacement by the training
+  // baseline (the imputer's fill value, scaled) lowers the probability of
+  // `classes[i]` most. One batched prediction of rows x features.
+  std::vector<std::vector<Contribution>> explain(const Matrix& rows, std::span<const std::size_t> which,
+                                                 std::span<const std::int32_t> classes, std::size_t top) const;
+
+  // The flow's value of a feature as it was before encoding ("tcp", "254").
+  std::string raw_value(const capture::FlowRecord& flow, std::size_t feature) const;
+
+ private:
+  enum class Source : std::uint8_t { kNumeric, kProto, kService, kState, kAppProto, kSrcip, kDstip,
+                                     kSport, kDsport, kStime, kLtime, kId };
+  struct Field {
+    Source source = Source::kNumeric;
+    std::size_t numeric = 0;  // index into FlowRecord::numeric for kNumeric
+    const preprocess::LabelEncoder* encoder = nullptr;  // categorical inputs
+    float fill = 0;                                       // imputer's value for missing
+    double offset = 0, scale = 1;                         // scaler (identity when unscaled)
+    float baseline = 0;                                   // fill, scaled
+  };
+  float value(const capture::FlowRecord& flow, const Field& f) const;
+
+  const io::ModelBundle* bundle_;
+  std::vector<Field> fields_;
+  std::vector<std::string> names_;
+};
+
+}  // namespace vigil::detect

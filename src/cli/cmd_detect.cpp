@@ -1,0 +1,161 @@
+// `vigil detect`: classify every flow from capture files, a live interface or
+// flow rows, and write alerts (EVE JSON, CEF or syslog) for attack verdicts.
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "cli/common.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/core/progress.hpp"
+#include "vigil/detect/detector.hpp"
+
+namespace vigil::cli {
+namespace {
+
+struct DetectOptions {
+  detect::DetectConfig config;
+  std::string model;
+  std::string alerts = "-";
+  std::string format = "eve";
+  std::string stats;
+};
+
+// An output that alerts are appended to as they happen (as Suricata appends
+// to eve.json), each batch flushed at once so a SIEM agent tailing the file
+// sees it. Not atomic: a detector's log grows while it runs.
+class AppendOutput {
+ public:
+  explicit AppendOutput(const std::string& path) : path_(path) {
+    if (path == "-") {
+      file_ = stdout;
+      return;
+    }
+    file_ = std::fopen(path.c_str(), "ab");
+    if (!file_) throw IoError(path + ": cannot open for appending: " + std::strerror(errno));
+    owned_ = true;
+  }
+  ~AppendOutput() {
+    if (owned_) std::fclose(file_);
+  }
+  AppendOutput(const AppendOutput&) = delete;
+  AppendOutput& operator=(const AppendOutput&) = delete;
+
+  void write(std::string_view text) {
+    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0) {
+      throw IoError((path_ == "-" ? std::string("standard output") : path_) + ": write failed: " +
+                    std::strerror(errno));
+    }
+  }
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  bool owned_ = false;
+};
+
+// Names the exact model in every alert: its type and the CRC-32 of its file.
+detect::ModelIdentity identify(const std::string& path, const io::ModelBundle& bundle) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size()));
+  char version[16];
+  std::snprintf(version, sizeof version, "%08lx", static_cast<unsigned long>(crc));
+  detect::ModelIdentity id;
+  id.name = bundle.model->name();
+  id.version = version;
+  id.file = path;
+  id.class_names = bundle.class_names;
+  return id;
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return {};
+  return name;
+}
+
+std::string now_time() {
+  return detect::eve_time(
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+void run_detect(const GlobalOptions& g, DetectOptions& o) {
+  o.config.format = detect::parse_alert_format(o.format);
+  o.config.drop_when_full = !o.config.capture.interface.empty();
+  if (o.config.hostname.empty()) o.config.hostname = host_name();
+  const io::ModelBundle bundle = io::load_model(o.model);
+  const detect::ModelIdentity identity = identify(o.model, bundle);
+  AppendOutput alerts(o.alerts);
+  std::unique_ptr<AppendOutput> stats_file;
+  if (!o.stats.empty()) stats_file = std::make_unique<AppendOutput>(o.stats);
+
+  auto on_stats = [&](const detect::DetectStats& s, bool final) {
+    if (stats_file) stats_file->write(s.json(now_time()));
+    if (final) {
+      if (!s.capture_line.empty()) status(g, "detect: capture: " + s.capture_line);
+      status(g, "detect: " + s.line());
+    } else if (!stats_file) {
+      status(g, "detect: " + s.line());
+    }
+  };
+  // SIGINT/SIGTERM end a live capture cleanly: open and queued flows are classified.
+  const StopOnSignal stop;
+  TerminalProgress progress(!g.quiet && o.alerts != "-");
+  detect::run_detector(o.config, bundle, identity, [&](std::string_view text) { alerts.write(text); }, on_stats,
+                       stop.flag(), &progress);
+}
+
+}  // namespace
+
+void add_detect_command(CLI::App& app, const GlobalOptions& g) {
+  auto o = std::make_shared<DetectOptions>();
+  auto& c = o->config;
+  auto* cmd = app.add_subcommand("detect", "Classify flows from packets or flow rows and write alerts for attacks");
+  cmd->add_option("--model", o->model, "Model file (from vigil train)")->required()->check(CLI::ExistingFile);
+  auto* pcap = cmd->add_option("--pcap", c.capture.pcaps, "Capture files, read in order as fast as they can be read")
+                   ->check(CLI::ExistingFile);
+  auto* iface = cmd->add_option("--interface", c.capture.interface,
+                                "Capture live from this interface until SIGINT/SIGTERM or --duration");
+  auto* flows = cmd->add_option("--flows", c.flow_files,
+                                "Flow rows (CSV in the model's schema, e.g. from vigil extract); - for standard input");
+  pcap->excludes(iface)->excludes(flows);
+  iface->excludes(flows);
+  cmd->add_option("--filter", c.capture.filter, "BPF filter for live capture (tcpdump syntax)")->needs(iface);
+  cmd->add_option("--duration", c.capture.duration, "Seconds of live capture (0: until stopped)")
+      ->check(CLI::NonNegativeNumber)->needs(iface);
+  cmd->add_option("--alerts", o->alerts, "Alert output, appended to; - for standard output")->capture_default_str();
+  cmd->add_option("--format", o->format, "eve (Suricata EVE JSON), cef or syslog (RFC 5424)")
+      ->check(CLI::IsMember({"eve", "cef", "syslog"}))->capture_default_str();
+  cmd->add_option("--benign", c.benign, "The class that raises no alert")->capture_default_str();
+  cmd->add_option("--threshold", c.threshold, "Least probability of the predicted attack class for an alert")
+      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  cmd->add_flag("--all-flows", c.all_flows, "Also write every flow with its verdict as an EVE flow event");
+  cmd->add_option("--reasons", c.reasons, "Features named in each alert as the ones that pushed it most")
+      ->capture_default_str();
+  cmd->add_option("--stats", o->stats, "Append stats as EVE stats events to this file (else they go to stderr)");
+  cmd->add_option("--stats-interval", c.stats_interval, "Seconds between stats (0: at the end only)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--queue", c.queue_capacity, "Flows that may wait for the model; live capture drops beyond it")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--batch", c.batch, "Most flows classified at once")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--hostname", c.hostname, "The sensor's name in alerts (default: this machine's)");
+  cmd->add_option("--idle-timeout", c.capture.idle_timeout, "Seconds without a packet that end a flow")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--active-timeout", c.capture.active_timeout, "Seconds after which a long flow is cut")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--max-flows", c.capture.max_flows, "Most flows held at once; beyond it the least recently active is evicted")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->callback([o, &g] {
+    if (o->config.capture.pcaps.empty() && o->config.capture.interface.empty() && o->config.flow_files.empty()) {
+      throw CLI::RequiredError("--pcap, --interface or --flows");
+    }
+    run_detect(g, *o);
+  });
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,321 @@
+#include "vigil/detect/detector.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <map>
+#include <thread>
+
+#include "detect/flow_queue.hpp"
+#include "detect/latency_histogram.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/core/progress.hpp"
+#include "vigil/core/text_format.hpp"
+#include "vigil/detect/flow_reader.hpp"
+#include "vigil/detect/flow_scorer.hpp"
+
+namespace vigil::detect {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::uint64_t nanoseconds(Clock::duration d) {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+}
+
+std::int32_t benign_class(const io::ModelBundle& bundle, const std::string& benign) {
+  const auto& names = bundle.class_names;
+  const auto at = std::find(names.begin(), names.end(), benign);
+  if (at == names.end()) {
+    std::string known;
+    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+    throw ParamError("benign class '" + benign + "' is not one of the model's classes (" + known +
+                     "); name it with --benign");
+  }
+  return static_cast<std::int32_t>(at - names.begin());
+}
+
+// The worker: classifies queued flows in batches and writes their verdicts.
+class Classifier {
+ public:
+  Classifier(const DetectConfig& config, const io::ModelBundle& bundle, const ModelIdentity& model,
+             const TextSink& alerts, const StatsSink& stats)
+      : config_(config),
+        scorer_(bundle),
+        writer_(config.format, model, config.hostname),
+        benign_(benign_class(bundle, config.benign)),
+        alerts_(alerts),
+        stats_sink_(stats),
+        alerts_by_class_(bundle.class_names.size(), 0),
+        rows_(std::max<std::size_t>(config.batch, 1), scorer_.width()) {}
+
+  // Runs until the queue is closed and drained.
+  // `stop` (the user's) is copied into `halt` (what intake watches) here, so
+  // intake also halts when this worker fails.
+  void run(FlowQueue& queue, const capture::LiveCounters& live, Clock::time_point started,
+           const std::atomic<bool>* stop, std::atomic<bool>& halt) {
+    // One core for the model: the other is intake's.
+    omp_set_num_threads(1);
+    std::vector<QueuedFlow> batch;
+    auto next_stats = Clock::now() + interval();
+    while (queue.pop(batch, std::max<std::size_t>(config_.batch, 1), std::chrono::milliseconds(200))) {
+      if (stop && stop->load(std::memory_order_relaxed)) halt.store(true, std::memory_order_relaxed);
+      // Naming reasons costs one prediction per feature. Under load on a live
+      // link (queue over half full) alerts go out without them, and are
+      // counted, rather than flows being dropped.
+      const bool busy = config_.drop_when_full && 2 * queue.backlog() > queue.capacity();
+      if (queue.taken() > 0) classify(batch, queue.taken(), !busy);
+      if (config_.stats_interval > 0 && Clock::now() >= next_stats) {
+        stats_sink_(snapshot(queue, live, started), false);
+        next_stats = Clock::now() + interval();
+      }
+    }
+  }
+
+  DetectStats snapshot(const FlowQueue& queue, const capture::LiveCounters& live, Clock::time_point started) const {
+    DetectStats s;
+    s.packets = live.packets.load(std::memory_order_relaxed);
+    s.evicted = live.evicted.load(std::memory_order_relaxed);
+    s.flows_in = queue.pushed() + queue.dropped();
+    s.dropped = queue.dropped();
+    s.flows_classified = classified_;
+    s.alerts = alerts_total_;
+    s.reasons_skipped = reasons_skipped_;
+    const auto& names = scorer_.bundle().class_names;
+    for (std::size_t c = 0; c < names.size(); ++c) {
+      if (alerts_by_class_[c] > 0) s.alerts_by_class.emplace_back(names[c], alerts_by_class_[c]);
+    }
+    s.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    s.flows_per_second = s.seconds > 0 ? static_cast<double>(classified_) / s.seconds : 0;
+    s.model_us_p50 = model_time_.percentile_us(0.5);
+    s.model_us_p99 = model_time_.percentile_us(0.99);
+    s.latency_us_p50 = latency_.percentile_us(0.5);
+    s.latency_us_p99 = latency_.percentile_us(0.99);
+    return s;
+  }
+
+ private:
+  Clock::duration interval() const {
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(config_.stats_interval));
+  }
+
+  void classify(std::vector<QueuedFlow>& batch, std::size_t n, bool with_reasons) {
+    const auto began = Clock::now();
+    rows_.resize_rows(n);
+    for (std::size_t i = 0; i < n; ++i) scorer_.encode(batch[i].flow, rows_.row(i));
+    const Matrix proba = scorer_.predict_proba(rows_);
+    verdicts_.resize(n);
+    alert_rows_.clear();
+    alert_classes_.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto p = proba.row(i);
+      const auto best = static_cast<std::int32_t>(std::max_element(p.begin(), p.end()) - p.begin());
+      Verdict& v = verdicts_[i];
+      v.predicted = best;
+      v.confidence = p[static_cast<std::size_t>(best)];
+      v.probabilities = p;
+      v.alert = best != benign_ && v.confidence >= config_.threshold;
+      v.reasons.clear();
+      if (v.alert) {
+        alert_rows_.push_back(i);
+        alert_classes_.push_back(best);
+      }
+    }
+    if (config_.reasons > 0 && !with_reasons) reasons_skipped_ += alert_rows_.size();
+    if (config_.reasons > 0 && with_reasons && !alert_rows_.empty()) {
+      const auto why = scorer_.explain(rows_, alert_rows_, alert_classes_, config_.reasons);
+      for (std::size_t a = 0; a < alert_rows_.size(); ++a) {
+        const std::size_t i = alert_rows_[a];
+        for (const Contribution& c : why[a]) {
+          verdicts_[i].reasons.push_back(
+              {scorer_.feature_names()[c.feature], scorer_.raw_value(batch[i].flow, c.feature), c.delta});
+        }
+      }
+    }
+    text_.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      const Verdict& v = verdicts_[i];
+      if (v.alert) {
+        writer_.alert(batch[i].flow, v, text_);
+        ++alerts_total_;
+        ++alerts_by_class_[static_cast<std::size_t>(v.predicted)];
+      }
+      if (config_.all_flows) writer_.flow_event(batch[i].flow, v, text_);
+    }
+    if (!text_.empty()) alerts_(text_);
+    const auto done = Clock::now();
+    const std::uint64_t per_flow = nanoseconds(done - began) / n;
+    for (std::size_t i = 0; i < n; ++i) {
+      model_time_.add(per_flow);
+      latency_.add(nanoseconds(done - batch[i].queued));
+    }
+    classified_ += n;
+  }
+
+  const DetectConfig& config_;
+  FlowScorer scorer_;
+  AlertWriter writer_;
+  std::int32_t benign_;
+  const TextSink& alerts_;
+  const StatsSink& stats_sink_;
+  std::vector<std::uint64_t> alerts_by_class_;
+  std::uint64_t classified_ = 0, alerts_total_ = 0, reasons_skipped_ = 0;
+  LatencyHistogram model_time_, latency_;
+  Matrix rows_;
+  std::vector<Verdict> verdicts_;
+  std::vector<std::size_t> alert_rows_;
+  std::vector<std::int32_t> alert_classes_;
+  std::string text_;
+};
+
+// Reads flow rows from each file (or standard input) into the queue.
+void read_flow_files(const DetectConfig& config, const FlowScorer& scorer, FlowQueue& queue,
+                     const std::atomic<bool>* stop) {
+  for (const std::string& path : config.flow_files) {
+    const bool from_stdin = path == "-";
+    std::FILE* in = from_stdin ? stdin : std::fopen(path.c_str(), "rb");
+    if (!in) throw IoError(path + ": cannot open: " + std::strerror(errno));
+    struct Closer {
+      std::FILE* f;
+      bool owned;
+      ~Closer() {
+        if (owned) std::fclose(f);
+      }
+    } closer{in, !from_stdin};
+    FlowCsvReader reader(in, from_stdin ? "standard input" : path);
+    for (const std::string& name : scorer.feature_names()) {
+      if (!reader.has_column(name)) {
+        throw InputError(reader.source() + ": no column '" + name + "', which the model needs");
+      }
+    }
+    capture::FlowRecord flow;
+    while (!(stop && stop->load(std::memory_order_relaxed)) && reader.next(flow)) queue.push(flow, true);
+  }
+}
+
+}  // namespace
+
+std::string DetectStats::line() const {
+  char text[320];
+  std::snprintf(text, sizeof text,
+                "%llu packets, %llu flows in, %llu classified, %llu alerts, %llu dropped, %llu evicted; "
+                "%.0f flows/s; model %.1f/%.1f us per flow (p50/p99), latency %.0f/%.0f us",
+                static_cast<unsigned long long>(packets), static_cast<unsigned long long>(flows_in),
+                static_cast<unsigned long long>(flows_classified), static_cast<unsigned long long>(alerts),
+                static_cast<unsigned long long>(dropped), static_cast<unsigned long long>(evicted), flows_per_second,
+                model_us_p50, model_us_p99, latency_us_p50, latency_us_p99);
+  std::string s = text;
+  if (!alerts_by_class.empty()) {
+    s += " [";
+    for (std::size_t i = 0; i < alerts_by_class.size(); ++i) {
+      s += (i > 0 ? ", " : "") + alerts_by_class[i].first + " " + std::to_string(alerts_by_class[i].second);
+    }
+    s += "]";
+  }
+  if (reasons_skipped > 0) s += "; " + std::to_string(reasons_skipped) + " alerts without reasons (under load)";
+  if (kernel_drops > 0) s += "; " + std::to_string(kernel_drops) + " packets dropped by the kernel";
+  return s;
+}
+
+std::string DetectStats::json(const std::string& time) const {
+  std::string out = "{\"timestamp\":";
+  append_json_text(out, time);
+  out += ",\"event_type\":\"stats\",\"stats\":{\"uptime\":";
+  append_json_number(out, seconds);
+  out += ",\"capture\":{\"packets\":";
+  append_number(out, static_cast<double>(packets));
+  out += ",\"kernel_drops\":";
+  append_number(out, static_cast<double>(kernel_drops));
+  out += "},\"flow\":{\"in\":";
+  append_number(out, static_cast<double>(flows_in));
+  out += ",\"classified\":";
+  append_number(out, static_cast<double>(flows_classified));
+  out += ",\"dropped\":";
+  append_number(out, static_cast<double>(dropped));
+  out += ",\"evicted\":";
+  append_number(out, static_cast<double>(evicted));
+  out += ",\"per_second\":";
+  append_json_number(out, flows_per_second);
+  out += "},\"detect\":{\"alerts\":";
+  append_number(out, static_cast<double>(alerts));
+  out += ",\"reasons_skipped\":";
+  append_number(out, static_cast<double>(reasons_skipped));
+  out += ",\"alerts_by_class\":{";
+  for (std::size_t i = 0; i < alerts_by_class.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_text(out, alerts_by_class[i].first);
+    out += ':';
+    append_number(out, static_cast<double>(alerts_by_class[i].second));
+  }
+  out += "},\"model_us\":{\"p50\":";
+  append_json_number(out, model_us_p50);
+  out += ",\"p99\":";
+  append_json_number(out, model_us_p99);
+  out += "},\"latency_us\":{\"p50\":";
+  append_json_number(out, latency_us_p50);
+  out += ",\"p99\":";
+  append_json_number(out, latency_us_p99);
+  out += "}}}}\n";
+  return out;
+}
+
+DetectStats run_detector(const DetectConfig& config, const io::ModelBundle& bundle, const ModelIdentity& model,
+                         const TextSink& alerts, const StatsSink& stats, const std::atomic<bool>* stop,
+                         Progress* progress) {
+  const bool from_packets = !config.capture.pcaps.empty() || !config.capture.interface.empty();
+  if (from_packets == !config.flow_files.empty()) {
+    throw InputError("detect: give capture files, an interface or flow files (one of the three)");
+  }
+  // Everything that can refuse the model is checked before a thread starts.
+  Classifier classifier(config, bundle, model, alerts, stats);
+  const FlowScorer scorer(bundle);
+  FlowQueue queue(config.queue_capacity);
+  capture::LiveCounters live;
+  std::atomic<bool> halt{stop && stop->load()};
+  const auto started = Clock::now();
+
+  std::exception_ptr worker_error;
+  std::thread worker([&] {
+    try {
+      classifier.run(queue, live, started, stop, halt);
+    } catch (...) {
+      worker_error = std::current_exception();
+      halt.store(true);
+      queue.abandon();
+    }
+  });
+  // The worker must be joined whatever intake throws.
+  struct Joiner {
+    FlowQueue& queue;
+    std::thread& thread;
+    ~Joiner() {
+      queue.close();
+      if (thread.joinable()) thread.join();
+    }
+  } joiner{queue, worker};
+
+  capture::ExtractSummary capture_summary;
+  if (from_packets) {
+    const bool wait = !config.drop_when_full;
+    capture_summary = capture::capture_flows(
+        config.capture, [&](const capture::FlowRecord& flow) { queue.push(flow, wait); }, &halt, progress, &live);
+  } else {
+    read_flow_files(config, scorer, queue, &halt);
+  }
+  queue.close();
+  worker.join();
+  if (worker_error) std::rethrow_exception(worker_error);
+
+  DetectStats final_stats = classifier.snapshot(queue, live, started);
+  final_stats.kernel_drops = capture_summary.kernel_drops;
+  if (from_packets) final_stats.capture_line = capture_summary.line();
+  stats(final_stats, true);
+  return final_stats;
+}
+
+}  // namespace vigil::detect

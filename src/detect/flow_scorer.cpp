@@ -1,0 +1,144 @@
+#include "vigil/detect/flow_scorer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "vigil/core/error.hpp"
+
+namespace vigil::detect {
+namespace {
+
+bool is_categorical_source(int s) { return s >= 1 && s <= 6; }
+
+}  // namespace
+
+FlowScorer::FlowScorer(const io::ModelBundle& bundle) : bundle_(&bundle) {
+  const preprocess::Pipeline& pipeline = bundle.pipeline;
+  const auto& inputs = pipeline.input_columns();
+  const auto& fill = pipeline.imputer().fill_values();
+  const preprocess::Scaler& scaler = pipeline.scaler();
+  const bool scaled = scaler.kind() != preprocess::ScaleKind::kNone;
+  const auto& numeric = capture::numeric_columns();
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const std::string& name = inputs[i].name;
+    Field f;
+    if (name == "proto") f.source = Source::kProto;
+    else if (name == "service") f.source = Source::kService;
+    else if (name == "state") f.source = Source::kState;
+    else if (name == "app_proto") f.source = Source::kAppProto;
+    else if (name == "srcip") f.source = Source::kSrcip;
+    else if (name == "dstip") f.source = Source::kDstip;
+    else if (name == "sport") f.source = Source::kSport;
+    else if (name == "dsport") f.source = Source::kDsport;
+    else if (name == "stime") f.source = Source::kStime;
+    else if (name == "ltime") f.source = Source::kLtime;
+    else if (name == "id") f.source = Source::kId;
+    else {
+      const auto at = std::find(numeric.begin(), numeric.end(), name);
+      if (at == numeric.end()) {
+        throw InputError("the model expects a column '" + name +
+                         "' that flows do not carry (detect computes UNSW-NB15's features; see docs/features.md)");
+      }
+      f.numeric = static_cast<std::size_t>(at - numeric.begin());
+    }
+    const bool categorical = inputs[i].type == data::ColumnType::kCategorical;
+    if (categorical != is_categorical_source(static_cast<int>(f.source))) {
+      throw InputError("the model was trained on column '" + name + "' as " + data::to_string(inputs[i].type) +
+                       ", but flows carry it as " + (categorical ? "a number" : "text"));
+    }
+    f.encoder = pipeline.encoder().encoder(i);
+    f.fill = i < fill.size() ? static_cast<float>(fill[i]) : 0.0f;
+    if (scaled) {
+      f.offset = scaler.offsets()[i];
+      f.scale = scaler.scales()[i];
+    }
+    f.baseline = static_cast<float>((f.fill - f.offset) / f.scale);
+    fields_.push_back(f);
+    names_.push_back(name);
+  }
+}
+
+float FlowScorer::value(const capture::FlowRecord& flow, const Field& f) const {
+  switch (f.source) {
+    case Source::kNumeric: return static_cast<float>(flow.numeric[f.numeric]);
+    case Source::kProto: return f.encoder->encode(flow.proto);
+    case Source::kService: return f.encoder->encode(flow.service);
+    case Source::kState: return f.encoder->encode(flow.state);
+    case Source::kAppProto: return f.encoder->encode(flow.app_proto);
+    case Source::kSrcip: return f.encoder->encode(flow.srcip);
+    case Source::kDstip: return f.encoder->encode(flow.dstip);
+    case Source::kSport: return flow.sport;
+    case Source::kDsport: return flow.dsport;
+    case Source::kStime: return static_cast<float>(flow.stime);
+    case Source::kLtime: return static_cast<float>(flow.ltime);
+    case Source::kId: return static_cast<float>(flow.id);
+  }
+  return std::nanf("");
+}
+
+void FlowScorer::encode(const capture::FlowRecord& flow, std::span<float> row) const {
+  // The same arithmetic as Pipeline::transform (float input, double scaling),
+  // so a flow scores exactly as `vigil predict` scores its CSV row.
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    const Field& f = fields_[i];
+    float v = value(flow, f);
+    if (std::isnan(v)) v = f.fill;
+    row[i] = static_cast<float>((v - f.offset) / f.scale);
+  }
+}
+
+std::vector<std::vector<Contribution>> FlowScorer::explain(const Matrix& rows, std::span<const std::size_t> which,
+                                                           std::span<const std::int32_t> classes,
+                                                           std::size_t top) const {
+  std::vector<std::vector<Contribution>> out(which.size());
+  const std::size_t width = fields_.size();
+  if (which.empty() || top == 0 || width == 0) return out;
+  // Row (i, j) is flow which[i] with feature j at its baseline.
+  Matrix probe(which.size() * width, width);
+  for (std::size_t i = 0; i < which.size(); ++i) {
+    const auto src = rows.row(which[i]);
+    for (std::size_t j = 0; j < width; ++j) {
+      auto dst = probe.row(i * width + j);
+      std::copy(src.begin(), src.end(), dst.begin());
+      dst[j] = fields_[j].baseline;
+    }
+  }
+  const Matrix original = predict_proba(rows);
+  const Matrix occluded = predict_proba(probe);
+  for (std::size_t i = 0; i < which.size(); ++i) {
+    const auto cls = static_cast<std::size_t>(classes[i]);
+    const float p = original(which[i], cls);
+    std::vector<Contribution> all(width);
+    for (std::size_t j = 0; j < width; ++j) all[j] = {j, p - occluded(i * width + j, cls)};
+    const std::size_t n = std::min(top, width);
+    // Largest drop first; equal drops keep column order, so output is stable.
+    std::partial_sort(all.begin(), all.begin() + static_cast<long>(n), all.end(),
+                      [](const Contribution& a, const Contribution& b) {
+                        return a.delta != b.delta ? a.delta > b.delta : a.feature < b.feature;
+                      });
+    all.resize(n);
+    out[i] = std::move(all);
+  }
+  return out;
+}
+
+std::string FlowScorer::raw_value(const capture::FlowRecord& flow, std::size_t feature) const {
+  const Field& f = fields_[feature];
+  switch (f.source) {
+    case Source::kProto: return flow.proto;
+    case Source::kService: return flow.service;
+    case Source::kState: return flow.state;
+    case Source::kAppProto: return flow.app_proto;
+    case Source::kSrcip: return flow.srcip;
+    case Source::kDstip: return flow.dstip;
+    default: break;
+  }
+  const double v = f.source == Source::kNumeric ? flow.numeric[f.numeric] : static_cast<double>(value(flow, f));
+  if (std::isnan(v)) return "";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.9g", v);
+  return text;
+}
+
+}  // namespace vigil::detect
