@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -39,6 +40,16 @@ class TempDir {
 
 inline std::string unsw_path() {
   return std::string(VIGIL_SHARED_DATA) + "/unsw-nb15/UNSW_NB15_testing-set.csv";
+}
+
+// Whether a file is a capture by its magic: pcap (either byte order, micro or
+// nanoseconds), pcapng, or gzip.
+inline bool is_capture(const std::filesystem::path& p) {
+  unsigned char m[4] = {};
+  std::ifstream(p, std::ios::binary).read(reinterpret_cast<char*>(m), 4);
+  const std::uint32_t magic = static_cast<std::uint32_t>(m[0]) << 24 | m[1] << 16 | m[2] << 8 | m[3];
+  return magic == 0xa1b2c3d4 || magic == 0xd4c3b2a1 || magic == 0xa1b23c4d || magic == 0x4d3cb2a1 ||
+         magic == 0x0a0d0d0a || (m[0] == 0x1f && m[1] == 0x8b);
 }
 
 inline bool have_unsw() { return std::filesystem::exists(unsw_path()); }

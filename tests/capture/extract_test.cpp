@@ -76,14 +76,6 @@ double num(const std::map<std::string, std::string>& row, const std::string& col
   return std::stod(row.at(column));
 }
 
-bool is_capture(const std::filesystem::path& p) {
-  unsigned char m[4] = {};
-  std::ifstream(p, std::ios::binary).read(reinterpret_cast<char*>(m), 4);
-  const std::uint32_t magic = static_cast<std::uint32_t>(m[0]) << 24 | m[1] << 16 | m[2] << 8 | m[3];
-  return magic == 0xa1b2c3d4 || magic == 0xd4c3b2a1 || magic == 0xa1b23c4d || magic == 0x4d3cb2a1 ||
-         magic == 0x0a0d0d0a || (m[0] == 0x1f && m[1] == 0x8b);
-}
-
 // Argus 3.0.8 (argus -r FILE; ra -s ...) on the same capture gave these values.
 TEST(Extract, MatchesArgusOnAnHttpCapture) {
   const std::string file = kTraces + "/http/100-continue.pcap";
@@ -135,7 +127,7 @@ TEST(Extract, EveryZeekTraceAndEveryPacketAccountedFor) {
   std::size_t others = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(kTraces)) {
     if (!entry.is_regular_file()) continue;
-    if (is_capture(entry.path())) {
+    if (vigil::testing::is_capture(entry.path())) {
       captures.push_back(entry.path().string());
     } else {
       ++others;

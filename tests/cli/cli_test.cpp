@@ -6,35 +6,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "run_vigil.hpp"
 #include "test_files.hpp"
 
 namespace {
 
+using vigil::testing::CliRun;
+using vigil::testing::slurp;
 using vigil::testing::TempDir;
-
-struct CliRun {
-  int code;
-  std::string output;  // stdout and stderr together
-};
-
-CliRun vigil_run(const std::string& args) {
-  const std::string cmd = std::string(VIGIL_BIN) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using vigil::testing::vigil_run;
 
 // Six labelled rows in a generic schema.
 const char* kFlows =
