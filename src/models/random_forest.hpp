@@ -31,7 +31,8 @@ class RandomForest final : public Classifier {
   // walk down left branches reads memory in order, and a node is 12 bytes.
   struct Node {
     std::int32_t feature;  // -1 for a leaf
-    float threshold;       // go left (to this node + 1) when x[feature] <= threshold
+    float threshold;       // go left (to this node + 1) when x[feature] <= threshold;
+                           // for a leaf, in memory, its leaf_value bit for bit
     std::int32_t right;    // right child's index; for a leaf, its row in leaf_shares
   };
   struct Tree {

@@ -1,0 +1,156 @@
+// Speed of `vigil detect`, in one run:
+//   vigil_bench_detect [CAPTURE]
+// 1. Per model type, from the UNSW-NB15 flow file: flows classified per second
+//    on one core (pipeline + classifier, batches of 256) and the per-flow
+//    latency of classifying one flow at a time (p50, p99).
+// 2. End to end on CAPTURE (default /tmp/vigil-bench-5000000.pcap, which
+//    vigil_bench_extract builds): packets/s of `vigil extract` alone and of
+//    detection (extraction, classification with reasons, EVE alerts) on it.
+// Models are trained once with `vigil train` (defaults) and kept in /tmp.
+#include <omp.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "vigil/capture/extract.hpp"
+#include "vigil/detect/detector.hpp"
+#include "vigil/detect/flow_reader.hpp"
+#include "vigil/detect/flow_scorer.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using vigil::capture::FlowRecord;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+const std::string kUnsw = VIGIL_SHARED_DATA "/unsw-nb15/UNSW_NB15_testing-set.csv";
+
+std::string model_file(const std::string& name) {
+  const std::string path = "/tmp/vigil-bench-detect-" + name + ".vgm";
+  if (std::filesystem::exists(path)) return path;
+  std::fprintf(stderr, "training %s (once; kept in %s)\n", name.c_str(), path.c_str());
+  const std::string cmd = std::string(VIGIL_CLI) + " -q train --data " + kUnsw + " --model " + name + " --out " + path;
+  if (std::system(cmd.c_str()) != 0) {
+    std::fprintf(stderr, "training %s failed\n", name.c_str());
+    std::exit(1);
+  }
+  return path;
+}
+
+std::vector<FlowRecord> read_flows() {
+  std::FILE* in = std::fopen(kUnsw.c_str(), "rb");
+  if (!in) {
+    std::fprintf(stderr, "no %s\n", kUnsw.c_str());
+    std::exit(1);
+  }
+  vigil::detect::FlowCsvReader reader(in, kUnsw);
+  std::vector<FlowRecord> flows;
+  FlowRecord f;
+  while (reader.next(f)) flows.push_back(f);
+  std::fclose(in);
+  return flows;
+}
+
+struct ModelFigures {
+  double flows_per_second = 0, p50_us = 0, p99_us = 0;
+};
+
+ModelFigures measure(const vigil::io::ModelBundle& bundle, const std::vector<FlowRecord>& flows, std::size_t kBatch) {
+  const vigil::detect::FlowScorer scorer(bundle);
+  ModelFigures out;
+  // Throughput: batches as the detector takes them, for at least a second.
+  vigil::Matrix rows(kBatch, scorer.width());
+  std::size_t done = 0;
+  volatile float sink = 0;
+  const auto t = Clock::now();
+  while (seconds_since(t) < 1.0) {
+    for (std::size_t lo = 0; lo < flows.size(); lo += kBatch) {
+      const std::size_t n = std::min(kBatch, flows.size() - lo);
+      rows.resize_rows(n);
+      for (std::size_t i = 0; i < n; ++i) scorer.encode(flows[lo + i], rows.row(i));
+      const vigil::Matrix p = scorer.predict_proba(rows);
+      sink = sink + p(0, 0);
+      done += n;
+    }
+  }
+  out.flows_per_second = static_cast<double>(done) / seconds_since(t);
+  // Latency: one flow at a time, as on a quiet link.
+  std::vector<double> us;
+  vigil::Matrix one(1, scorer.width());
+  const std::size_t samples = std::min<std::size_t>(flows.size(), 20000);
+  for (std::size_t i = 0; i < samples; ++i) {
+    const FlowRecord& f = flows[(i * 7919) % flows.size()];
+    const auto s = Clock::now();
+    scorer.encode(f, one.row(0));
+    const vigil::Matrix p = scorer.predict_proba(one);
+    sink = sink + p(0, 0);
+    us.push_back(seconds_since(s) * 1e6);
+  }
+  std::sort(us.begin(), us.end());
+  out.p50_us = us[us.size() / 2];
+  out.p99_us = us[us.size() * 99 / 100];
+  return out;
+}
+
+void end_to_end(const std::string& capture, const std::string& model) {
+  if (!std::filesystem::exists(capture)) {
+    std::printf("end to end: no %s (build it with vigil_bench_extract)\n", capture.c_str());
+    return;
+  }
+  vigil::capture::ExtractConfig extract;
+  extract.pcaps = {capture};
+  std::size_t bytes = 0;
+  vigil::capture::extract_flows(extract, [&](std::string_view s) { bytes += s.size(); });  // warms the page cache
+  auto t = Clock::now();
+  const auto summary = vigil::capture::extract_flows(extract, [&](std::string_view s) { bytes += s.size(); });
+  const double extract_s = seconds_since(t);
+
+  const vigil::io::ModelBundle bundle = vigil::io::load_model(model);
+  const vigil::detect::ModelIdentity id{bundle.model->name(), "bench", model, bundle.class_names};
+  vigil::detect::DetectConfig config;
+  config.capture = extract;
+  std::size_t alert_bytes = 0;
+  t = Clock::now();
+  const auto stats = vigil::detect::run_detector(
+      config, bundle, id, [&](std::string_view s) { alert_bytes += s.size(); },
+      [](const vigil::detect::DetectStats&, bool) {});
+  const double detect_s = seconds_since(t);
+  const double packets = static_cast<double>(summary.packets);
+  std::printf("\nend to end on %s (%.0f packets, %llu flows), model %s:\n", capture.c_str(), packets,
+              static_cast<unsigned long long>(summary.flows), bundle.model->name().c_str());
+  std::printf("%-34s %9s %14s\n", "", "seconds", "packets/s");
+  std::printf("%-34s %9.3f %14.0f\n", "vigil extract (flows to CSV)", extract_s, packets / extract_s);
+  std::printf("%-34s %9.3f %14.0f\n", "vigil detect (alerts, reasons)", detect_s, packets / detect_s);
+  std::printf("detect / extract: %.2f; %llu alerts (%.0f MB), %llu dropped, model p99 %.1f us per flow\n",
+              extract_s / detect_s, static_cast<unsigned long long>(stats.alerts),
+              static_cast<double>(alert_bytes) / 1e6, static_cast<unsigned long long>(stats.dropped),
+              stats.model_us_p99);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string capture = argc > 1 ? argv[1] : "/tmp/vigil-bench-5000000.pcap";
+  const std::vector<std::string> models = {"nb", "lr", "mlp", "rf", "knn"};
+  std::vector<std::string> files;
+  for (const auto& m : models) files.push_back(model_file(m));
+  const std::vector<FlowRecord> flows = read_flows();
+  omp_set_num_threads(1);  // figures per core
+  std::printf("flows: %s (%zu rows); one core\n", kUnsw.c_str(), flows.size());
+  std::printf("%-6s %14s %12s %12s\n", "model", "flows/s", "p50 us", "p99 us");
+  for (std::size_t i = 0; i < models.size(); ++i) {
+    const vigil::io::ModelBundle bundle = vigil::io::load_model(files[i]);
+    const ModelFigures f = measure(bundle, flows, std::getenv("BATCH") ? std::stoul(std::getenv("BATCH")) : 256);
+    std::printf("%-6s %14.0f %12.2f %12.2f\n", models[i].c_str(), f.flows_per_second, f.p50_us, f.p99_us);
+  }
+  omp_set_num_threads(2);
+  end_to_end(capture, files[3]);
+  return 0;
+}
