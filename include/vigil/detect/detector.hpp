@@ -34,7 +34,7 @@ struct DetectConfig {
   std::size_t reasons = 3;              // features named per alert (0: none)
   std::size_t queue_capacity = 65536;   // flows waiting for the model
   std::size_t batch = 256;              // most flows classified at once
-  double stats_interval = 0;            // seconds between stats (0: at the end only)
+  double stats_interval = 10;           // seconds between stats (0: at the end only)
   std::string hostname;                 // the sensor's name in alerts
   bool drop_when_full = false;          // set for live capture
 };
