@@ -128,7 +128,7 @@ class Classifier {
     }
     if (config_.reasons > 0 && !with_reasons) reasons_skipped_ += alert_rows_.size();
     if (config_.reasons > 0 && with_reasons && !alert_rows_.empty()) {
-      const auto why = scorer_.explain(rows_, alert_rows_, alert_classes_, config_.reasons);
+      const auto why = scorer_.explain(rows_, proba, alert_rows_, alert_classes_, config_.reasons);
       for (std::size_t a = 0; a < alert_rows_.size(); ++a) {
         const std::size_t i = alert_rows_[a];
         for (const Contribution& c : why[a]) {

@@ -88,7 +88,8 @@ void FlowScorer::encode(const capture::FlowRecord& flow, std::span<float> row) c
   }
 }
 
-std::vector<std::vector<Contribution>> FlowScorer::explain(const Matrix& rows, std::span<const std::size_t> which,
+std::vector<std::vector<Contribution>> FlowScorer::explain(const Matrix& rows, const Matrix& proba,
+                                                           std::span<const std::size_t> which,
                                                            std::span<const std::int32_t> classes,
                                                            std::size_t top) const {
   std::vector<std::vector<Contribution>> out(which.size());
@@ -104,11 +105,10 @@ std::vector<std::vector<Contribution>> FlowScorer::explain(const Matrix& rows, s
       dst[j] = fields_[j].baseline;
     }
   }
-  const Matrix original = predict_proba(rows);
   const Matrix occluded = predict_proba(probe);
   for (std::size_t i = 0; i < which.size(); ++i) {
     const auto cls = static_cast<std::size_t>(classes[i]);
-    const float p = original(which[i], cls);
+    const float p = proba(which[i], cls);
     std::vector<Contribution> all(width);
     for (std::size_t j = 0; j < width; ++j) all[j] = {j, p - occluded(i * width + j, cls)};
     const std::size_t n = std::min(top, width);

@@ -40,8 +40,10 @@ class FlowScorer {
 
   // For each listed row, the `top` features whose replacement by the training
   // baseline (the imputer's fill value, scaled) lowers the probability of
-  // `classes[i]` most. One batched prediction of rows x features.
-  std::vector<std::vector<Contribution>> explain(const Matrix& rows, std::span<const std::size_t> which,
+  // `classes[i]` most; `proba` is predict_proba(rows). One batched prediction
+  // of (listed rows x features) rows.
+  std::vector<std::vector<Contribution>> explain(const Matrix& rows, const Matrix& proba,
+                                                 std::span<const std::size_t> which,
                                                  std::span<const std::int32_t> classes, std::size_t top) const;
 
   // The flow's value of a feature as it was before encoding ("tcp", "254").
