@@ -15,7 +15,10 @@
 
 #include "run_vigil.hpp"
 #include "test_files.hpp"
+#include "vigil/data/dataset.hpp"
 #include "vigil/detect/detector.hpp"
+#include "vigil/detect/flow_reader.hpp"
+#include "vigil/detect/flow_scorer.hpp"
 
 namespace vigil::detect {
 namespace {
@@ -130,6 +133,57 @@ TEST_F(DetectOnUnsw, AlertsAreExactlyTheRowsPredictedAsAttacks) {
   std::size_t by_class = 0;
   for (const auto& [cls, n] : s["detect"]["alerts_by_class"].items()) by_class += n.get<std::size_t>();
   EXPECT_EQ(by_class, expected.size());
+}
+
+// A flow encoded by the scorer is bit for bit the row the pipeline makes from
+// the same CSV line, and a reason's weight is the probability its occlusion takes away.
+TEST_F(DetectOnUnsw, ScorerEncodesAsThePipelineAndReasonsAreOcclusionDrops) {
+  const io::ModelBundle bundle = io::load_model(model());
+  data::DatasetOptions options;
+  options.label = bundle.label_column;
+  options.require_label = false;
+  options.expected_features = bundle.expected_features();
+  const data::Dataset ds = data::load_dataset(held(), options);
+  const Matrix expected = bundle.pipeline.transform(ds.features);
+
+  const FlowScorer scorer(bundle);
+  std::FILE* in = std::fopen(held().c_str(), "rb");
+  ASSERT_NE(in, nullptr);
+  FlowCsvReader reader(in, held());
+  Matrix rows(expected.rows(), scorer.width());
+  capture::FlowRecord flow;
+  std::size_t r = 0;
+  while (reader.next(flow)) {
+    ASSERT_LT(r, rows.rows());
+    scorer.encode(flow, rows.row(r++));
+  }
+  std::fclose(in);
+  ASSERT_EQ(r, expected.rows());
+  ASSERT_EQ(rows.values(), expected.values());
+
+  const Matrix proba = scorer.predict_proba(rows);
+  const std::vector<std::size_t> which = {0, 7, 123};
+  std::vector<std::int32_t> classes;
+  for (std::size_t w : which) {
+    const auto p = proba.row(w);
+    classes.push_back(static_cast<std::int32_t>(std::max_element(p.begin(), p.end()) - p.begin()));
+  }
+  const auto why = scorer.explain(rows, proba, which, classes, 3);
+  ASSERT_EQ(why.size(), which.size());
+  const auto& fill = bundle.pipeline.imputer().fill_values();
+  const auto& scaler = bundle.pipeline.scaler();
+  for (std::size_t i = 0; i < which.size(); ++i) {
+    ASSERT_EQ(why[i].size(), 3u);
+    EXPECT_GE(why[i][0].delta, why[i][1].delta);
+    EXPECT_GE(why[i][1].delta, why[i][2].delta);
+    Matrix probe(1, scorer.width());
+    std::copy(rows.row(which[i]).begin(), rows.row(which[i]).end(), probe.row(0).begin());
+    const std::size_t j = why[i][0].feature;
+    probe(0, j) = static_cast<float>((static_cast<float>(fill[j]) - scaler.offsets()[j]) / scaler.scales()[j]);
+    const float drop = proba(which[i], static_cast<std::size_t>(classes[i])) -
+                       scorer.predict_proba(probe)(0, static_cast<std::size_t>(classes[i]));
+    EXPECT_FLOAT_EQ(why[i][0].delta, drop);
+  }
 }
 
 TEST_F(DetectOnUnsw, ThresholdStdinAndOtherFormats) {
