@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "capture/decode.hpp"
+#include "capture/mapped_pcap.hpp"
 #include "vigil/core/error.hpp"
 
 namespace vigil::capture {
@@ -143,6 +144,7 @@ std::uint64_t PacketSource::kernel_drops() const {
 }
 
 std::unique_ptr<PacketSource> open_capture_file(const std::string& path) {
+  if (auto mapped = open_mapped_pcap(path)) return mapped;
   auto source = std::make_unique<FileSource>(path);
   source->open();
   return source;

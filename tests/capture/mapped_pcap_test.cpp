@@ -1,0 +1,154 @@
+// The mapped pcap reader gives exactly what libpcap gives, in either byte
+// order and with nanosecond timestamps, and reports damage as libpcap does.
+#include <gtest/gtest.h>
+#include <pcap/pcap.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "capture/mapped_pcap.hpp"
+#include "capture/packets.hpp"
+#include "test_files.hpp"
+
+namespace vigil::capture {
+namespace {
+
+struct Seen {
+  double time;
+  std::uint32_t wire, captured;
+  std::vector<std::uint8_t> data;
+  bool operator==(const Seen&) const = default;
+};
+
+std::vector<Seen> read_mapped(const std::string& path, std::string* error = nullptr) {
+  auto source = open_mapped_pcap(path);
+  EXPECT_NE(source, nullptr) << path;
+  std::vector<Seen> out;
+  if (!source) return out;
+  RawPacket p;
+  while (source->read(p) == PacketSource::Read::kPacket) {
+    out.push_back({p.time, p.wire_length, p.captured, {p.data, p.data + p.captured}});
+  }
+  if (error) *error = source->truncated() ? source->error() : "";
+  return out;
+}
+
+std::vector<Seen> read_libpcap(const std::string& path, std::string* error = nullptr) {
+  char e[PCAP_ERRBUF_SIZE];
+  pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, e);
+  EXPECT_NE(p, nullptr) << e;
+  std::vector<Seen> out;
+  if (!p) return out;
+  pcap_pkthdr* h;
+  const u_char* d;
+  int status;
+  while ((status = pcap_next_ex(p, &h, &d)) == 1) {
+    out.push_back({static_cast<double>(h->ts.tv_sec) + static_cast<double>(h->ts.tv_usec) * 1e-6, h->len, h->caplen,
+                   {d, d + h->caplen}});
+  }
+  if (error) *error = status == PCAP_ERROR ? pcap_geterr(p) : "";
+  pcap_close(p);
+  return out;
+}
+
+std::vector<std::uint8_t> bytes_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const std::string& path, const std::vector<std::uint8_t>& b) {
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<long>(b.size()));
+}
+
+// Rewrites a little-endian micro pcap as big-endian and/or nanosecond.
+std::vector<std::uint8_t> variant(std::vector<std::uint8_t> b, bool big_endian, bool nano) {
+  auto get = [&](std::size_t at) {
+    return static_cast<std::uint32_t>(b[at]) | b[at + 1] << 8 | b[at + 2] << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
+  };
+  auto put32 = [&](std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) b[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(big_endian ? v >> (24 - 8 * i) : v >> (8 * i));
+  };
+  auto put16 = [&](std::size_t at, std::uint16_t v) {
+    b[at] = static_cast<std::uint8_t>(big_endian ? v >> 8 : v);
+    b[at + 1] = static_cast<std::uint8_t>(big_endian ? v : v >> 8);
+  };
+  put32(0, nano ? 0xa1b23c4d : 0xa1b2c3d4);
+  put16(4, 2);
+  put16(6, 4);
+  for (std::size_t at : {8u, 12u, 16u, 20u}) put32(at, get(at));
+  for (std::size_t at = 24; at + 16 <= b.size();) {
+    const std::uint32_t sec = get(at), usec = get(at + 4), cap = get(at + 8), len = get(at + 12);
+    put32(at, sec);
+    put32(at + 4, nano ? usec * 1000 + 999 : usec);  // nanoseconds libpcap must cut to microseconds
+    put32(at + 8, cap);
+    put32(at + 12, len);
+    at += 16 + cap;
+  }
+  return b;
+}
+
+TEST(MappedPcap, SameAsLibpcapInEveryByteOrderAndPrecision) {
+  testing::TempDir dir;
+  std::vector<testing::CapturedFrame> frames;
+  const testing::Ipv4 ip = testing::udp_ip();
+  for (int i = 0; i < 6; ++i) {
+    frames.push_back({1700000000.123456 + i * 0.25,
+                      testing::ethernet_frame(testing::ipv4_packet(ip, testing::udp_datagram(1, 2, std::string(i * 7, 'x'))))});
+  }
+  const std::string base = dir.file("base.pcap");
+  testing::write_pcap(base, frames);
+  for (const bool big : {false, true}) {
+    for (const bool nano : {false, true}) {
+      const std::string path = dir.file(std::string(big ? "be" : "le") + (nano ? "-ns" : "-us") + ".pcap");
+      write_bytes(path, variant(bytes_of(base), big, nano));
+      const auto mapped = read_mapped(path);
+      EXPECT_EQ(mapped.size(), frames.size());
+      EXPECT_EQ(mapped, read_libpcap(path)) << path;
+    }
+  }
+}
+
+TEST(MappedPcap, DamageIsReportedAsLibpcapReportsIt) {
+  testing::TempDir dir;
+  std::vector<testing::CapturedFrame> frames;
+  const testing::Ipv4 ip = testing::udp_ip();
+  for (int i = 0; i < 3; ++i) {
+    frames.push_back({100.0 + i, testing::ethernet_frame(testing::ipv4_packet(ip, testing::udp_datagram(1, 2, "abc")))});
+  }
+  const std::string base = dir.file("base.pcap");
+  testing::write_pcap(base, frames);
+  const auto whole = bytes_of(base);
+  const std::size_t record = (whole.size() - 24) / 3;
+  struct Case {
+    const char* name;
+    std::vector<std::uint8_t> bytes;
+  };
+  std::vector<Case> cases;
+  cases.push_back({"cut-in-data", {whole.begin(), whole.end() - 10}});
+  cases.push_back({"cut-in-header", {whole.begin(), whole.end() - static_cast<long>(record) + 5}});
+  auto huge = whole;
+  huge[24 + record + 8 + 2] = 0x10;  // second record's captured length: 1 MiB and more
+  cases.push_back({"huge-length", huge});
+  for (const auto& c : cases) {
+    const std::string path = dir.file(std::string(c.name) + ".pcap");
+    write_bytes(path, c.bytes);
+    std::string mapped_error, libpcap_error;
+    const auto mapped = read_mapped(path, &mapped_error);
+    EXPECT_EQ(mapped, read_libpcap(path, &libpcap_error)) << c.name;
+    EXPECT_FALSE(mapped_error.empty()) << c.name;
+    EXPECT_EQ(mapped_error.substr(0, 20), libpcap_error.substr(0, 20)) << c.name << ": " << mapped_error << " / "
+                                                                      << libpcap_error;
+  }
+}
+
+TEST(MappedPcap, OtherFormatsAreLeftToLibpcap) {
+  testing::TempDir dir;
+  const std::string raw = dir.file("raw.pcap");
+  testing::write_pcap(raw, {{1.0, testing::ipv4_packet(testing::udp_ip(), testing::udp_datagram(1, 2, "a"))}}, 101);
+  EXPECT_EQ(open_mapped_pcap(raw), nullptr);  // not Ethernet
+  EXPECT_EQ(open_mapped_pcap(dir.write("short.pcap", "abc")), nullptr);
+  EXPECT_EQ(open_mapped_pcap(dir.write("text.pcap", std::string(64, 'x'))), nullptr);
+}
+
+}  // namespace
+}  // namespace vigil::capture
