@@ -110,7 +110,6 @@ FlowTable::FlowTable(FlowTableConfig config, ServiceDetector& service, Emit emit
     : config_(config), service_(service), emit_(std::move(emit)) {
   pool_.resize(1);  // the sentinel of the activity list
   pool_[0].older = pool_[0].newer = 0;
-  index_.reserve(std::min<std::size_t>(config_.max_flows, 1 << 16));
   // Address space for every slot up front: growing by doubling would briefly
   // hold the old and the new pool together, half again over the budget.
   pool_.reserve(std::min<std::size_t>(config_.max_flows, std::size_t{1} << 26) + 1);
@@ -118,9 +117,8 @@ FlowTable::FlowTable(FlowTableConfig config, ServiceDetector& service, Emit emit
 
 std::size_t FlowTable::bytes_per_flow() {
   constexpr std::size_t kMallocOverhead = 16;  // glibc's chunk header, rounded
-  // libstdc++'s hash nodes: a next pointer, the value, the cached hash; one bucket per element at most.
-  const std::size_t index_node = sizeof(void*) + sizeof(std::pair<const FlowKey, std::uint32_t>) + sizeof(std::size_t) +
-                                 kMallocOverhead + sizeof(void*);
+  const std::size_t index_node = FlowIndex::worst_bytes_per_flow();
+  // libstdc++'s hash nodes (fragments only): a next pointer, the value, the cached hash; one bucket per element at most.
   const std::size_t fragment_node = sizeof(void*) + sizeof(std::pair<const FragmentKey, FragmentPorts>) +
                                     sizeof(std::size_t) + kMallocOverhead + sizeof(void*);
   return sizeof(Flow) + sizeof(std::uint32_t) + index_node + fragment_node + ServiceDetector::flow_state_bytes() +
@@ -150,16 +148,16 @@ void FlowTable::finish(std::uint32_t slot, FlowEnd why) {
   f.end = why;
   if (!f.service.done) service_.finish(f.service);
   unlink(slot);
-  index_.erase(f.key);
+  index_.erase(FlowKeyHash{}(f.key), slot);
   ++stats_.flows;
   emit_(f);
   free_slots_.push_back(slot);
 }
 
 std::uint32_t FlowTable::find_or_create(const FlowKey& key, const DecodedPacket& p, bool& forward) {
-  const auto it = index_.find(key);
-  if (it != index_.end()) {
-    Flow& f = pool_[it->second];
+  const std::uint64_t hash = FlowKeyHash{}(key);
+  if (const std::uint32_t found = index_.find(key, hash, pool_); found != FlowIndex::kNone) {
+    Flow& f = pool_[found];
     forward = f.src_port == p.src_port && f.src == p.src;
     if (f.src_port == f.dst_port && f.src == f.dst) forward = true;  // a flow to itself
     const bool too_long = p.time - f.first_time > config_.active_timeout;
@@ -172,8 +170,8 @@ std::uint32_t FlowTable::find_or_create(const FlowKey& key, const DecodedPacket&
     // (and so UNSW-NB15) has them: a new query after an answer starts a new flow.
     const bool next_dns_query = p.protocol == IPPROTO_UDP && forward && f.dir[1].packets > 0 &&
                                 (f.src_port == 53 || f.dst_port == 53);
-    if (!too_long && !idle && !reopened && !next_dns_query) return it->second;
-    finish(it->second, too_long ? FlowEnd::kActive : idle ? FlowEnd::kIdle : FlowEnd::kClosed);  // (a DNS answer closes too)
+    if (!too_long && !idle && !reopened && !next_dns_query) return found;
+    finish(found, too_long ? FlowEnd::kActive : idle ? FlowEnd::kIdle : FlowEnd::kClosed);  // (a DNS answer closes too)
   }
   if (index_.size() >= config_.max_flows) {
     ++stats_.evicted;
@@ -207,7 +205,7 @@ std::uint32_t FlowTable::find_or_create(const FlowKey& key, const DecodedPacket&
   pool_[slot].newer = 0;
   pool_[pool_[0].older].newer = slot;
   pool_[0].older = slot;
-  index_.emplace(key, slot);
+  index_.insert(hash, slot);
   forward = true;
   return slot;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "capture/flow.hpp"
+#include "capture/flow_index.hpp"
 
 namespace vigil::capture {
 
@@ -52,7 +53,7 @@ class FlowTable {
   Emit emit_;
   std::vector<Flow> pool_;  // slot 0 is the list's sentinel
   std::vector<std::uint32_t> free_slots_;
-  std::unordered_map<FlowKey, std::uint32_t, FlowKeyHash> index_;
+  FlowIndex index_;
   // First fragments' ports, so later fragments join their flow.
   struct FragmentKey {
     Address src, dst;
