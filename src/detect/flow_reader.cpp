@@ -66,8 +66,6 @@ FlowCsvReader::FlowCsvReader(std::FILE* in, std::string source) : in_(in), sourc
   }
 }
 
-FlowCsvReader::~FlowCsvReader() { std::free(line_buffer_); }
-
 bool FlowCsvReader::has_column(const std::string& name) const {
   return std::find(header_.begin(), header_.end(), name) != header_.end();
 }
@@ -78,14 +76,14 @@ bool FlowCsvReader::read_record() {
   std::string cell;
   bool quoted = false, any = false;
   for (;;) {
-    const ssize_t n = getline(&line_buffer_, &line_capacity_, in_);
+    const ssize_t n = getline(&line_buffer_.data, &line_buffer_.capacity, in_);
     if (n < 0) {
       if (quoted) throw InputError(source_ + ":" + std::to_string(line_) + ": a quoted cell is never closed");
       if (!any) return false;
       cells_.push_back(std::move(cell));
       return true;
     }
-    std::string_view text(line_buffer_, static_cast<std::size_t>(n));
+    std::string_view text(line_buffer_.data, static_cast<std::size_t>(n));
     if (!any) line_ = next_line_;
     ++next_line_;
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,6 @@ class FlowCsvReader {
   // Reads the header line; `source` names the stream in messages. Throws
   // InputError for an empty stream. The stream stays the caller's.
   FlowCsvReader(std::FILE* in, std::string source);
-  ~FlowCsvReader();
   FlowCsvReader(const FlowCsvReader&) = delete;
   FlowCsvReader& operator=(const FlowCsvReader&) = delete;
 
@@ -41,8 +41,16 @@ class FlowCsvReader {
   std::vector<Target> targets_;
   std::vector<std::size_t> numeric_index_;  // per column, for kNumeric
   std::vector<std::string> cells_;
-  char* line_buffer_ = nullptr;  // getline's, reused from row to row
-  std::size_t line_capacity_ = 0;
+  // getline's buffer, reused from row to row; a member that frees itself, so
+  // it is freed even when the constructor throws.
+  struct LineBuffer {
+    char* data = nullptr;
+    std::size_t capacity = 0;
+    LineBuffer() = default;
+    LineBuffer(const LineBuffer&) = delete;
+    LineBuffer& operator=(const LineBuffer&) = delete;
+    ~LineBuffer() { std::free(data); }
+  } line_buffer_;
   std::size_t line_ = 0, next_line_ = 1;
   std::uint64_t rows_ = 0;
 };
