@@ -15,9 +15,10 @@ struct CliRun {
   std::string output;  // stdout and stderr together
 };
 
-// Runs `vigil ARGS` through the shell (so ARGS may hold redirections).
-inline CliRun vigil_run(const std::string& args) {
-  const std::string cmd = std::string(VIGIL_BIN) + " " + args + " 2>&1";
+// Runs `vigil ARGS` through the shell (so ARGS may hold redirections), after
+// `prefix` (a wrapper such as `timeout -s INT 3 `).
+inline CliRun vigil_run(const std::string& args, const std::string& prefix = "") {
+  const std::string cmd = prefix + std::string(VIGIL_BIN) + " " + args + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return {-1, "popen failed"};
   std::string out;

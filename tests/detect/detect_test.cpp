@@ -278,8 +278,8 @@ TEST_F(DetectOnUnsw, EveryZeekTraceToCompletionWithStatsThatAddUp) {
 }
 
 // Live capture on a veth pair made here (root only; skipped otherwise): a
-// capture is injected on one end while `vigil detect` listens on the other,
-// and it finds the same flows as from the file.
+// capture is injected on one end while `vigil detect` listens on the other
+// until SIGINT, and it finds the same flows as from the file.
 TEST_F(DetectOnUnsw, LiveOnAVethPair) {
   const std::string trace = kTraces + "/http/bro.org.pcap";
   if (!std::filesystem::exists(trace)) GTEST_SKIP() << "no " << trace;
@@ -314,8 +314,10 @@ TEST_F(DetectOnUnsw, LiveOnAVethPair) {
     if (in) pcap_close(in);
     if (out) pcap_close(out);
   });
+  // Ended by SIGINT, as an operator ends it: open flows must still be written.
   const CliRun live = vigil_run("detect --model " + model() + " --interface " + b +
-                                " --filter ip --duration 3 --all-flows --alerts " + dir_->file("live.json"));
+                                " --filter ip --all-flows --alerts " + dir_->file("live.json"),
+                                "timeout --preserve-status -s INT 3 ");
   injector.join();
   ASSERT_EQ(live.code, 0) << live.output;
   const CliRun offline = vigil_run("detect -q --model " + model() + " --pcap " + trace + " --all-flows --alerts " +
