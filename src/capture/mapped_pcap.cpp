@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -22,8 +23,9 @@ constexpr std::uint32_t kMaxRecord = 262144;
 
 class MappedPcap final : public PacketSource {
  public:
-  MappedPcap(std::string path, const std::uint8_t* base, std::size_t size, bool swapped, bool nano)
-      : base_(base), size_(size), at_(kFileHeader), swapped_(swapped), nano_(nano) {
+  MappedPcap(std::string path, const std::uint8_t* base, std::size_t size, bool swapped, bool nano,
+             std::uint32_t snaplen)
+      : base_(base), size_(size), at_(kFileHeader), swapped_(swapped), nano_(nano), snaplen_(snaplen) {
     name_ = std::move(path);
     link_type_ = DLT_EN10MB;
   }
@@ -50,7 +52,8 @@ class MappedPcap final : public PacketSource {
     const std::uint32_t micros = nano_ ? fraction / 1000 : fraction;
     packet.time = static_cast<double>(seconds) + static_cast<double>(micros) * 1e-6;
     packet.wire_length = wire;
-    packet.captured = captured;
+    // A record longer than the file's snapshot length is cut to it, as libpcap cuts it.
+    packet.captured = std::min(captured, snaplen_);
     packet.data = h + kRecordHeader;
     at_ += kRecordHeader + captured;
     return Read::kPacket;
@@ -72,6 +75,7 @@ class MappedPcap final : public PacketSource {
   const std::uint8_t* base_;
   std::size_t size_, at_;
   bool swapped_, nano_;
+  std::uint32_t snaplen_;
 };
 
 }  // namespace
@@ -88,14 +92,18 @@ std::unique_ptr<PacketSource> open_mapped_pcap(const std::string& path) {
     ::close(fd);
     return nullptr;
   }
-  std::uint32_t magic, linktype;
+  std::uint32_t magic, snaplen, linktype;
   std::memcpy(&magic, header, 4);
+  std::memcpy(&snaplen, header + 16, 4);
   std::memcpy(&linktype, header + 20, 4);
   const bool swapped = magic == __builtin_bswap32(kMicro) || magic == __builtin_bswap32(kNano);
   if (swapped) {
     magic = __builtin_bswap32(magic);
+    snaplen = __builtin_bswap32(snaplen);
     linktype = __builtin_bswap32(linktype);
   }
+  // As libpcap: a snapshot length of 0 or beyond the maximum means the maximum.
+  if (snaplen == 0 || snaplen > kMaxRecord) snaplen = kMaxRecord;
   // The link type's low 16 bits; the upper ones carry FCS flags libpcap would honour.
   if ((magic != kMicro && magic != kNano) || linktype != kLinktypeEthernet) {
     ::close(fd);
@@ -106,7 +114,7 @@ std::unique_ptr<PacketSource> open_mapped_pcap(const std::string& path) {
   ::close(fd);
   if (base == MAP_FAILED) throw IoError(path + ": cannot map capture file: " + std::strerror(errno));
   madvise(base, size, MADV_SEQUENTIAL);
-  return std::make_unique<MappedPcap>(path, static_cast<const std::uint8_t*>(base), size, swapped, magic == kNano);
+  return std::make_unique<MappedPcap>(path, static_cast<const std::uint8_t*>(base), size, swapped, magic == kNano, snaplen);
 }
 
 }  // namespace vigil::capture

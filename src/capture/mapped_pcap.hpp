@@ -3,6 +3,11 @@
 // record through stdio. The format is fixed and small (a 24-byte file header,
 // then 16-byte record headers), and every field is checked as libpcap checks
 // it; anything else (pcapng, gzip, other link types) stays with libpcap.
+//
+// One deliberate difference: seconds are read as unsigned, as the format's
+// specification has them (draft-ietf-opsawg-pcap), so times after January
+// 2038 stay in the future; libpcap 1.10 reads them as signed and puts such
+// packets in 1901.
 #pragma once
 
 #include <memory>

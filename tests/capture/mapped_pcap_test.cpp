@@ -106,6 +106,16 @@ TEST(MappedPcap, SameAsLibpcapInEveryByteOrderAndPrecision) {
       EXPECT_EQ(mapped, read_libpcap(path)) << path;
     }
   }
+  // Records longer than the file's snapshot length are cut to it, as libpcap cuts them.
+  auto cut = bytes_of(base);
+  cut[16] = 40;
+  cut[17] = cut[18] = cut[19] = 0;
+  const std::string short_snap = dir.file("snap40.pcap");
+  write_bytes(short_snap, cut);
+  const auto mapped = read_mapped(short_snap);
+  ASSERT_EQ(mapped.size(), frames.size());
+  EXPECT_EQ(mapped[5].captured, 40u);
+  EXPECT_EQ(mapped, read_libpcap(short_snap));
 }
 
 TEST(MappedPcap, DamageIsReportedAsLibpcapReportsIt) {
@@ -139,6 +149,19 @@ TEST(MappedPcap, DamageIsReportedAsLibpcapReportsIt) {
     EXPECT_EQ(mapped_error.substr(0, 20), libpcap_error.substr(0, 20)) << c.name << ": " << mapped_error << " / "
                                                                       << libpcap_error;
   }
+}
+
+TEST(MappedPcap, SecondsAreUnsignedPast2038) {
+  testing::TempDir dir;
+  const std::string path = dir.file("future.pcap");
+  testing::write_pcap(path, {{1.0, testing::ethernet_frame(testing::ipv4_packet(testing::udp_ip(), testing::udp_datagram(1, 2, "a")))}});
+  auto b = bytes_of(path);
+  const std::uint32_t seconds = 3'000'000'000u;  // 2065
+  for (int i = 0; i < 4; ++i) b[24 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(seconds >> (8 * i));
+  write_bytes(path, b);
+  const auto mapped = read_mapped(path);
+  ASSERT_EQ(mapped.size(), 1u);
+  EXPECT_EQ(mapped[0].time, 3e9);
 }
 
 TEST(MappedPcap, OtherFormatsAreLeftToLibpcap) {
