@@ -298,7 +298,8 @@ TEST_F(DetectOnUnsw, LiveOnAVethPair) {
               0);
   }
   std::thread injector([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    // After the detector has had time to start capturing (slower under the sanitizers).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     char error[PCAP_ERRBUF_SIZE];
     pcap_t* in = pcap_open_offline(trace.c_str(), error);
     pcap_t* out = pcap_open_live(a.c_str(), 65535, 0, 100, error);
@@ -317,7 +318,7 @@ TEST_F(DetectOnUnsw, LiveOnAVethPair) {
   // Ended by SIGINT, as an operator ends it: open flows must still be written.
   const CliRun live = vigil_run("detect --model " + model() + " --interface " + b +
                                 " --filter ip --all-flows --alerts " + dir_->file("live.json"),
-                                "timeout --preserve-status -s INT 3 ");
+                                "timeout --preserve-status -s INT 4 ");
   injector.join();
   ASSERT_EQ(live.code, 0) << live.output;
   const CliRun offline = vigil_run("detect -q --model " + model() + " --pcap " + trace + " --all-flows --alerts " +
