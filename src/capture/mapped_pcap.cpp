@@ -56,6 +56,7 @@ class MappedPcap final : public PacketSource {
     packet.captured = std::min(captured, snaplen_);
     packet.data = h + kRecordHeader;
     at_ += kRecordHeader + captured;
+    release_behind(at_ - kRecordHeader - captured);
     return Read::kPacket;
   }
 
@@ -64,6 +65,15 @@ class MappedPcap final : public PacketSource {
     std::uint32_t v;
     std::memcpy(&v, p, sizeof v);
     return swapped_ ? __builtin_bswap32(v) : v;
+  }
+  // Pages already read are handed back every 64 MiB, so a long capture does
+  // not stay resident (file pages are reclaimable, but counted as ours).
+  void release_behind(std::size_t keep_from) {
+    constexpr std::size_t kChunk = std::size_t{64} << 20;
+    if (keep_from - released_ < kChunk) return;
+    const std::size_t upto = keep_from & ~(kChunk - 1);
+    madvise(const_cast<std::uint8_t*>(base_) + released_, upto - released_, MADV_DONTNEED);
+    released_ = upto;
   }
   Read fail(std::string why) {
     truncated_ = true;
@@ -74,6 +84,7 @@ class MappedPcap final : public PacketSource {
 
   const std::uint8_t* base_;
   std::size_t size_, at_;
+  std::size_t released_ = 0;  // bytes from the start already handed back
   bool swapped_, nano_;
   std::uint32_t snaplen_;
 };
