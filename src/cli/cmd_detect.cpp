@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <iterator>
+#include <vector>
 
 #include "cli/common.hpp"
 #include "vigil/core/error.hpp"
@@ -60,9 +60,13 @@ class AppendOutput {
 
 // Names the exact model in every alert: its type and the CRC-32 of its file.
 detect::ModelIdentity identify(const std::string& path, const io::ModelBundle& bundle) {
+  // Read in chunks: a forest's model file can be hundreds of megabytes.
   std::ifstream in(path, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size()));
+  uLong crc = crc32(0L, Z_NULL, 0);
+  std::vector<char> chunk(1 << 20);
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(chunk.data()), static_cast<uInt>(in.gcount()));
+  }
   char version[16];
   std::snprintf(version, sizeof version, "%08lx", static_cast<unsigned long>(crc));
   detect::ModelIdentity id;

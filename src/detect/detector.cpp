@@ -41,9 +41,9 @@ std::int32_t benign_class(const io::ModelBundle& bundle, const std::string& beni
 }
 
 // The worker: classifies queued flows in batches and writes their verdicts.
-class Classifier {
+class ClassifyingWorker {
  public:
-  Classifier(const DetectConfig& config, const io::ModelBundle& bundle, const ModelIdentity& model,
+  ClassifyingWorker(const DetectConfig& config, const io::ModelBundle& bundle, const ModelIdentity& model,
              const TextSink& alerts, const StatsSink& stats)
       : config_(config),
         scorer_(bundle),
@@ -272,7 +272,7 @@ DetectStats run_detector(const DetectConfig& config, const io::ModelBundle& bund
     throw InputError("detect: give capture files, an interface or flow files (one of the three)");
   }
   // Everything that can refuse the model is checked before a thread starts.
-  Classifier classifier(config, bundle, model, alerts, stats);
+  ClassifyingWorker classifier(config, bundle, model, alerts, stats);
   const FlowScorer scorer(bundle);
   FlowQueue queue(config.queue_capacity);
   capture::LiveCounters live;
