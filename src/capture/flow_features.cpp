@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <cstring>
 #include <string_view>
 
@@ -40,18 +41,42 @@ const std::vector<std::string>& record_columns() {
   return columns;
 }
 
+namespace {
+
+// The columns that are not numeric features, and where each sits.
+const std::map<std::string, RecordField>& named_fields() {
+  static const std::map<std::string, RecordField> fields = {
+      {"id", RecordField::kId},         {"proto", RecordField::kProto},   {"service", RecordField::kService},
+      {"state", RecordField::kState},   {"app_proto", RecordField::kAppProto}, {"srcip", RecordField::kSrcip},
+      {"dstip", RecordField::kDstip},   {"sport", RecordField::kSport},   {"dsport", RecordField::kDsport},
+      {"stime", RecordField::kStime},   {"ltime", RecordField::kLtime}};
+  return fields;
+}
+
+}  // namespace
+
 const std::vector<std::string>& numeric_columns() {
   static const std::vector<std::string> columns = [] {
     std::vector<std::string> out;
     for (const auto& c : record_columns()) {
-      if (c != "id" && c != "proto" && c != "service" && c != "state" && c != "srcip" && c != "sport" &&
-          c != "dstip" && c != "dsport" && c != "stime" && c != "ltime" && c != "app_proto") {
-        out.push_back(c);
-      }
+      if (!named_fields().count(c)) out.push_back(c);
     }
     return out;
   }();
   return columns;
+}
+
+RecordColumn record_column(const std::string& name) {
+  if (const auto it = named_fields().find(name); it != named_fields().end()) return {it->second, 0};
+  const auto& numeric = numeric_columns();
+  const auto at = std::find(numeric.begin(), numeric.end(), name);
+  if (at == numeric.end()) return {};
+  return {RecordField::kNumeric, static_cast<std::size_t>(at - numeric.begin())};
+}
+
+bool is_text_field(RecordField field) {
+  return field == RecordField::kProto || field == RecordField::kService || field == RecordField::kState ||
+         field == RecordField::kAppProto || field == RecordField::kSrcip || field == RecordField::kDstip;
 }
 
 const char* protocol_name(std::uint8_t protocol, std::uint8_t) {

@@ -17,11 +17,8 @@ class FlowWriter {
   void format(const FlowRecord& r, std::string& out) const;
 
  private:
-  // What each column holds, worked out once from its name.
-  enum class Field : std::uint8_t { kId, kProto, kService, kState, kSrcip, kDstip, kSport, kDsport, kStime, kLtime,
-                                    kAppProto, kNumeric };
   bool csv_;
-  std::vector<Field> fields_;
+  std::vector<RecordColumn> fields_;  // what each column holds, worked out once from its name
 };
 
 }  // namespace vigil::capture

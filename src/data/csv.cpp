@@ -13,11 +13,7 @@
 namespace vigil::data {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+std::string_view trim(std::string_view s) { return trim_cell(s); }
 
 std::string read_file(const std::string& path) {
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
@@ -124,20 +120,15 @@ class Tokenizer {
   std::size_t line_ = 1;
 };
 
-enum class NumberParse { kOk, kMissing, kInvalid };
-
+// Numbers are parsed as doubles and then narrowed, so "0.1" is the float nearest 0.1.
 NumberParse parse_number(std::string_view cell, float& out) {
-  cell = trim(cell);
-  if (is_missing_token(cell)) {
-    out = std::nanf("");
-    return NumberParse::kMissing;
-  }
-  if (!cell.empty() && cell.front() == '+') cell.remove_prefix(1);
   double v = 0;
-  const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
-  if (ec != std::errc() || ptr != cell.data() + cell.size() || !std::isfinite(v)) {
-    return NumberParse::kInvalid;
+  const NumberParse p = parse_number_cell(cell, v);
+  if (p == NumberParse::kMissing) {
+    out = std::nanf("");
+    return p;
   }
+  if (p == NumberParse::kInvalid) return p;
   out = static_cast<float>(v);
   return std::isfinite(out) ? NumberParse::kOk : NumberParse::kInvalid;
 }
@@ -149,6 +140,26 @@ std::string bad_number_message(const RawCsv& raw, std::size_t row, const std::st
 }
 
 }  // namespace
+
+std::string_view trim_cell(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+NumberParse parse_number_cell(std::string_view cell, double& out) {
+  cell = trim_cell(cell);
+  if (is_missing_token(cell)) {
+    out = std::nan("");
+    return NumberParse::kMissing;
+  }
+  if (!cell.empty() && cell.front() == '+') cell.remove_prefix(1);
+  double v = 0;
+  const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+  if (ec != std::errc() || ptr != cell.data() + cell.size() || !std::isfinite(v)) return NumberParse::kInvalid;
+  out = v;
+  return NumberParse::kOk;
+}
 
 bool is_missing_token(std::string_view cell) {
   cell = trim(cell);

@@ -10,26 +10,15 @@
 namespace vigil::detect {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using data::trim_cell;
 
-// As the CSV loader parses numbers (double, then float), so a row read here
-// scores exactly as the same row loaded by `vigil predict`.
+// As the CSV loader reads a feature (a double narrowed to float), so a row
+// read here scores exactly as the same row loaded by `vigil predict`;
+// identifiers and times keep double precision.
 bool parse_number(std::string_view cell, double& out, bool as_float) {
-  cell = trim(cell);
-  if (data::is_missing_token(cell)) {
-    out = std::nan("");
-    return true;
-  }
-  if (!cell.empty() && cell.front() == '+') cell.remove_prefix(1);
-  double v = 0;
-  const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
-  if (ec != std::errc() || ptr != cell.data() + cell.size() || !std::isfinite(v)) return false;
-  out = as_float ? static_cast<double>(static_cast<float>(v)) : v;
-  return std::isfinite(out);
+  if (data::parse_number_cell(cell, out) == data::NumberParse::kInvalid) return false;
+  if (as_float) out = static_cast<double>(static_cast<float>(out));
+  return std::isfinite(out) || std::isnan(out);
 }
 
 }  // namespace
@@ -38,31 +27,9 @@ FlowCsvReader::FlowCsvReader(std::FILE* in, std::string source) : in_(in), sourc
   if (!read_record()) throw InputError(source_ + ": empty input, expected a header line of flow columns");
   header_ = cells_;
   if (!header_.empty() && header_[0].rfind("\xEF\xBB\xBF", 0) == 0) header_[0].erase(0, 3);
-  const auto& numeric = capture::numeric_columns();
   for (auto& h : header_) {
-    h = std::string(trim(h));
-    std::size_t index = 0;
-    Target t = h == "id"          ? Target::kId
-               : h == "proto"     ? Target::kProto
-               : h == "service"   ? Target::kService
-               : h == "state"     ? Target::kState
-               : h == "app_proto" ? Target::kAppProto
-               : h == "srcip"     ? Target::kSrcip
-               : h == "dstip"     ? Target::kDstip
-               : h == "sport"     ? Target::kSport
-               : h == "dsport"    ? Target::kDsport
-               : h == "stime"     ? Target::kStime
-               : h == "ltime"     ? Target::kLtime
-                                  : Target::kSkip;
-    if (t == Target::kSkip) {
-      const auto at = std::find(numeric.begin(), numeric.end(), h);
-      if (at != numeric.end()) {
-        t = Target::kNumeric;
-        index = static_cast<std::size_t>(at - numeric.begin());
-      }
-    }
-    targets_.push_back(t);
-    numeric_index_.push_back(index);
+    h = std::string(trim_cell(h));
+    targets_.push_back(capture::record_column(h));
   }
 }
 
@@ -87,7 +54,7 @@ bool FlowCsvReader::read_record() {
     if (!any) line_ = next_line_;
     ++next_line_;
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
-    if (!any && trim(text).empty()) continue;  // blank lines between records
+    if (!any && trim_cell(text).empty()) continue;  // blank lines between records
     any = true;
     for (std::size_t i = 0; i < text.size(); ++i) {
       const char c = text[i];
@@ -131,14 +98,13 @@ bool FlowCsvReader::next(capture::FlowRecord& flow) {
   flow.id = rows_;
   flow.numeric.assign(capture::numeric_columns().size(), std::nan(""));
   for (std::size_t c = 0; c < cells_.size(); ++c) {
-    const Target t = targets_[c];
-    if (t == Target::kSkip) continue;
-    const std::string_view cell = trim(cells_[c]);
+    using capture::RecordField;
+    const RecordField t = targets_[c].field;
+    if (t == RecordField::kNone) continue;
+    const std::string_view cell = trim_cell(cells_[c]);
     auto text = [&] { return data::is_missing_token(cell) ? std::string() : std::string(cell); };
     double v = 0;
-    const bool number_wanted = t == Target::kId || t == Target::kSport || t == Target::kDsport ||
-                               t == Target::kStime || t == Target::kLtime || t == Target::kNumeric;
-    if (number_wanted && !parse_number(cell, v, t == Target::kNumeric)) {
+    if (!capture::is_text_field(t) && !parse_number(cell, v, t == RecordField::kNumeric)) {
       throw InputError(source_ + ":" + std::to_string(line_) + ": column '" + header_[c] + "': '" +
                        std::string(cell) + "' is not a number");
     }
@@ -151,21 +117,21 @@ bool FlowCsvReader::next(capture::FlowRecord& flow) {
       return static_cast<std::uint16_t>(v);
     };
     switch (t) {
-      case Target::kSkip: break;
-      case Target::kId:
+      case RecordField::kNone: break;
+      case RecordField::kId:
         if (!std::isnan(v) && v >= 0) flow.id = static_cast<std::uint64_t>(v);
         break;
-      case Target::kProto: flow.proto = text(); break;
-      case Target::kService: flow.service = text(); break;
-      case Target::kState: flow.state = text(); break;
-      case Target::kAppProto: flow.app_proto = text(); break;
-      case Target::kSrcip: flow.srcip = text(); break;
-      case Target::kDstip: flow.dstip = text(); break;
-      case Target::kSport: flow.sport = port("port number"); break;
-      case Target::kDsport: flow.dsport = port("port number"); break;
-      case Target::kStime: flow.stime = std::isnan(v) ? 0 : v; break;
-      case Target::kLtime: flow.ltime = std::isnan(v) ? 0 : v; break;
-      case Target::kNumeric: flow.numeric[numeric_index_[c]] = v; break;
+      case RecordField::kProto: flow.proto = text(); break;
+      case RecordField::kService: flow.service = text(); break;
+      case RecordField::kState: flow.state = text(); break;
+      case RecordField::kAppProto: flow.app_proto = text(); break;
+      case RecordField::kSrcip: flow.srcip = text(); break;
+      case RecordField::kDstip: flow.dstip = text(); break;
+      case RecordField::kSport: flow.sport = port("port number"); break;
+      case RecordField::kDsport: flow.dsport = port("port number"); break;
+      case RecordField::kStime: flow.stime = std::isnan(v) ? 0 : v; break;
+      case RecordField::kLtime: flow.ltime = std::isnan(v) ? 0 : v; break;
+      case RecordField::kNumeric: flow.numeric[targets_[c].numeric] = v; break;
     }
   }
   return true;

@@ -7,11 +7,6 @@
 #include "vigil/core/error.hpp"
 
 namespace vigil::detect {
-namespace {
-
-bool is_categorical_source(int s) { return s >= 1 && s <= 6; }
-
-}  // namespace
 
 FlowScorer::FlowScorer(const io::ModelBundle& bundle) : bundle_(&bundle) {
   const preprocess::Pipeline& pipeline = bundle.pipeline;
@@ -19,31 +14,16 @@ FlowScorer::FlowScorer(const io::ModelBundle& bundle) : bundle_(&bundle) {
   const auto& fill = pipeline.imputer().fill_values();
   const preprocess::Scaler& scaler = pipeline.scaler();
   const bool scaled = scaler.kind() != preprocess::ScaleKind::kNone;
-  const auto& numeric = capture::numeric_columns();
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const std::string& name = inputs[i].name;
     Field f;
-    if (name == "proto") f.source = Source::kProto;
-    else if (name == "service") f.source = Source::kService;
-    else if (name == "state") f.source = Source::kState;
-    else if (name == "app_proto") f.source = Source::kAppProto;
-    else if (name == "srcip") f.source = Source::kSrcip;
-    else if (name == "dstip") f.source = Source::kDstip;
-    else if (name == "sport") f.source = Source::kSport;
-    else if (name == "dsport") f.source = Source::kDsport;
-    else if (name == "stime") f.source = Source::kStime;
-    else if (name == "ltime") f.source = Source::kLtime;
-    else if (name == "id") f.source = Source::kId;
-    else {
-      const auto at = std::find(numeric.begin(), numeric.end(), name);
-      if (at == numeric.end()) {
-        throw InputError("the model expects a column '" + name +
-                         "' that flows do not carry (detect computes UNSW-NB15's features; see docs/features.md)");
-      }
-      f.numeric = static_cast<std::size_t>(at - numeric.begin());
+    f.source = capture::record_column(name);
+    if (f.source.field == capture::RecordField::kNone) {
+      throw InputError("the model expects a column '" + name +
+                       "' that flows do not carry (detect computes UNSW-NB15's features; see docs/features.md)");
     }
     const bool categorical = inputs[i].type == data::ColumnType::kCategorical;
-    if (categorical != is_categorical_source(static_cast<int>(f.source))) {
+    if (categorical != capture::is_text_field(f.source.field)) {
       throw InputError("the model was trained on column '" + name + "' as " + data::to_string(inputs[i].type) +
                        ", but flows carry it as " + (categorical ? "a number" : "text"));
     }
@@ -60,19 +40,21 @@ FlowScorer::FlowScorer(const io::ModelBundle& bundle) : bundle_(&bundle) {
 }
 
 float FlowScorer::value(const capture::FlowRecord& flow, const Field& f) const {
-  switch (f.source) {
-    case Source::kNumeric: return static_cast<float>(flow.numeric[f.numeric]);
-    case Source::kProto: return f.encoder->encode(flow.proto);
-    case Source::kService: return f.encoder->encode(flow.service);
-    case Source::kState: return f.encoder->encode(flow.state);
-    case Source::kAppProto: return f.encoder->encode(flow.app_proto);
-    case Source::kSrcip: return f.encoder->encode(flow.srcip);
-    case Source::kDstip: return f.encoder->encode(flow.dstip);
-    case Source::kSport: return flow.sport;
-    case Source::kDsport: return flow.dsport;
-    case Source::kStime: return static_cast<float>(flow.stime);
-    case Source::kLtime: return static_cast<float>(flow.ltime);
-    case Source::kId: return static_cast<float>(flow.id);
+  using capture::RecordField;
+  switch (f.source.field) {
+    case RecordField::kNumeric: return static_cast<float>(flow.numeric[f.source.numeric]);
+    case RecordField::kProto: return f.encoder->encode(flow.proto);
+    case RecordField::kService: return f.encoder->encode(flow.service);
+    case RecordField::kState: return f.encoder->encode(flow.state);
+    case RecordField::kAppProto: return f.encoder->encode(flow.app_proto);
+    case RecordField::kSrcip: return f.encoder->encode(flow.srcip);
+    case RecordField::kDstip: return f.encoder->encode(flow.dstip);
+    case RecordField::kSport: return flow.sport;
+    case RecordField::kDsport: return flow.dsport;
+    case RecordField::kStime: return static_cast<float>(flow.stime);
+    case RecordField::kLtime: return static_cast<float>(flow.ltime);
+    case RecordField::kId: return static_cast<float>(flow.id);
+    case RecordField::kNone: break;
   }
   return std::nanf("");
 }
@@ -124,17 +106,19 @@ std::vector<std::vector<Contribution>> FlowScorer::explain(const Matrix& rows, c
 }
 
 std::string FlowScorer::raw_value(const capture::FlowRecord& flow, std::size_t feature) const {
+  using capture::RecordField;
   const Field& f = fields_[feature];
-  switch (f.source) {
-    case Source::kProto: return flow.proto;
-    case Source::kService: return flow.service;
-    case Source::kState: return flow.state;
-    case Source::kAppProto: return flow.app_proto;
-    case Source::kSrcip: return flow.srcip;
-    case Source::kDstip: return flow.dstip;
+  switch (f.source.field) {
+    case RecordField::kProto: return flow.proto;
+    case RecordField::kService: return flow.service;
+    case RecordField::kState: return flow.state;
+    case RecordField::kAppProto: return flow.app_proto;
+    case RecordField::kSrcip: return flow.srcip;
+    case RecordField::kDstip: return flow.dstip;
     default: break;
   }
-  const double v = f.source == Source::kNumeric ? flow.numeric[f.numeric] : static_cast<double>(value(flow, f));
+  const double v = f.source.field == RecordField::kNumeric ? flow.numeric[f.source.numeric]
+                                                           : static_cast<double>(value(flow, f));
   if (std::isnan(v)) return "";
   char text[32];
   std::snprintf(text, sizeof text, "%.9g", v);

@@ -28,4 +28,17 @@ const std::vector<std::string>& record_columns();
 // The numeric features' names, in the order of FlowRecord::numeric.
 const std::vector<std::string>& numeric_columns();
 
+// Where a column's value sits in a FlowRecord: the one mapping from names to
+// fields that writers, readers and the detector's scorer share.
+enum class RecordField : std::uint8_t { kNone, kId, kProto, kService, kState, kAppProto, kSrcip, kDstip,
+                                        kSport, kDsport, kStime, kLtime, kNumeric };
+struct RecordColumn {
+  RecordField field = RecordField::kNone;
+  std::size_t numeric = 0;  // index into FlowRecord::numeric, for kNumeric
+};
+// The field behind a column name; kNone for a name that is not a record column.
+RecordColumn record_column(const std::string& name);
+// Whether a field holds text (categorical) rather than a number.
+bool is_text_field(RecordField field);
+
 }  // namespace vigil::capture

@@ -39,6 +39,14 @@ RawCsv parse_raw_csv(std::string text, const std::string& source);
 // Whether a cell holds a missing value: empty, NaN, nan or ?, ignoring spaces.
 bool is_missing_token(std::string_view cell);
 
+// A cell without its leading and trailing spaces and tabs.
+std::string_view trim_cell(std::string_view cell);
+
+enum class NumberParse { kOk, kMissing, kInvalid };
+// A cell as a finite number, as every reader of flow CSVs parses it (a
+// leading '+' allowed; a missing token gives NaN and kMissing).
+NumberParse parse_number_cell(std::string_view cell, double& out);
+
 struct TypingOptions {
   // Columns whose type is fixed; all others are inferred from their values.
   std::map<std::string, ColumnType> forced;

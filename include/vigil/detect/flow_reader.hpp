@@ -32,14 +32,11 @@ class FlowCsvReader {
   const std::string& source() const { return source_; }
 
  private:
-  enum class Target : std::uint8_t { kSkip, kId, kProto, kService, kState, kAppProto, kSrcip, kDstip,
-                                     kSport, kDsport, kStime, kLtime, kNumeric };
   bool read_record();  // into cells_; false at end
   std::FILE* in_;
   std::string source_;
   std::vector<std::string> header_;
-  std::vector<Target> targets_;
-  std::vector<std::size_t> numeric_index_;  // per column, for kNumeric
+  std::vector<capture::RecordColumn> targets_;  // per column; kNone: skipped
   std::vector<std::string> cells_;
   // getline's buffer, reused from row to row; a member that frees itself, so
   // it is freed even when the constructor throws.

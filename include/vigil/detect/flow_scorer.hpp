@@ -50,11 +50,8 @@ class FlowScorer {
   std::string raw_value(const capture::FlowRecord& flow, std::size_t feature) const;
 
  private:
-  enum class Source : std::uint8_t { kNumeric, kProto, kService, kState, kAppProto, kSrcip, kDstip,
-                                     kSport, kDsport, kStime, kLtime, kId };
   struct Field {
-    Source source = Source::kNumeric;
-    std::size_t numeric = 0;  // index into FlowRecord::numeric for kNumeric
+    capture::RecordColumn source;  // where the value sits in a flow
     const preprocess::LabelEncoder* encoder = nullptr;  // categorical inputs
     float fill = 0;                                       // imputer's value for missing
     double offset = 0, scale = 1;                         // scaler (identity when unscaled)
