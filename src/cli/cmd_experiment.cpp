@@ -22,6 +22,7 @@ struct ExperimentOptions {
   double test_size = 0.2;
   std::uint64_t seed = 42;
   std::string json;
+  std::string benign = "Normal";
   bool impute_given = false;
 };
 
@@ -38,6 +39,7 @@ void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
   }
   config.models = o.models;
   config.model_params = o.params;
+  config.benign = o.benign;
   for (const auto& m : config.models) models::builtin_registry().info(m);  // fail early on a typo
   if (o.data.path.empty()) o.data.path = default_dataset();
   status(g, "reading " + o.data.path);
@@ -87,11 +89,13 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
   cmd->add_option("--train", o->data.path, "Training file for --protocol official (same as --data)");
   cmd->add_option("--test", o->test, "Test file for --protocol official");
   cmd->add_option("--folds", o->folds, "Folds for --protocol cv")->check(CLI::Range(2, 100))->capture_default_str();
-  cmd->add_option("--param", o->params, "Model parameter name=value (repeatable)");
+  cmd->add_option("--param", o->params, "Model parameter name=value, for every chosen model that has it, or model.name=value for one (repeatable)");
   cmd->add_option("--test-size", o->test_size, "Fraction of rows to test on")
       ->check(CLI::Range(0.01, 0.99))
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "Seed for the split and SMOTE")->capture_default_str();
+  cmd->add_option("--benign", o->benign, "The class that is not an attack, for the attack-vs-benign ROC curve")
+      ->capture_default_str();
   cmd->add_option("--json", o->json, "Also write the results as JSON to this file");
   cmd->callback([o, cmd, &g] {
     o->impute_given = cmd->get_option("--impute")->count() > 0;

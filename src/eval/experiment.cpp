@@ -48,22 +48,44 @@ PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& 
   return p;
 }
 
+// A parameter assignment as it applies to one model: "name=value" applies to every
+// model that declares `name`; "model.name=value" to that model only. Empty when
+// the assignment is not for `model`.
+std::string assignment_for(const std::string& model, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  const auto dot = assignment.find('.');
+  std::string own = assignment;
+  if (dot != std::string::npos && dot < eq) {
+    if (assignment.substr(0, dot) != model) return {};
+    own = assignment.substr(dot + 1);
+  }
+  const auto key = own.substr(0, own.find('='));
+  for (const auto& spec : models::builtin_registry().info(model).params) {
+    if (spec.name == key) return own;
+  }
+  return {};
+}
+
 std::unique_ptr<models::Classifier> make_model(const std::string& name,
                                                const std::vector<std::string>& assignments) {
-  const auto& registry = models::builtin_registry();
   std::vector<std::string> own;
   for (const auto& a : assignments) {
-    const auto key = a.substr(0, a.find('='));
-    for (const auto& spec : registry.info(name).params) {
-      if (spec.name == key) own.push_back(a);
-    }
+    if (auto mine = assignment_for(name, a); !mine.empty()) own.push_back(std::move(mine));
   }
-  return registry.create(name, own);
+  return models::builtin_registry().create(name, own);
 }
+
+// Every fold's test probabilities and classes, pooled per model for the ROC curves.
+struct PooledScores {
+  std::vector<Matrix> proba;  // per model
+  std::vector<std::int32_t> actual;
+};
 
 // Fits and scores every model on one prepared split, adding into `result.models`.
 void run_models(const PreparedSplit& p, const ExperimentConfig& config, ExperimentResult& result,
-                Progress* progress, bool first_fold) {
+                Progress* progress, bool first_fold, PooledScores& pooled) {
+  pooled.proba.resize(config.models.size());
+  pooled.actual.insert(pooled.actual.end(), p.test_y.begin(), p.test_y.end());
   const int classes = static_cast<int>(result.class_names.size());
   for (std::size_t m = 0; m < config.models.size(); ++m) {
     auto model = make_model(config.models[m], config.model_params);
@@ -79,9 +101,10 @@ void run_models(const PreparedSplit& p, const ExperimentConfig& config, Experime
     r.fit_seconds += seconds_since(t);
     for (const auto& note : model->fit_notes()) result.notes.push_back(note);
     t = Clock::now();
-    const std::vector<std::int32_t> predicted = model->predict(p.test_x);
+    const models::Classifier::Scored scored = model->predict_scored(p.test_x);
     r.predict_seconds += seconds_since(t);
-    const ConfusionMatrix fold = ConfusionMatrix::from(p.test_y, predicted, result.class_names);
+    for (std::size_t row = 0; row < scored.proba.rows(); ++row) pooled.proba[m].append_row(scored.proba.row(row));
+    const ConfusionMatrix fold = ConfusionMatrix::from(p.test_y, scored.classes, result.class_names);
     for (std::size_t i = 0; i < fold.classes(); ++i) {
       for (std::size_t j = 0; j < fold.classes(); ++j) {
         r.confusion.add(static_cast<std::int32_t>(i), static_cast<std::int32_t>(j), fold.at(i, j));
@@ -186,12 +209,11 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
   if (data.labels.empty()) throw InputError(data.features.source + ": no labels to evaluate against");
   // Every parameter must belong to at least one chosen model, so a typo is caught.
   for (const auto& a : config.model_params) {
-    const auto key = a.substr(0, a.find('='));
     bool known = false;
-    for (const auto& m : config.models) {
-      for (const auto& spec : models::builtin_registry().info(m).params) known |= spec.name == key;
+    for (const auto& m : config.models) known |= !assignment_for(m, a).empty();
+    if (!known) {
+      throw ParamError("parameter '" + a.substr(0, a.find('=')) + "' belongs to none of the chosen models");
     }
-    if (!known) throw ParamError("parameter '" + key + "' belongs to none of the chosen models");
   }
   if ((config.protocol == Protocol::kOfficial) != (test_data != nullptr)) {
     throw ParamError("the official protocol, and only it, takes a separate test file (--test)");
@@ -202,12 +224,13 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
   const int classes = static_cast<int>(data.class_names.size());
   result.quality = assess_data_quality(data.features, data.labels, classes);
 
+  PooledScores pooled;
   switch (config.protocol) {
     case Protocol::kPaper: {
       const PreparedSplit p = prepare_paper(data, config, result, progress);
       result.train_rows = p.train_x.rows();
       result.test_rows = p.test_x.rows();
-      run_models(p, config, result, progress, true);
+      run_models(p, config, result, progress, true, pooled);
       break;
     }
     case Protocol::kHoldout: {
@@ -220,7 +243,7 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
       const PreparedSplit p = prepare_holdout(data, split, config, result, progress);
       result.train_rows = p.train_x.rows();
       result.test_rows = p.test_x.rows();
-      run_models(p, config, result, progress, true);
+      run_models(p, config, result, progress, true, pooled);
       break;
     }
     case Protocol::kOfficial: {
@@ -228,7 +251,7 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
       const PreparedSplit p = prepare_official(data, *test_data, data.class_names, config, result, progress);
       result.train_rows = p.train_x.rows();
       result.test_rows = p.test_x.rows();
-      run_models(p, config, result, progress, true);
+      run_models(p, config, result, progress, true, pooled);
       break;
     }
     case Protocol::kCrossValidation: {
@@ -238,12 +261,16 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
         const PreparedSplit p = prepare_holdout(data, folds[f], config, result, progress);
         result.train_rows += p.train_x.rows();
         result.test_rows += p.test_x.rows();
-        run_models(p, config, result, progress, f == 0);
+        run_models(p, config, result, progress, f == 0, pooled);
       }
       break;
     }
   }
-  for (auto& r : result.models) r.metrics = compute_metrics(r.confusion);
+  for (std::size_t m = 0; m < result.models.size(); ++m) {
+    ModelResult& r = result.models[m];
+    r.metrics = compute_metrics(r.confusion);
+    r.roc = roc_report(pooled.proba[m], pooled.actual, result.class_names, config.benign);
+  }
   return result;
 }
 
@@ -261,12 +288,14 @@ std::string experiment_text(const ExperimentResult& result) {
         << confusion_table(m.confusion) << '\n'
         << metrics_table(m.metrics);
   }
-  out << "\n== summary\nmodel   accuracy  macro-P  macro-R  macro-F1    fit s  predict s  predict us/row\n";
+  out << "\n== summary (AUC: macro one-vs-rest over classes, and attack vs benign)\n"
+         "model   accuracy  macro-P  macro-R  macro-F1  macro-AUC  attack-AUC    fit s  predict s  predict us/row\n";
   for (const auto& m : result.models) {
-    char line[200];
-    std::snprintf(line, sizeof line, "%-6s  %8.4f  %7.4f  %7.4f  %8.4f  %7.2f  %9.3f  %14.3f\n", m.model.c_str(),
-                  m.metrics.accuracy, m.metrics.macro_precision, m.metrics.macro_recall, m.metrics.macro_f1,
-                  m.fit_seconds, m.predict_seconds,
+    char line[240];
+    const std::string attack_auc = m.roc.has_binary && m.roc.binary.defined() ? fixed(m.roc.binary.auc, 4) : "-";
+    std::snprintf(line, sizeof line, "%-6s  %8.4f  %7.4f  %7.4f  %8.4f  %9.4f  %10s  %7.2f  %9.3f  %14.3f\n",
+                  m.model.c_str(), m.metrics.accuracy, m.metrics.macro_precision, m.metrics.macro_recall,
+                  m.metrics.macro_f1, m.roc.macro_auc, attack_auc.c_str(), m.fit_seconds, m.predict_seconds,
                   result.test_rows ? 1e6 * m.predict_seconds / static_cast<double>(result.test_rows) : 0.0);
     out << line;
   }
@@ -315,6 +344,7 @@ nlohmann::json to_json(const ExperimentResult& result) {
                       {"predict_seconds", m.predict_seconds},
                       {"metrics", to_json(m.metrics)},
                       {"confusion_matrix", to_json(m.confusion)},
+                      {"roc", to_json(m.roc)},
                       {"folds", folds}});
   }
   return {{"protocol", to_string(result.protocol)},

@@ -4,10 +4,11 @@
 
 namespace vigil::models {
 
-std::vector<std::int32_t> Classifier::predict(const Matrix& x) const {
-  const Matrix proba = predict_proba(x);
-  std::vector<std::int32_t> out(x.rows());
-  for (std::size_t r = 0; r < x.rows(); ++r) {
+namespace {
+
+std::vector<std::int32_t> most_probable(const Matrix& proba) {
+  std::vector<std::int32_t> out(proba.rows());
+  for (std::size_t r = 0; r < proba.rows(); ++r) {
     const auto p = proba.row(r);
     std::size_t best = 0;
     for (std::size_t c = 1; c < p.size(); ++c) {
@@ -16,6 +17,16 @@ std::vector<std::int32_t> Classifier::predict(const Matrix& x) const {
     out[r] = static_cast<std::int32_t>(best);
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<std::int32_t> Classifier::predict(const Matrix& x) const { return most_probable(predict_proba(x)); }
+
+Classifier::Scored Classifier::predict_scored(const Matrix& x) const {
+  Scored s{predict_proba(x), {}};
+  s.classes = most_probable(s.proba);
+  return s;
 }
 
 void Classifier::check_input(const Matrix& x) const {

@@ -242,23 +242,20 @@ std::vector<std::uint32_t> KNearestNeighbours::exact_neighbours(const Matrix& x,
   return out;
 }
 
-Matrix KNearestNeighbours::predict_proba(const Matrix& x) const {
-  const std::vector<std::uint32_t> nn = neighbours(x);
-  const std::size_t k = x.rows() ? nn.size() / x.rows() : 1;
-  Matrix proba(x.rows(), static_cast<std::size_t>(classes_));
-  for (std::size_t r = 0; r < x.rows(); ++r) {
+Matrix KNearestNeighbours::vote_shares(const std::vector<std::uint32_t>& nn, std::size_t rows) const {
+  const std::size_t k = rows ? nn.size() / rows : 1;
+  Matrix proba(rows, static_cast<std::size_t>(classes_));
+  for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t j = 0; j < k; ++j) proba(r, static_cast<std::size_t>(labels_[nn[r * k + j]])) += 1.0f / static_cast<float>(k);
   }
   return proba;
 }
 
-std::vector<std::int32_t> KNearestNeighbours::predict(const Matrix& x) const {
-  if (params_.text("ties") == "lowest-class") return Classifier::predict(x);
-  const std::vector<std::uint32_t> nn = neighbours(x);
-  const std::size_t k = x.rows() ? nn.size() / x.rows() : 1;
-  std::vector<std::int32_t> out(x.rows());
+std::vector<std::int32_t> KNearestNeighbours::vote(const std::vector<std::uint32_t>& nn, std::size_t rows) const {
+  const std::size_t k = rows ? nn.size() / rows : 1;
+  std::vector<std::int32_t> out(rows);
   std::vector<std::uint32_t> votes(static_cast<std::size_t>(classes_));
-  for (std::size_t r = 0; r < x.rows(); ++r) {
+  for (std::size_t r = 0; r < rows; ++r) {
     std::fill(votes.begin(), votes.end(), 0);
     std::uint32_t most = 0;
     for (std::size_t j = 0; j < k; ++j) most = std::max(most, ++votes[static_cast<std::size_t>(labels_[nn[r * k + j]])]);
@@ -272,6 +269,19 @@ std::vector<std::int32_t> KNearestNeighbours::predict(const Matrix& x) const {
     }
   }
   return out;
+}
+
+Matrix KNearestNeighbours::predict_proba(const Matrix& x) const { return vote_shares(neighbours(x), x.rows()); }
+
+std::vector<std::int32_t> KNearestNeighbours::predict(const Matrix& x) const {
+  if (params_.text("ties") == "lowest-class") return Classifier::predict(x);
+  return vote(neighbours(x), x.rows());
+}
+
+Classifier::Scored KNearestNeighbours::predict_scored(const Matrix& x) const {
+  if (params_.text("ties") == "lowest-class") return Classifier::predict_scored(x);
+  const std::vector<std::uint32_t> nn = neighbours(x);
+  return {vote_shares(nn, x.rows()), vote(nn, x.rows())};
 }
 
 void KNearestNeighbours::save_state(ByteWriter& w) const {

@@ -24,6 +24,7 @@ class KNearestNeighbours final : public Classifier {
            Progress* progress) override;
   Matrix predict_proba(const Matrix& x) const override;
   std::vector<std::int32_t> predict(const Matrix& x) const override;
+  Scored predict_scored(const Matrix& x) const override;
   void save_state(ByteWriter& w) const override;
   void load_state(ByteReader& r) override;
 
@@ -32,6 +33,9 @@ class KNearestNeighbours final : public Classifier {
   void build_index(const Matrix& rows);
   // For each query row, its k nearest training rows, nearest first.
   std::vector<std::uint32_t> neighbours(const Matrix& x) const;
+  // Vote shares and winning classes from the neighbours of `rows` query rows.
+  Matrix vote_shares(const std::vector<std::uint32_t>& nn, std::size_t rows) const;
+  std::vector<std::int32_t> vote(const std::vector<std::uint32_t>& nn, std::size_t rows) const;
   // The same without the k-d tree: candidates from float matrix products
   // (over clusters or all rows), then re-ranked by exact double distances.
   std::vector<std::uint32_t> exact_neighbours(const Matrix& x, std::size_t k) const;

@@ -1,5 +1,6 @@
 #include "vigil/core/error.hpp"
 #include "vigil/models/classifier.hpp"
+#include "models/gradient_boosting.hpp"
 #include "models/knn.hpp"
 #include "models/logistic_regression.hpp"
 #include "models/mlp.hpp"
@@ -44,6 +45,7 @@ const Registry& builtin_registry() {
     register_knn(r);
     register_logistic_regression(r);
     register_random_forest(r);
+    register_gradient_boosting(r);
     return r;
   }();
   return registry;

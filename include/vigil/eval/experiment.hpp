@@ -12,6 +12,7 @@
 #include "vigil/data/dataset.hpp"
 #include "vigil/data/split.hpp"
 #include "vigil/eval/metrics.hpp"
+#include "vigil/eval/roc.hpp"
 #include "vigil/preprocess/pipeline.hpp"
 
 namespace vigil::eval {
@@ -33,7 +34,8 @@ struct ExperimentConfig {
   std::uint64_t seed = 42;
   preprocess::PipelineConfig pipeline;  // smote on by default in the CLI
   std::vector<std::string> models = {"nb"};
-  std::vector<std::string> model_params;  // "name=value", applied to the models that declare them
+  std::string benign = "Normal";  // the class that is not an attack, for the attack-vs-benign ROC
+  std::vector<std::string> model_params;  // "name=value" for every model declaring name; "model.name=value" for one
 };
 
 struct ModelResult {
@@ -43,6 +45,7 @@ struct ModelResult {
   double fit_seconds = 0;     // summed over folds under cross-validation
   double predict_seconds = 0;
   std::vector<Metrics> folds;  // per fold, under cross-validation
+  RocReport roc;               // over every test row (all folds pooled under cross-validation)
 };
 
 struct ExperimentResult {

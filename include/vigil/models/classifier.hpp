@@ -34,6 +34,14 @@ class Classifier {
   virtual Matrix predict_proba(const Matrix& x) const = 0;
   // The most probable class per row (ties go to the lower class index).
   virtual std::vector<std::int32_t> predict(const Matrix& x) const;
+  // Both at once, for evaluation (ROC curves need the probabilities, the
+  // confusion matrix the classes); a model whose predict() is not the argmax of
+  // its probabilities computes them in one pass.
+  struct Scored {
+    Matrix proba;
+    std::vector<std::int32_t> classes;
+  };
+  virtual Scored predict_scored(const Matrix& x) const;
 
   // What fitting found worth telling (epochs run, convergence), one line each.
   virtual std::vector<std::string> fit_notes() const { return {}; }

@@ -1,0 +1,38 @@
+// Gradient-boosted trees through XGBoost's own library (hist method, multi-class
+// softprob), as xgboost.XGBClassifier trains them. The booster is saved inside
+// Vigil's model file in XGBoost's UBJSON model format.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vigil/models/classifier.hpp"
+
+namespace vigil::models {
+
+class GradientBoostedTrees final : public Classifier {
+ public:
+  explicit GradientBoostedTrees(ParamSet params);
+  ~GradientBoostedTrees() override;
+  static std::vector<ParamSpec> param_specs();
+
+  std::string name() const override { return "xgb"; }
+  void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
+           Progress* progress) override;
+  Matrix predict_proba(const Matrix& x) const override;
+  std::vector<std::string> fit_notes() const override { return notes_; }
+  void save_state(ByteWriter& w) const override;
+  void load_state(ByteReader& r) override;
+
+ private:
+  struct Booster;  // owns the XGBoost handle
+  void configure(Booster& booster) const;
+  std::unique_ptr<Booster> booster_;
+  int only_class_ = -1;  // training rows of one class: XGBoost needs two, the answer is fixed
+  std::vector<std::string> notes_;
+};
+
+void register_gradient_boosting(Registry& registry);
+
+}  // namespace vigil::models

@@ -1,0 +1,64 @@
+#include <gtest/gtest.h>
+
+#include "vigil/core/error.hpp"
+#include "vigil/models/classifier.hpp"
+
+namespace vigil::models {
+namespace {
+
+// 60 rows with three classes that depend on two of the three features.
+struct Rows {
+  Matrix x{60, 3};
+  std::vector<std::int32_t> y;
+  Rows() {
+    for (int i = 0; i < 60; ++i) {
+      const auto r = static_cast<std::size_t>(i);
+      x(r, 0) = static_cast<float>(i % 7);
+      x(r, 1) = static_cast<float>((i * 3) % 11);
+      x(r, 2) = static_cast<float>(i / 10.0);
+      y.push_back(((i % 7) + (i * 3) % 11) % 3);
+    }
+  }
+};
+
+TEST(GradientBoostedTrees, MatchesXgboostsPythonClassifier) {
+  // Reference: /usr/bin/python3 with Debian's python3-xgboost 1.7.4,
+  // XGBClassifier(n_estimators=5, max_depth=3, learning_rate=0.3, tree_method="hist",
+  // random_state=42).fit(X, y).predict_proba(X[:4]) on the same rows.
+  const float expected[4][3] = {{0.31838852f, 0.33731952f, 0.34429193f},
+                                {0.33393633f, 0.30495903f, 0.36110467f},
+                                {0.33393633f, 0.30495903f, 0.36110467f},
+                                {0.35707185f, 0.25680575f, 0.38612244f}};
+  const Rows rows;
+  auto model = builtin_registry().create("xgb", {"rounds=5", "max_depth=3", "eta=0.3"});
+  model->fit(rows.x, rows.y, 3);
+  const Matrix proba = model->predict_proba(rows.x);
+  for (std::size_t r = 0; r < 4; ++r) {
+    for (std::size_t c = 0; c < 3; ++c) EXPECT_NEAR(proba(r, c), expected[r][c], 1e-6) << r << "," << c;
+  }
+}
+
+TEST(GradientBoostedTrees, OneClassOfTrainingRowsIsAlwaysPredicted) {
+  Matrix x(3, 2, 1.0f);
+  const std::vector<std::int32_t> y = {2, 2, 2};
+  auto model = builtin_registry().create("xgb");
+  model->fit(x, y, 4);
+  EXPECT_EQ(model->predict(x), y);
+  EXPECT_FALSE(model->fit_notes().empty());
+}
+
+TEST(GradientBoostedTrees, CorruptBoosterIsAModelFormatError) {
+  const Rows rows;
+  auto model = builtin_registry().create("xgb", {"rounds=2"});
+  model->fit(rows.x, rows.y, 3);
+  ByteWriter w;
+  model->save_state(w);
+  std::vector<std::uint8_t> bytes = w.take();
+  bytes.resize(bytes.size() - 40);  // cut into the booster
+  ByteReader r(bytes, "test model");
+  auto loaded = builtin_registry().create("xgb");
+  EXPECT_THROW(loaded->load_state(r), ModelFormatError);
+}
+
+}  // namespace
+}  // namespace vigil::models
