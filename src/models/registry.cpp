@@ -6,6 +6,7 @@
 #include "models/mlp.hpp"
 #include "models/naive_bayes.hpp"
 #include "models/random_forest.hpp"
+#include "models/svm.hpp"
 
 namespace vigil::models {
 
@@ -46,6 +47,7 @@ const Registry& builtin_registry() {
     register_logistic_regression(r);
     register_random_forest(r);
     register_gradient_boosting(r);
+    register_svm(r);
     return r;
   }();
   return registry;

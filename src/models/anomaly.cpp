@@ -1,0 +1,82 @@
+#include "vigil/models/anomaly.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/dbscan_detector.hpp"
+#include "models/kmeans_detector.hpp"
+#include "vigil/core/error.hpp"
+
+namespace vigil::models {
+
+void AnomalyDetector::fit(const Matrix& x, Progress* progress) {
+  if (x.rows() == 0) throw InputError("anomaly detector " + name() + ": no training rows");
+  fit_model(x, progress);
+  features_ = x.cols();
+  const std::vector<float> scores = score(x);
+  threshold_ = choose_threshold(scores);
+  std::size_t flagged = 0;
+  for (float s : scores) flagged += s > threshold_;
+  training_flag_rate_ = static_cast<double>(flagged) / static_cast<double>(scores.size());
+}
+
+double AnomalyDetector::choose_threshold(std::vector<float> scores) const {
+  // The (1 - fpr) quantile: at most that share of training rows lies above it.
+  const double fpr = params_.real("fpr");
+  const auto keep = static_cast<std::size_t>(std::ceil((1.0 - fpr) * static_cast<double>(scores.size())));
+  const std::size_t at = std::clamp<std::size_t>(keep, 1, scores.size()) - 1;
+  std::nth_element(scores.begin(), scores.begin() + static_cast<std::ptrdiff_t>(at), scores.end());
+  return scores[at];
+}
+
+std::vector<std::uint8_t> AnomalyDetector::flag(const Matrix& x) const {
+  const std::vector<float> scores = score(x);
+  std::vector<std::uint8_t> out(scores.size());
+  for (std::size_t i = 0; i < scores.size(); ++i) out[i] = scores[i] > threshold_;
+  return out;
+}
+
+void AnomalyDetector::check_input(const Matrix& x) const {
+  if (!fitted()) throw InternalError("anomaly detector '" + name() + "' used before fit or load");
+  if (x.cols() != features_) {
+    throw InputError("anomaly detector '" + name() + "' expects " + std::to_string(features_) + " features, got " +
+                     std::to_string(x.cols()));
+  }
+}
+
+void AnomalyDetector::save(ByteWriter& w) const {
+  w.str(name());
+  params_.save(w);
+  w.u64(features_);
+  w.f64(threshold_);
+  w.f64(training_flag_rate_);
+  save_state(w);
+}
+
+void AnomalyDetector::load(ByteReader& r) {
+  if (r.str() != name()) r.fail("the anomaly detector saved is not a " + name());
+  params_.load(r);
+  features_ = r.u64();
+  threshold_ = r.f64();
+  training_flag_rate_ = r.f64();
+  if (features_ == 0) r.fail("anomaly detector has no features");
+  load_state(r);
+}
+
+std::vector<std::string> anomaly_detector_names() { return {"kmeans", "dbscan"}; }
+
+std::vector<ParamSpec> anomaly_param_specs(const std::string& name) {
+  if (name == "kmeans") return KMeansDetector::param_specs();
+  if (name == "dbscan") return DbscanDetector::param_specs();
+  throw ParamError("unknown anomaly detector '" + name + "' (known: kmeans, dbscan)");
+}
+
+std::unique_ptr<AnomalyDetector> make_anomaly_detector(const std::string& name,
+                                                       const std::vector<std::string>& assignments) {
+  ParamSet params("anomaly detector " + name, anomaly_param_specs(name));
+  for (const auto& a : assignments) params.set_assignment(a);
+  if (name == "kmeans") return std::make_unique<KMeansDetector>(std::move(params));
+  return std::make_unique<DbscanDetector>(std::move(params));
+}
+
+}  // namespace vigil::models

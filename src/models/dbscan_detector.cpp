@@ -1,0 +1,174 @@
+#include "models/dbscan_detector.hpp"
+
+#include <nanoflann.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <string_view>
+#include <unordered_map>
+
+#include "vigil/core/error.hpp"
+
+namespace vigil::models {
+namespace {
+
+struct Points {
+  const Matrix* m;
+  std::size_t kdtree_get_point_count() const { return m->rows(); }
+  float kdtree_get_pt(std::size_t idx, std::size_t dim) const { return (*m)(idx, dim); }
+  template <class BBox>
+  bool kdtree_get_bbox(BBox&) const {
+    return false;
+  }
+};
+
+using KdTree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, Points, double>, Points, -1,
+                                                   std::uint32_t>;
+
+// Calls `visit(index)` for every point within squared distance `radius` (inclusive, as scikit-learn's).
+template <typename Visit>
+struct RadiusVisitor {
+  double radius;
+  Visit visit;
+  std::size_t found = 0;
+  void init() {}
+  std::size_t size() const { return found; }
+  bool full() const { return true; }
+  double worstDist() const { return std::nextafter(radius, std::numeric_limits<double>::infinity()); }
+  bool addPoint(double dist, std::uint32_t index) {
+    if (dist <= radius) {
+      ++found;
+      visit(index);
+    }
+    return true;
+  }
+};
+
+template <typename Visit>
+void within(const KdTree& tree, std::span<const float> row, double radius, Visit visit) {
+  RadiusVisitor<Visit> v{radius, std::move(visit)};
+  tree.findNeighbors(v, row.data(), nanoflann::SearchParams(32, 0, false));
+}
+
+std::uint32_t find_root(std::vector<std::uint32_t>& parent, std::uint32_t i) {
+  while (parent[i] != i) i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+}  // namespace
+
+struct DbscanDetector::Tree {
+  Points points;
+  KdTree tree;
+  Tree(const Matrix& m, int dims) : points{&m}, tree(dims, points, nanoflann::KDTreeSingleIndexAdaptorParams(16)) {
+    tree.buildIndex();
+  }
+};
+
+DbscanDetector::DbscanDetector(ParamSet params) : AnomalyDetector(std::move(params)) {}
+DbscanDetector::~DbscanDetector() = default;
+
+std::vector<ParamSpec> DbscanDetector::param_specs() {
+  return {ParamSpec::real("eps", 0.5, 1e-12, 1e12, "neighbourhood radius (Euclidean, in scaled feature units)"),
+          ParamSpec::integer("min_samples", 5, 1, 1L << 30, "rows within eps, itself included, that make a row core")};
+}
+
+void DbscanDetector::fit_model(const Matrix& x, Progress* progress) {
+  // Flow data repeats rows a lot: search the distinct rows, each weighing its count.
+  Matrix distinct(0, x.cols());
+  std::vector<std::uint32_t> weight;
+  std::unordered_map<std::string_view, std::uint32_t> seen;
+  const std::size_t row_bytes = x.cols() * sizeof(float);
+  for (std::size_t r = 0; r < x.rows(); ++r) {
+    const std::string_view key(reinterpret_cast<const char*>(x.row(r).data()), row_bytes);
+    const auto [it, fresh] = seen.try_emplace(key, static_cast<std::uint32_t>(distinct.rows()));
+    if (fresh) {
+      distinct.append_row(x.row(r));
+      weight.push_back(0);
+    }
+    ++weight[it->second];
+  }
+  const double eps = params_.real("eps");
+  const double radius = eps * eps;
+  const auto min_samples = static_cast<std::uint64_t>(params_.integer("min_samples"));
+  const std::size_t n = distinct.rows();
+  std::vector<std::uint8_t> core(n);
+  {
+    const Tree all(distinct, static_cast<int>(x.cols()));
+    if (progress) progress->begin("dbscan", n);
+    const auto rows = static_cast<long>(n);
+#pragma omp parallel for schedule(dynamic, 256)
+    for (long i = 0; i < rows; ++i) {
+      std::uint64_t count = 0;
+      within(all.tree, distinct.row(static_cast<std::size_t>(i)), radius,
+             [&](std::uint32_t j) { count += weight[j]; });
+      core[static_cast<std::size_t>(i)] = count >= min_samples;
+    }
+    if (progress) progress->end();
+  }
+  core_ = Matrix(0, x.cols());
+  for (std::size_t i = 0; i < n; ++i) {
+    if (core[i]) core_.append_row(distinct.row(i));
+  }
+  build_tree();
+  // Clusters: core rows within eps of each other, joined.
+  std::vector<std::uint32_t> parent(core_.rows());
+  std::iota(parent.begin(), parent.end(), 0u);
+  for (std::uint32_t i = 0; i < core_.rows(); ++i) {
+    within(tree_->tree, core_.row(i), radius, [&](std::uint32_t j) {
+      const std::uint32_t a = find_root(parent, i), b = find_root(parent, j);
+      if (a != b) parent[std::max(a, b)] = std::min(a, b);
+    });
+  }
+  clusters_ = 0;
+  for (std::uint32_t i = 0; i < parent.size(); ++i) clusters_ += find_root(parent, i) == i;
+  notes_ = {"dbscan: " + std::to_string(clusters_) + " clusters of " + std::to_string(core_.rows()) +
+            " distinct core rows among " + std::to_string(n) + " distinct training rows"};
+  if (core_.rows() == 0) {
+    notes_.push_back("dbscan: no training row has min_samples neighbours within eps; every row will be flagged "
+                     "(raise eps or lower min_samples)");
+  }
+}
+
+void DbscanDetector::build_tree() {
+  tree_.reset();
+  if (core_.rows() > 0) tree_ = std::make_unique<Tree>(core_, static_cast<int>(core_.cols()));
+}
+
+double DbscanDetector::choose_threshold(std::vector<float>) const { return params_.real("eps"); }
+
+std::vector<float> DbscanDetector::score(const Matrix& x) const {
+  check_input(x);
+  std::vector<float> out(x.rows(), std::numeric_limits<float>::infinity());
+  if (!tree_) return out;
+  const auto rows = static_cast<long>(x.rows());
+#pragma omp parallel for schedule(dynamic, 256)
+  for (long r = 0; r < rows; ++r) {
+    std::uint32_t index = 0;
+    double squared = 0;
+    nanoflann::KNNResultSet<double, std::uint32_t> result(1);
+    result.init(&index, &squared);
+    tree_->tree.findNeighbors(result, x.row(static_cast<std::size_t>(r)).data(), nanoflann::SearchParams());
+    out[static_cast<std::size_t>(r)] = static_cast<float>(std::sqrt(squared));
+  }
+  return out;
+}
+
+void DbscanDetector::save_state(ByteWriter& w) const {
+  w.u64(core_.rows());
+  w.floats(core_.values());
+  w.u64(clusters_);
+}
+
+void DbscanDetector::load_state(ByteReader& r) {
+  const std::uint64_t rows = r.count(1ULL << 32, "dbscan core rows");
+  std::vector<float> values = r.floats();
+  if (values.size() != rows * features_) r.fail("dbscan core rows have the wrong size");
+  core_ = Matrix(rows, features_);
+  core_.values() = std::move(values);
+  clusters_ = r.u64();
+  build_tree();
+}
+
+}  // namespace vigil::models
