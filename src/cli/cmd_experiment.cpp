@@ -23,6 +23,8 @@ struct ExperimentOptions {
   std::uint64_t seed = 42;
   std::string json;
   std::string benign = "Normal";
+  std::vector<std::string> anomaly;
+  std::string holdout_class;
   bool impute_given = false;
 };
 
@@ -40,6 +42,8 @@ void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
   config.models = o.models;
   config.model_params = o.params;
   config.benign = o.benign;
+  config.anomaly = o.anomaly;
+  config.holdout_class = o.holdout_class;
   for (const auto& m : config.models) models::builtin_registry().info(m);  // fail early on a typo
   if (o.data.path.empty()) o.data.path = default_dataset();
   status(g, "reading " + o.data.path);
@@ -96,6 +100,13 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
   cmd->add_option("--seed", o->seed, "Seed for the split and SMOTE")->capture_default_str();
   cmd->add_option("--benign", o->benign, "The class that is not an attack, for the attack-vs-benign ROC curve")
       ->capture_default_str();
+  cmd->add_option("--anomaly", o->anomaly,
+                  "Anomaly detectors (kmeans, dbscan; comma-separated), fitted on benign training rows; "
+                  "each is also scored as a hybrid behind every chosen model")
+      ->delimiter(',');
+  cmd->add_option("--holdout-class", o->holdout_class,
+                  "Keep every training row of this class out (an attack type never seen), to measure "
+                  "what the hybrids catch of it");
   cmd->add_option("--json", o->json, "Also write the results as JSON to this file");
   cmd->callback([o, cmd, &g] {
     o->impute_given = cmd->get_option("--impute")->count() > 0;

@@ -1,5 +1,6 @@
 #include "vigil/eval/experiment.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -7,6 +8,7 @@
 
 #include "vigil/core/error.hpp"
 #include "vigil/eval/report.hpp"
+#include "vigil/models/anomaly.hpp"
 #include "vigil/models/classifier.hpp"
 
 namespace vigil::eval {
@@ -51,6 +53,13 @@ PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& 
 // A parameter assignment as it applies to one model: "name=value" applies to every
 // model that declares `name`; "model.name=value" to that model only. Empty when
 // the assignment is not for `model`.
+std::vector<ParamSpec> param_specs_of(const std::string& name) {
+  for (const auto& d : models::anomaly_detector_names()) {
+    if (d == name) return models::anomaly_param_specs(name);
+  }
+  return models::builtin_registry().info(name).params;
+}
+
 std::string assignment_for(const std::string& model, const std::string& assignment) {
   const auto eq = assignment.find('=');
   const auto dot = assignment.find('.');
@@ -60,7 +69,7 @@ std::string assignment_for(const std::string& model, const std::string& assignme
     own = assignment.substr(dot + 1);
   }
   const auto key = own.substr(0, own.find('='));
-  for (const auto& spec : models::builtin_registry().info(model).params) {
+  for (const auto& spec : param_specs_of(model)) {
     if (spec.name == key) return own;
   }
   return {};
@@ -75,16 +84,58 @@ std::unique_ptr<models::Classifier> make_model(const std::string& name,
   return models::builtin_registry().create(name, own);
 }
 
-// Every fold's test probabilities and classes, pooled per model for the ROC curves.
+// Every fold's test probabilities, classes and anomaly flags, pooled for the ROC
+// curves and the hybrids.
 struct PooledScores {
-  std::vector<Matrix> proba;  // per model
+  std::vector<Matrix> proba;                          // per model
+  std::vector<std::vector<std::int32_t>> predicted;   // per model
+  std::vector<std::vector<float>> anomaly_scores;     // per detector
+  std::vector<std::vector<std::uint8_t>> flagged;     // per detector
   std::vector<std::int32_t> actual;
 };
+
+// Fits every detector on the benign training rows and scores the test rows.
+void run_detectors(const PreparedSplit& p, const ExperimentConfig& config, std::int32_t benign,
+                   ExperimentResult& result, Progress* progress, bool first_fold, PooledScores& pooled) {
+  pooled.anomaly_scores.resize(config.anomaly.size());
+  pooled.flagged.resize(config.anomaly.size());
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < p.train_y.size(); ++i) {
+    if (p.train_y[i] == benign) rows.push_back(i);
+  }
+  if (rows.empty()) throw InputError("anomaly detection: no training rows of the benign class '" + config.benign + "'");
+  const Matrix benign_x = p.train_x.select_rows(rows);
+  for (std::size_t d = 0; d < config.anomaly.size(); ++d) {
+    std::vector<std::string> own;
+    for (const auto& a : config.model_params) {
+      if (auto mine = assignment_for(config.anomaly[d], a); !mine.empty()) own.push_back(std::move(mine));
+    }
+    auto detector = models::make_anomaly_detector(config.anomaly[d], own);
+    if (first_fold) {
+      result.anomaly.emplace_back();
+      result.anomaly.back().detector = config.anomaly[d];
+    }
+    AnomalyResult& r = result.anomaly[d];
+    auto t = Clock::now();
+    detector->fit(benign_x, progress);
+    r.fit_seconds += seconds_since(t);
+    r.training_rows += benign_x.rows();
+    r.threshold = detector->threshold();
+    r.training_flag_rate = detector->training_flag_rate();
+    r.notes = detector->fit_notes();
+    t = Clock::now();
+    const std::vector<float> scores = detector->score(p.test_x);
+    r.score_seconds += seconds_since(t);
+    pooled.anomaly_scores[d].insert(pooled.anomaly_scores[d].end(), scores.begin(), scores.end());
+    for (float s : scores) pooled.flagged[d].push_back(s > detector->threshold());
+  }
+}
 
 // Fits and scores every model on one prepared split, adding into `result.models`.
 void run_models(const PreparedSplit& p, const ExperimentConfig& config, ExperimentResult& result,
                 Progress* progress, bool first_fold, PooledScores& pooled) {
   pooled.proba.resize(config.models.size());
+  pooled.predicted.resize(config.models.size());
   pooled.actual.insert(pooled.actual.end(), p.test_y.begin(), p.test_y.end());
   const int classes = static_cast<int>(result.class_names.size());
   for (std::size_t m = 0; m < config.models.size(); ++m) {
@@ -104,6 +155,7 @@ void run_models(const PreparedSplit& p, const ExperimentConfig& config, Experime
     const models::Classifier::Scored scored = model->predict_scored(p.test_x);
     r.predict_seconds += seconds_since(t);
     for (std::size_t row = 0; row < scored.proba.rows(); ++row) pooled.proba[m].append_row(scored.proba.row(row));
+    pooled.predicted[m].insert(pooled.predicted[m].end(), scored.classes.begin(), scored.classes.end());
     const ConfusionMatrix fold = ConfusionMatrix::from(p.test_y, scored.classes, result.class_names);
     for (std::size_t i = 0; i < fold.classes(); ++i) {
       for (std::size_t j = 0; j < fold.classes(); ++j) {
@@ -112,6 +164,17 @@ void run_models(const PreparedSplit& p, const ExperimentConfig& config, Experime
     }
     if (config.protocol == Protocol::kCrossValidation) r.folds.push_back(compute_metrics(fold));
   }
+  if (!config.anomaly.empty()) {
+    const auto& names = result.class_names;
+    const auto benign = static_cast<std::int32_t>(std::find(names.begin(), names.end(), config.benign) - names.begin());
+    run_detectors(p, config, benign, result, progress, first_fold, pooled);
+  }
+}
+
+// The split less every training row of `cls`.
+data::Split without_class(data::Split split, const std::vector<std::int32_t>& labels, std::int32_t cls) {
+  std::erase_if(split.train, [&](std::size_t i) { return labels[i] == cls; });
+  return split;
 }
 
 std::string fixed(double v, int digits) {
@@ -211,6 +274,7 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
   for (const auto& a : config.model_params) {
     bool known = false;
     for (const auto& m : config.models) known |= !assignment_for(m, a).empty();
+    for (const auto& d : config.anomaly) known |= !assignment_for(d, a).empty();
     if (!known) {
       throw ParamError("parameter '" + a.substr(0, a.find('=')) + "' belongs to none of the chosen models");
     }
@@ -218,9 +282,37 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
   if ((config.protocol == Protocol::kOfficial) != (test_data != nullptr)) {
     throw ParamError("the official protocol, and only it, takes a separate test file (--test)");
   }
+  const auto class_index = [&](const std::string& name, const char* what) {
+    const auto& names = data.class_names;
+    const auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) {
+      std::string known;
+      for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+      throw ParamError(std::string(what) + " '" + name + "' is not a class of " + data.features.source +
+                       " (classes: " + known + ")");
+    }
+    return static_cast<std::int32_t>(it - names.begin());
+  };
+  if (!config.anomaly.empty()) {
+    for (const auto& d : config.anomaly) models::anomaly_param_specs(d);  // fail early on a typo
+    class_index(config.benign, "the benign class (--benign)");
+  }
+  std::int32_t holdout_class = -1;
+  if (!config.holdout_class.empty()) {
+    if (config.protocol != Protocol::kHoldout && config.protocol != Protocol::kCrossValidation) {
+      throw ParamError("--holdout-class works with --protocol holdout or cv");
+    }
+    holdout_class = class_index(config.holdout_class, "the held-out class (--holdout-class)");
+    if (config.holdout_class == config.benign) throw ParamError("the held-out class cannot be the benign class");
+  }
+  const auto drop_holdout = [&](const data::Split& split) {
+    return holdout_class < 0 ? split : without_class(split, data.labels, holdout_class);
+  };
   ExperimentResult result;
   result.protocol = config.protocol;
   result.class_names = data.class_names;
+  result.benign = config.benign;
+  result.holdout_class = config.holdout_class;
   const int classes = static_cast<int>(data.class_names.size());
   result.quality = assess_data_quality(data.features, data.labels, classes);
 
@@ -240,7 +332,7 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
       for (auto i : split.train) train_keys.push_back(keys[i]);
       for (auto i : split.test) test_keys.push_back(keys[i]);
       count_shared_rows(train_keys, test_keys, result.quality);
-      const PreparedSplit p = prepare_holdout(data, split, config, result, progress);
+      const PreparedSplit p = prepare_holdout(data, drop_holdout(split), config, result, progress);
       result.train_rows = p.train_x.rows();
       result.test_rows = p.test_x.rows();
       run_models(p, config, result, progress, true, pooled);
@@ -258,7 +350,7 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
       const std::vector<data::Split> folds = data::stratified_kfold(data.labels, config.folds, config.seed);
       result.folds = config.folds;
       for (std::size_t f = 0; f < folds.size(); ++f) {
-        const PreparedSplit p = prepare_holdout(data, folds[f], config, result, progress);
+        const PreparedSplit p = prepare_holdout(data, drop_holdout(folds[f]), config, result, progress);
         result.train_rows += p.train_x.rows();
         result.test_rows += p.test_x.rows();
         run_models(p, config, result, progress, f == 0, pooled);
@@ -270,6 +362,21 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
     ModelResult& r = result.models[m];
     r.metrics = compute_metrics(r.confusion);
     r.roc = roc_report(pooled.proba[m], pooled.actual, result.class_names, config.benign);
+  }
+  if (!config.anomaly.empty()) {
+    const auto benign = class_index(config.benign, "the benign class");
+    std::vector<std::uint8_t> attack(pooled.actual.size());
+    for (std::size_t i = 0; i < attack.size(); ++i) attack[i] = pooled.actual[i] != benign;
+    for (std::size_t d = 0; d < config.anomaly.size(); ++d) {
+      AnomalyResult& a = result.anomaly[d];
+      a.detection = binary_scores(attack, pooled.flagged[d]);
+      a.roc = roc_curve(pooled.anomaly_scores[d], attack);
+      a.by_class = caught_by_class(pooled.actual, pooled.flagged[d], result.class_names.size());
+      for (std::size_t m = 0; m < config.models.size(); ++m) {
+        result.hybrids.push_back(score_hybrid(config.models[m], config.anomaly[d], pooled.actual, pooled.predicted[m],
+                                              pooled.flagged[d], benign, result.class_names.size()));
+      }
+    }
   }
   return result;
 }
@@ -312,6 +419,11 @@ std::string experiment_text(const ExperimentResult& result) {
       out << line;
     }
   }
+  out << anomaly_text(result.anomaly, result.hybrids, result.class_names, result.benign, result.holdout_class);
+  if (!result.holdout_class.empty()) {
+    out << "\nnote: every training row of " << result.holdout_class
+        << " was left out; its test rows are an attack type the classifiers never saw\n";
+  }
   if (result.synthetic_test_rows > 0) {
     out << "\nnote: this protocol resampled before splitting: " << result.synthetic_test_rows << " of the "
         << result.test_rows << " test rows ("
@@ -347,7 +459,14 @@ nlohmann::json to_json(const ExperimentResult& result) {
                       {"roc", to_json(m.roc)},
                       {"folds", folds}});
   }
+  nlohmann::json anomaly = nlohmann::json::array(), hybrids = nlohmann::json::array();
+  for (const auto& a : result.anomaly) anomaly.push_back(to_json(a, result.class_names));
+  for (const auto& h : result.hybrids) hybrids.push_back(to_json(h, result.class_names));
   return {{"protocol", to_string(result.protocol)},
+          {"benign_class", result.benign},
+          {"holdout_class", result.holdout_class.empty() ? nlohmann::json(nullptr) : nlohmann::json(result.holdout_class)},
+          {"anomaly", anomaly},
+          {"hybrids", hybrids},
           {"pipeline", result.pipeline},
           {"train_rows", result.train_rows},
           {"test_rows", result.test_rows},

@@ -2,7 +2,9 @@
 
 #include <nanoflann.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <numeric>
 #include <string_view>
@@ -70,8 +72,11 @@ DbscanDetector::DbscanDetector(ParamSet params) : AnomalyDetector(std::move(para
 DbscanDetector::~DbscanDetector() = default;
 
 std::vector<ParamSpec> DbscanDetector::param_specs() {
-  return {ParamSpec::real("eps", 0.5, 1e-12, 1e12, "neighbourhood radius (Euclidean, in scaled feature units)"),
-          ParamSpec::integer("min_samples", 5, 1, 1L << 30, "rows within eps, itself included, that make a row core")};
+  return {ParamSpec::real("eps", 0, 0, 1e12,
+                          "neighbourhood radius (Euclidean, in scaled feature units; 0: the (1 - fpr) quantile of "
+                          "the training rows' distance to their min_samples-th nearest row)"),
+          ParamSpec::integer("min_samples", 5, 1, 1L << 30, "rows within eps, itself included, that make a row core"),
+          ParamSpec::real("fpr", 0.05, 0, 1, "with eps=0: about the share of training rows left outside dense regions")};
 }
 
 void DbscanDetector::fit_model(const Matrix& x, Progress* progress) {
@@ -89,13 +94,13 @@ void DbscanDetector::fit_model(const Matrix& x, Progress* progress) {
     }
     ++weight[it->second];
   }
-  const double eps = params_.real("eps");
-  const double radius = eps * eps;
   const auto min_samples = static_cast<std::uint64_t>(params_.integer("min_samples"));
   const std::size_t n = distinct.rows();
   std::vector<std::uint8_t> core(n);
   {
     const Tree all(distinct, static_cast<int>(x.cols()));
+    eps_ = params_.real("eps") > 0 ? params_.real("eps") : k_distance_quantile(all, distinct, weight);
+    const double radius = eps_ * eps_;
     if (progress) progress->begin("dbscan", n);
     const auto rows = static_cast<long>(n);
 #pragma omp parallel for schedule(dynamic, 256)
@@ -107,6 +112,7 @@ void DbscanDetector::fit_model(const Matrix& x, Progress* progress) {
     }
     if (progress) progress->end();
   }
+  const double radius = eps_ * eps_;
   core_ = Matrix(0, x.cols());
   for (std::size_t i = 0; i < n; ++i) {
     if (core[i]) core_.append_row(distinct.row(i));
@@ -123,7 +129,7 @@ void DbscanDetector::fit_model(const Matrix& x, Progress* progress) {
   }
   clusters_ = 0;
   for (std::uint32_t i = 0; i < parent.size(); ++i) clusters_ += find_root(parent, i) == i;
-  notes_ = {"dbscan: " + std::to_string(clusters_) + " clusters of " + std::to_string(core_.rows()) +
+  notes_ = {"dbscan: eps " + std::to_string(eps_) + ", " + std::to_string(clusters_) + " clusters of " + std::to_string(core_.rows()) +
             " distinct core rows among " + std::to_string(n) + " distinct training rows"};
   if (core_.rows() == 0) {
     notes_.push_back("dbscan: no training row has min_samples neighbours within eps; every row will be flagged "
@@ -136,7 +142,51 @@ void DbscanDetector::build_tree() {
   if (core_.rows() > 0) tree_ = std::make_unique<Tree>(core_, static_cast<int>(core_.cols()));
 }
 
-double DbscanDetector::choose_threshold(std::vector<float>) const { return params_.real("eps"); }
+double DbscanDetector::choose_threshold(std::vector<float>) const { return eps_; }
+
+double DbscanDetector::k_distance_quantile(const Tree& tree, const Matrix& distinct,
+                                           const std::vector<std::uint32_t>& weight) const {
+  // Each distinct row's distance to its min_samples-th nearest training row
+  // (itself and its duplicates included): the eps that just makes it core.
+  const auto min_samples = static_cast<std::uint64_t>(params_.integer("min_samples"));
+  const std::size_t n = distinct.rows();
+  const std::size_t k = std::min<std::size_t>(n, min_samples);
+  std::vector<std::pair<double, std::uint32_t>> needed(n);  // (distance, rows that share it)
+  const auto rows = static_cast<long>(n);
+#pragma omp parallel
+  {
+    std::vector<std::uint32_t> index(k);
+    std::vector<double> squared(k);
+#pragma omp for schedule(dynamic, 256)
+    for (long i = 0; i < rows; ++i) {
+      const auto r = static_cast<std::size_t>(i);
+      const std::size_t found = tree.tree.knnSearch(distinct.row(r).data(), k, index.data(), squared.data());
+      std::uint64_t seen = 0;
+      double d = std::numeric_limits<double>::infinity();  // fewer rows than min_samples: never core
+      for (std::size_t j = 0; j < found; ++j) {
+        seen += weight[index[j]];
+        if (seen >= min_samples) {
+          d = std::sqrt(squared[j]);
+          break;
+        }
+      }
+      needed[r] = {d, weight[r]};
+    }
+  }
+  std::sort(needed.begin(), needed.end());
+  std::uint64_t total = 0;
+  for (const auto& [d, w] : needed) total += w;
+  const auto keep = static_cast<std::uint64_t>(std::ceil((1.0 - params_.real("fpr")) * static_cast<double>(total)));
+  std::uint64_t seen = 0;
+  for (const auto& [d, w] : needed) {
+    seen += w;
+    if (seen >= keep && std::isfinite(d)) return std::max(d, 1e-12);
+  }
+  for (auto it = needed.rbegin(); it != needed.rend(); ++it) {
+    if (std::isfinite(it->first)) return std::max(it->first, 1e-12);
+  }
+  return 1e-12;
+}
 
 std::vector<float> DbscanDetector::score(const Matrix& x) const {
   check_input(x);
@@ -159,6 +209,7 @@ void DbscanDetector::save_state(ByteWriter& w) const {
   w.u64(core_.rows());
   w.floats(core_.values());
   w.u64(clusters_);
+  w.f64(eps_);
 }
 
 void DbscanDetector::load_state(ByteReader& r) {
@@ -168,6 +219,8 @@ void DbscanDetector::load_state(ByteReader& r) {
   core_ = Matrix(rows, features_);
   core_.values() = std::move(values);
   clusters_ = r.u64();
+  eps_ = r.f64();
+  if (!(eps_ > 0)) r.fail("dbscan eps must be positive");
   build_tree();
 }
 

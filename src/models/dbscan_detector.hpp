@@ -1,5 +1,6 @@
 // DBSCAN as an anomaly detector. Fitting finds the core rows of normal traffic
 // (at least min_samples rows, itself included, within eps) and their clusters;
+// eps is given, or chosen so that about `fpr` of the training rows are not core;
 // a row is anomalous when it lies in no dense region, i.e. farther than eps
 // from every core row (DBSCAN's noise). Its score is that distance, so the
 // threshold is eps itself rather than a quantile. Range and nearest-core
@@ -22,6 +23,7 @@ class DbscanDetector final : public AnomalyDetector {
   std::vector<std::string> fit_notes() const override { return notes_; }
   std::size_t core_rows() const { return core_.rows(); }
   std::size_t clusters() const { return clusters_; }
+  double eps() const { return eps_; }
 
  private:
   struct Tree;
@@ -30,6 +32,8 @@ class DbscanDetector final : public AnomalyDetector {
   void save_state(ByteWriter& w) const override;
   void load_state(ByteReader& r) override;
   void build_tree();
+  double k_distance_quantile(const Tree& tree, const Matrix& distinct, const std::vector<std::uint32_t>& weight) const;
+  double eps_ = 0;
   Matrix core_;  // distinct core rows
   std::size_t clusters_ = 0;
   std::unique_ptr<Tree> tree_;

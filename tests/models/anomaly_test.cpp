@@ -108,3 +108,20 @@ TEST(DbscanDetector, DuplicatesCountTowardsDensityAndSurviveSaveLoad) {
 
 }  // namespace
 }  // namespace vigil::models
+
+namespace vigil::models {
+namespace {
+
+TEST(DbscanDetector, ChosenEpsLeavesAboutTheAskedShareOutside) {
+  const auto p = testing::blobs(3, 400, 4, 11);
+  auto d = make_anomaly_detector("dbscan", {"fpr=0.1"});
+  d->fit(p.x);
+  // Rows that are not core but lie within eps of one are border rows, not
+  // flagged: the flagged share is at most the asked one.
+  EXPECT_LE(d->training_flag_rate(), 0.1);
+  EXPECT_GT(d->training_flag_rate(), 0.0);
+  EXPECT_GT(dynamic_cast<const DbscanDetector&>(*d).eps(), 0.0);
+}
+
+}  // namespace
+}  // namespace vigil::models

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vigil/core/progress.hpp"
+#include "vigil/eval/anomaly.hpp"
 #include "vigil/eval/data_quality.hpp"
 #include "vigil/data/dataset.hpp"
 #include "vigil/data/split.hpp"
@@ -34,7 +35,9 @@ struct ExperimentConfig {
   std::uint64_t seed = 42;
   preprocess::PipelineConfig pipeline;  // smote on by default in the CLI
   std::vector<std::string> models = {"nb"};
-  std::string benign = "Normal";  // the class that is not an attack, for the attack-vs-benign ROC
+  std::string benign = "Normal";  // the class that is not an attack (ROC, anomaly detection, hybrids)
+  std::vector<std::string> anomaly;  // detectors fitted on benign training rows; hybrids with every model
+  std::string holdout_class;         // a class whose rows are all kept out of training (holdout and cv)
   std::vector<std::string> model_params;  // "name=value" for every model declaring name; "model.name=value" for one
 };
 
@@ -58,6 +61,9 @@ struct ExperimentResult {
   std::vector<std::string> class_names;
   std::vector<std::string> notes;
   std::vector<ModelResult> models;
+  std::string benign, holdout_class;
+  std::vector<AnomalyResult> anomaly;
+  std::vector<HybridResult> hybrids;
 };
 
 // Runs every model of `config` under its protocol. kOfficial tests on `test_data`
