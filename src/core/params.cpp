@@ -43,6 +43,26 @@ ParamSpec ParamSpec::choice(std::string name, std::string def, std::vector<std::
   return {std::move(name), Kind::kChoice, std::move(def), 0, 0, std::move(choices), std::move(doc)};
 }
 
+ParamSpec ParamSpec::choice_list(std::string name, std::string def, std::vector<std::string> choices,
+                                 std::string doc) {
+  return {std::move(name), Kind::kChoiceList, std::move(def), 0, 0, std::move(choices), std::move(doc)};
+}
+
+namespace {
+
+std::vector<std::string> split_commas(const std::string& v) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const auto comma = v.find(',', start);
+    out.push_back(v.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
 ParamSet::ParamSet(std::string owner, std::vector<ParamSpec> specs)
     : owner_(std::move(owner)), specs_(std::move(specs)) {
   for (const auto& s : specs_) values_[s.name] = s.default_value;
@@ -66,6 +86,17 @@ void ParamSet::set(const std::string& name, const std::string& value) {
       std::string options;
       for (const auto& c : s.choices) options += (options.empty() ? "" : "|") + c;
       throw ParamError(where + ": expected one of " + options);
+    }
+  } else if (s.kind == ParamSpec::Kind::kChoiceList) {
+    const std::vector<std::string> items = split_commas(value);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const bool known = std::find(s.choices.begin(), s.choices.end(), items[i]) != s.choices.end();
+      if (!known || std::find(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(i), items[i]) !=
+                        items.begin() + static_cast<std::ptrdiff_t>(i)) {
+        std::string options;
+        for (const auto& c : s.choices) options += (options.empty() ? "" : ", ") + c;
+        throw ParamError(where + ": expected distinct comma-separated names from " + options);
+      }
     }
   } else if (s.kind == ParamSpec::Kind::kIntList) {
     std::size_t start = 0;
@@ -128,6 +159,11 @@ std::vector<long> ParamSet::int_list(const std::string& name) const {
   return out;
 }
 
+std::vector<std::string> ParamSet::choice_list(const std::string& name) const {
+  spec(name);
+  return split_commas(values_.at(name));
+}
+
 const std::string& ParamSet::text(const std::string& name) const {
   spec(name);
   return values_.at(name);
@@ -139,8 +175,8 @@ std::string ParamSet::describe() const {
     out << "  " << s.name << " (default " << s.default_value;
     if (s.kind == ParamSpec::Kind::kIntList) {
       out << ", whole numbers in [" << format_number(s.min) << ", " << format_number(s.max) << "]";
-    } else if (s.kind == ParamSpec::Kind::kChoice) {
-      out << ", one of";
+    } else if (s.kind == ParamSpec::Kind::kChoice || s.kind == ParamSpec::Kind::kChoiceList) {
+      out << (s.kind == ParamSpec::Kind::kChoice ? ", one of" : ", comma-separated from");
       for (const auto& c : s.choices) out << ' ' << c;
     } else {
       out << ", " << (s.kind == ParamSpec::Kind::kInt ? "integer" : "real") << " in ["

@@ -1,5 +1,6 @@
 #include "vigil/core/error.hpp"
 #include "vigil/models/classifier.hpp"
+#include "models/ensemble.hpp"
 #include "models/gradient_boosting.hpp"
 #include "models/knn.hpp"
 #include "models/logistic_regression.hpp"
@@ -48,6 +49,7 @@ const Registry& builtin_registry() {
     register_random_forest(r);
     register_gradient_boosting(r);
     register_svm(r);
+    register_ensembles(r);
     return r;
   }();
   return registry;

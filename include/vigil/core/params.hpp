@@ -13,13 +13,13 @@
 namespace vigil {
 
 struct ParamSpec {
-  enum class Kind { kInt, kReal, kChoice, kIntList };
+  enum class Kind { kInt, kReal, kChoice, kIntList, kChoiceList };
   std::string name;
   Kind kind = Kind::kReal;
   std::string default_value;
   double min = 0;  // inclusive bounds, for kInt and kReal
   double max = 0;
-  std::vector<std::string> choices;  // for kChoice
+  std::vector<std::string> choices;  // for kChoice and kChoiceList
   std::string doc;
 
   static ParamSpec integer(std::string name, long def, long min, long max, std::string doc);
@@ -28,6 +28,9 @@ struct ParamSpec {
   static ParamSpec int_list(std::string name, std::string def, long min, long max, std::string doc);
   static ParamSpec choice(std::string name, std::string def, std::vector<std::string> choices,
                           std::string doc);
+  // A comma-separated list of distinct choices, e.g. ensemble members "rf,xgb".
+  static ParamSpec choice_list(std::string name, std::string def, std::vector<std::string> choices,
+                               std::string doc);
 };
 
 class ParamSet {
@@ -45,6 +48,7 @@ class ParamSet {
   long integer(const std::string& name) const;
   const std::string& text(const std::string& name) const;
   std::vector<long> int_list(const std::string& name) const;
+  std::vector<std::string> choice_list(const std::string& name) const;
 
   const std::vector<ParamSpec>& specs() const { return specs_; }
   const std::map<std::string, std::string>& values() const { return values_; }
