@@ -8,6 +8,7 @@
 #include "vigil/core/progress.hpp"
 #include "vigil/data/split.hpp"
 #include "vigil/io/model_file.hpp"
+#include "vigil/models/feature_importance.hpp"
 
 namespace vigil::cli {
 namespace {
@@ -62,6 +63,8 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
   const int classes = static_cast<int>(ds.class_names.size());
   preprocess::TrainingData fitted = bundle.pipeline.fit_transform(train, labels, classes, &progress);
   if (fitted.synthetic > 0) status(g, "SMOTE made " + std::to_string(fitted.synthetic) + " synthetic rows");
+  fitted.x = models::fit_reduction(bundle.pipeline, std::move(fitted.x), fitted.labels, classes, &progress);
+  if (config.reduces()) status(g, "pipeline: " + bundle.pipeline.describe());
   model->fit(fitted.x, fitted.labels, classes, &progress);
   bundle.model = std::move(model);
   bundle.class_names = ds.class_names;

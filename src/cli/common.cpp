@@ -64,6 +64,9 @@ preprocess::PipelineConfig PipelineOptions::to_config(std::uint64_t seed) const 
   c.smote_config.k = smote_k;
   c.smote_config.target = smote_target;
   c.smote_config.seed = seed;
+  c.select = select;
+  c.select_by = preprocess::parse_select_by(select_by);
+  c.pca = pca;
   return c;
 }
 
@@ -82,6 +85,16 @@ void add_pipeline_options(CLI::App& app, PipelineOptions& o) {
   app.add_option("--smote-k", o.smote_k, "SMOTE neighbours")->check(CLI::Range(1, 100))->capture_default_str();
   app.add_option("--smote-target", o.smote_target,
                  "Rows per class after SMOTE (default: the largest class's count)");
+  app.add_option("--select", o.select, "Keep the best K features (scored on the scaled training rows; 0: all)")
+      ->capture_default_str();
+  app.add_option("--select-by", o.select_by,
+                 "Feature score for --select: mi (mutual information), chi2, rf (forest impurity) or permutation")
+      ->check(CLI::IsMember({"mi", "chi2", "rf", "permutation"}))
+      ->capture_default_str();
+  app.add_option("--pca", o.pca,
+                 "PCA after selection: N components, or a share of variance in (0, 1) (0: none)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
 }
 
 std::string default_dataset() {

@@ -37,6 +37,9 @@ struct PipelineOptions {
   std::string smote = "on";
   int smote_k = 5;
   std::size_t smote_target = 0;
+  std::size_t select = 0;
+  std::string select_by = "mi";
+  double pca = 0;
 
   preprocess::PipelineConfig to_config(std::uint64_t seed) const;
 };

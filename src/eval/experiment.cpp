@@ -10,6 +10,7 @@
 #include "vigil/eval/report.hpp"
 #include "vigil/models/anomaly.hpp"
 #include "vigil/models/classifier.hpp"
+#include "vigil/models/feature_importance.hpp"
 
 namespace vigil::eval {
 namespace {
@@ -35,7 +36,8 @@ PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& 
   preprocess::TrainingData fitted =
       pipeline.fit_transform(train.features, train.labels, static_cast<int>(class_names.size()), progress);
   PreparedSplit p;
-  p.train_x = std::move(fitted.x);
+  p.train_x = models::fit_reduction(pipeline, std::move(fitted.x), fitted.labels,
+                                    static_cast<int>(class_names.size()), progress);
   p.train_y = std::move(fitted.labels);
   p.test_x = pipeline.transform(test.features);
   std::vector<std::string> names = class_names;
@@ -208,7 +210,7 @@ PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& spli
   preprocess::TrainingData fitted =
       pipeline.fit_transform(data.features.select_rows(split.train), train_y, classes, progress);
   PreparedSplit p;
-  p.train_x = std::move(fitted.x);
+  p.train_x = models::fit_reduction(pipeline, std::move(fitted.x), fitted.labels, classes, progress);
   p.train_y = std::move(fitted.labels);
   p.test_x = pipeline.transform(data.features.select_rows(split.test));
   p.test_y = labels_of(data, split.test);
@@ -245,6 +247,8 @@ PreparedSplit prepare_paper(const data::Dataset& data, const ExperimentConfig& c
   }
   pipeline.fit_scale(p.train_x);
   pipeline.scale(p.test_x);
+  p.train_x = models::fit_reduction(pipeline, std::move(p.train_x), p.train_y, classes, progress);
+  if (config.pipeline.reduces()) p.test_x = pipeline.reduce(p.test_x);
   result.pipeline = pipeline.describe() + " (all rows, before the split)";
   return p;
 }

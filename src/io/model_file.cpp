@@ -84,6 +84,11 @@ std::vector<std::uint8_t> encode_model(const ModelBundle& bundle) {
     bundle.pipeline.save(w);
     sections.emplace_back("pipeline", w.take());
   }
+  if (bundle.pipeline.config().reduces()) {
+    ByteWriter w;
+    bundle.pipeline.save_reduction(w);
+    sections.emplace_back("reduction", w.take());
+  }
   {
     ByteWriter w;
     w.str(bundle.model->name());
@@ -167,6 +172,10 @@ ModelBundle decode_model(const std::vector<std::uint8_t>& bytes, const std::stri
     ByteReader r = section("pipeline");
     bundle.pipeline.load(r);
   }
+  if (sections.count("reduction")) {  // format version 2 on
+    ByteReader r = section("reduction");
+    bundle.pipeline.load_reduction(r);
+  }
   {
     ByteReader r = section("model");
     const std::string name = r.str();
@@ -183,6 +192,10 @@ ModelBundle decode_model(const std::vector<std::uint8_t>& bytes, const std::stri
     if (!r.at_end()) r.fail("unexpected bytes after the model state");
     if (bundle.model->classes() != static_cast<int>(bundle.class_names.size())) {
       r.fail("the model and the class list disagree on the number of classes");
+    }
+    if (bundle.model->features() != bundle.pipeline.output_width()) {
+      r.fail("the model takes " + std::to_string(bundle.model->features()) + " features, the pipeline gives " +
+             std::to_string(bundle.pipeline.output_width()));
     }
   }
   return bundle;

@@ -86,6 +86,7 @@ class TreeBuilder {
       : data_(data), labels_(labels), k_(static_cast<std::size_t>(classes)), p_(p), rng_(rng) {
     features_.resize(data.cols);
     for (std::size_t f = 0; f < data.cols; ++f) features_[f] = f;
+    gains_.assign(data.cols, 0.0);
   }
 
   RandomForest::Tree build(std::vector<Sample>& samples) {
@@ -120,6 +121,7 @@ class TreeBuilder {
         for (auto c : counts) tree.leaf_shares.push_back(static_cast<float>(static_cast<double>(c) / static_cast<double>(weight)));
         continue;
       }
+      gains_[static_cast<std::size_t>(s.feature)] += s.gain;
       const std::uint16_t* col = &data_.bins[static_cast<std::size_t>(s.feature) * data_.rows];
       const std::size_t m = stable_partition(samples, t.lo, t.hi, col, s.bin);
       tree.nodes.push_back({s.feature, data_.edges[static_cast<std::size_t>(s.feature)][s.bin], -1});
@@ -129,10 +131,14 @@ class TreeBuilder {
     return tree;
   }
 
+  // Per feature, the summed weighted Gini decrease of the splits built on it.
+  const std::vector<double>& gains() const { return gains_; }
+
  private:
   struct Split {
     std::int32_t feature = -1;
     std::uint16_t bin = 0;
+    double gain = 0;  // weight x Gini of the node less that of its children
   };
 
   // Moves the rows going left (bin <= cut) before those going right, keeping
@@ -205,7 +211,8 @@ class TreeBuilder {
         const double score = sl / static_cast<double>(wl) + sr / (total - static_cast<double>(wl));
         if (score > best_score) {
           best_score = score;
-          best = {static_cast<std::int32_t>(f), static_cast<std::uint16_t>(bin)};
+          // W gini = W - sum c^2 / W, and W = wl + wr: the decrease is score - parent's sum c^2 / W.
+          best = {static_cast<std::int32_t>(f), static_cast<std::uint16_t>(bin), score - parent_squares / total};
         }
       }
     }
@@ -249,6 +256,7 @@ class TreeBuilder {
   std::vector<std::uint32_t> keys_, scratch_;
   std::vector<Sample> right_;
   std::vector<std::size_t> features_;
+  std::vector<double> gains_;
 };
 
 // Draws rows.size() rows with replacement (or takes each once) and returns the
@@ -313,6 +321,7 @@ void RandomForest::fit(const Matrix& x, std::span<const std::int32_t> labels, in
   const auto seed = static_cast<std::uint64_t>(params_.integer("seed"));
 
   trees_.assign(n_trees, {});
+  std::vector<std::vector<double>> tree_gains(n_trees);
   std::atomic<std::size_t> done{0};
   if (progress) progress->begin("random forest", n_trees);
   const auto count = static_cast<long>(n_trees);
@@ -323,12 +332,27 @@ void RandomForest::fit(const Matrix& x, std::span<const std::int32_t> labels, in
     std::vector<Sample> samples = draw_samples(x.rows(), bootstrap, rng);
     TreeBuilder builder(data, small_labels, classes, tp, rng);
     trees_[static_cast<std::size_t>(t)] = builder.build(samples);
+    tree_gains[static_cast<std::size_t>(t)] = builder.gains();
     const std::size_t finished = ++done;
     if (progress && omp_get_thread_num() == 0) progress->update(finished);
   }
   if (progress) progress->end();
   classes_ = classes;
   features_ = x.cols();
+  // Mean decrease in impurity, as scikit-learn's feature_importances_: each
+  // tree's gains normalised to sum to 1, averaged over trees, normalised again.
+  importances_.assign(x.cols(), 0.0);
+  for (const auto& gains : tree_gains) {
+    double sum = 0;
+    for (double g : gains) sum += g;
+    if (sum <= 0) continue;
+    for (std::size_t f = 0; f < gains.size(); ++f) importances_[f] += gains[f] / sum;
+  }
+  double total = 0;
+  for (double v : importances_) total += v;
+  if (total > 0) {
+    for (double& v : importances_) v /= total;
+  }
   std::size_t leaves = 0;
   for (const auto& t : trees_) leaves += t.leaf_shares.size() / static_cast<std::size_t>(classes);
   char line[160];

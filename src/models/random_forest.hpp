@@ -43,11 +43,15 @@ class RandomForest final : public Classifier {
     std::vector<std::int32_t> leaf_value;
   };
   const std::vector<Tree>& trees() const { return trees_; }
+  // Mean decrease in Gini impurity per feature, summing to 1; known after fit
+  // (not saved with the model).
+  const std::vector<double>& feature_importances() const { return importances_; }
 
  private:
   void prepare_leaf_values();
 
   std::vector<Tree> trees_;
+  std::vector<double> importances_;
   std::vector<std::string> notes_;
 };
 

@@ -1,5 +1,10 @@
 #include "vigil/preprocess/pipeline.hpp"
 
+#include <algorithm>
+#include <numeric>
+
+#include "vigil/core/error.hpp"
+
 namespace vigil::preprocess {
 
 Matrix Pipeline::fit_prepare(const data::Table& train, std::span<const std::int32_t> labels,
@@ -44,7 +49,51 @@ Matrix Pipeline::prepare(const data::Table& rows) const {
 Matrix Pipeline::transform(const data::Table& rows) const {
   Matrix x = prepare(rows);
   scaler_.transform(x);
-  return x;
+  return config_.reduces() ? reduce(x) : x;
+}
+
+Matrix Pipeline::fit_reduction(const Matrix& scaled, std::span<const double> scores) {
+  selected_.clear();
+  scores_.assign(scores.begin(), scores.end());
+  pca_ = Pca();
+  if (config_.select > 0) {
+    VIGIL_CHECK(scores.size() == scaled.cols(), "one score per feature");
+    if (config_.select > scaled.cols()) {
+      throw ParamError("--select " + std::to_string(config_.select) + " asks for more features than the " +
+                       std::to_string(scaled.cols()) + " there are");
+    }
+    std::vector<std::uint32_t> order(scaled.cols());
+    std::iota(order.begin(), order.end(), 0u);
+    // Best first; equal scores keep column order, so the choice is stable.
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return scores[a] > scores[b]; });
+    selected_.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(config_.select));
+    std::sort(selected_.begin(), selected_.end());
+  }
+  Matrix selected = reduce(scaled);  // the selection alone: PCA is not fitted yet
+  if (config_.pca > 0) {
+    pca_.fit(selected, config_.pca);
+    return pca_.transform(selected);
+  }
+  return selected;
+}
+
+Matrix Pipeline::reduce(const Matrix& scaled) const {
+  Matrix out;
+  if (selected_.empty()) {
+    out = scaled;
+  } else {
+    out = Matrix(scaled.rows(), selected_.size());
+    for (std::size_t r = 0; r < scaled.rows(); ++r) {
+      const auto in = scaled.row(r);
+      for (std::size_t j = 0; j < selected_.size(); ++j) out(r, j) = in[selected_[j]];
+    }
+  }
+  return pca_.fitted() ? pca_.transform(out) : out;
+}
+
+std::size_t Pipeline::output_width() const {
+  if (pca_.fitted()) return pca_.components();
+  return selected_.empty() ? encoder_.columns().size() : selected_.size();
 }
 
 std::string Pipeline::describe() const {
@@ -54,7 +103,47 @@ std::string Pipeline::describe() const {
          (config_.smote_config.target ? std::to_string(config_.smote_config.target) : "majority") +
          ")";
   }
-  return s + " > scale(" + to_string(config_.scale) + ")";
+  s += " > scale(" + to_string(config_.scale) + ")";
+  if (config_.select > 0) s += " > select(" + std::to_string(config_.select) + " by " + to_string(config_.select_by) + ")";
+  if (config_.pca > 0) {
+    s += " > PCA(" + (pca_.fitted() ? std::to_string(pca_.components()) + " components" : std::to_string(config_.pca)) + ")";
+  }
+  return s;
+}
+
+void Pipeline::save_reduction(ByteWriter& w) const {
+  w.u64(config_.select);
+  w.u8(static_cast<std::uint8_t>(config_.select_by));
+  w.f64(config_.pca);
+  std::vector<std::int32_t> selected(selected_.begin(), selected_.end());
+  w.ints(selected);
+  w.doubles(scores_);
+  w.u8(pca_.fitted());
+  if (pca_.fitted()) pca_.save(w);
+}
+
+void Pipeline::load_reduction(ByteReader& r) {
+  config_.select = r.u64();
+  const auto by = r.u8();
+  if (by > static_cast<std::uint8_t>(SelectBy::kPermutation)) r.fail("unknown feature score");
+  config_.select_by = static_cast<SelectBy>(by);
+  config_.pca = r.f64();
+  const std::vector<std::int32_t> selected = r.ints();
+  scores_ = r.doubles();
+  const std::size_t width = encoder_.columns().size();
+  selected_.clear();
+  for (auto s : selected) {
+    if (s < 0 || static_cast<std::size_t>(s) >= width) r.fail("a selected feature is out of range");
+    selected_.push_back(static_cast<std::uint32_t>(s));
+  }
+  if (selected_.size() != config_.select && !(config_.select == 0 && selected_.empty())) {
+    r.fail("the feature selection disagrees with its configuration");
+  }
+  pca_ = Pca();
+  if (r.u8()) {
+    pca_.load(r);
+    if (pca_.inputs() != (selected_.empty() ? width : selected_.size())) r.fail("PCA input width disagrees");
+  }
 }
 
 void Pipeline::save(ByteWriter& w) const {

@@ -84,9 +84,9 @@ TEST(Cli, BadInputIsOneClearLineAndExitOne) {
     EXPECT_NE(r.output.find("vigil: error: "), std::string::npos);
   }
   EXPECT_FALSE(std::ifstream(dir.file("m.vgm")).good()) << "no model written from bad input";
-  const CliRun model = vigil_run("train --data " + dir.write("ok.csv", kFlows) + " --label class --model xgb --out x");
+  const CliRun model = vigil_run("train --data " + dir.write("ok.csv", kFlows) + " --label class --model gbdt --out x");
   EXPECT_EQ(model.code, 1);
-  EXPECT_NE(model.output.find("unknown model 'xgb' (known: nb"), std::string::npos) << model.output;
+  EXPECT_NE(model.output.find("unknown model 'gbdt' (known: nb"), std::string::npos) << model.output;
 }
 
 TEST(Cli, TruncatedOrMissingModelFileIsAnError) {

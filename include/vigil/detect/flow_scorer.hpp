@@ -36,7 +36,11 @@ class FlowScorer {
   // The model's input row for one flow: encoded, imputed and scaled. No allocation.
   void encode(const capture::FlowRecord& flow, std::span<float> row) const;
   // Class probabilities for encoded rows (rows x classes).
-  Matrix predict_proba(const Matrix& rows) const { return bundle_->model->predict_proba(rows); }
+  // Rows as encode() writes them (scaled, every input feature); the pipeline's
+  // feature selection and PCA, when it has them, are applied here.
+  Matrix predict_proba(const Matrix& rows) const {
+    return bundle_->model->predict_proba(bundle_->pipeline.config().reduces() ? bundle_->pipeline.reduce(rows) : rows);
+  }
 
   // For each listed row, the `top` features whose replacement by the training
   // baseline (the imputer's fill value, scaled) lowers the probability of

@@ -20,7 +20,9 @@
 
 namespace vigil::io {
 
-inline constexpr std::uint32_t kModelFormatVersion = 1;
+// 2: an optional "reduction" section (feature selection, PCA) that a version-1
+// reader would ignore and mispredict without.
+inline constexpr std::uint32_t kModelFormatVersion = 2;
 
 struct ModelBundle {
   preprocess::Pipeline pipeline;

@@ -47,6 +47,7 @@ class Classifier {
   virtual std::vector<std::string> fit_notes() const { return {}; }
 
   int classes() const { return classes_; }
+  std::size_t features() const { return features_; }  // input width, once fitted
   bool fitted() const { return classes_ > 0; }
   const ParamSet& params() const { return params_; }
 

@@ -1,5 +1,5 @@
 // The fitted chain from a Table to a model's input: encode ▸ impute ▸ [SMOTE,
-// training only] ▸ scale. Every statistic comes from training rows; the pipeline
+// training only] ▸ scale ▸ [select the best K features] ▸ [PCA]. Every statistic comes from training rows; the pipeline
 // owns that fitted state and saves it to the model file.
 //
 // SMOTE runs on encoded, imputed but unscaled values and the scaler is fitted on
@@ -16,8 +16,10 @@
 #include "vigil/core/matrix.hpp"
 #include "vigil/core/progress.hpp"
 #include "vigil/data/table.hpp"
+#include "vigil/preprocess/feature_scores.hpp"
 #include "vigil/preprocess/imputer.hpp"
 #include "vigil/preprocess/label_encoder.hpp"
+#include "vigil/preprocess/pca.hpp"
 #include "vigil/preprocess/scaler.hpp"
 #include "vigil/preprocess/smote.hpp"
 
@@ -29,6 +31,10 @@ struct PipelineConfig {
   ScaleKind scale = ScaleKind::kStandard;
   bool smote = false;
   SmoteConfig smote_config;
+  std::size_t select = 0;  // keep the best this many features (0: all)
+  SelectBy select_by = SelectBy::kMutualInfo;
+  double pca = 0;          // components (>= 1) or explained-variance share (< 1); 0: none
+  bool reduces() const { return select > 0 || pca > 0; }
 };
 
 struct TrainingData {
@@ -57,6 +63,16 @@ class Pipeline {
   // Encode and impute rows of unknown class, unscaled.
   Matrix prepare(const data::Table& rows) const;
   void scale(Matrix& x) const { scaler_.transform(x); }
+  // Feature selection then PCA, fitted on scaled training rows; `scores` rank
+  // the scaled features (higher: kept first). Returns the training rows reduced.
+  Matrix fit_reduction(const Matrix& scaled, std::span<const double> scores);
+  // The fitted selection and PCA (the identity when the config asks for neither).
+  Matrix reduce(const Matrix& scaled) const;
+  const std::vector<std::uint32_t>& selected() const { return selected_; }  // empty: every feature
+  const std::vector<double>& feature_scores() const { return scores_; }
+  const Pca& pca() const { return pca_; }
+  // The width of the model's input.
+  std::size_t output_width() const;
 
   const PipelineConfig& config() const { return config_; }
   const std::vector<InputColumn>& input_columns() const { return encoder_.columns(); }
@@ -68,12 +84,18 @@ class Pipeline {
 
   void save(ByteWriter& w) const;
   void load(ByteReader& r);
+  // The selection and PCA, kept in a section of their own in the model file.
+  void save_reduction(ByteWriter& w) const;
+  void load_reduction(ByteReader& r);
 
  private:
   PipelineConfig config_;
   TableEncoder encoder_;
   Imputer imputer_;
   Scaler scaler_;
+  std::vector<std::uint32_t> selected_;
+  std::vector<double> scores_;
+  Pca pca_;
 };
 
 }  // namespace vigil::preprocess
