@@ -152,6 +152,11 @@ void run_models(const PreparedSplit& p, const ExperimentConfig& config, Experime
     auto t = Clock::now();
     model->fit(p.train_x, p.train_y, classes, progress);
     r.fit_seconds += seconds_since(t);
+    {
+      ByteWriter state;
+      model->save_state(state);
+      r.model_bytes = state.bytes().size();
+    }
     for (const auto& note : model->fit_notes()) result.notes.push_back(note);
     t = Clock::now();
     const models::Classifier::Scored scored = model->predict_scored(p.test_x);
@@ -400,14 +405,16 @@ std::string experiment_text(const ExperimentResult& result) {
         << metrics_table(m.metrics);
   }
   out << "\n== summary (AUC: macro one-vs-rest over classes, and attack vs benign)\n"
-         "model   accuracy  macro-P  macro-R  macro-F1  macro-AUC  attack-AUC    fit s  predict s  predict us/row\n";
+         "model   accuracy  macro-P  macro-R  macro-F1  macro-AUC  attack-AUC    fit s  predict s  predict us/row  "
+         "size KiB\n";
   for (const auto& m : result.models) {
     char line[240];
     const std::string attack_auc = m.roc.has_binary && m.roc.binary.defined() ? fixed(m.roc.binary.auc, 4) : "-";
-    std::snprintf(line, sizeof line, "%-6s  %8.4f  %7.4f  %7.4f  %8.4f  %9.4f  %10s  %7.2f  %9.3f  %14.3f\n",
+    std::snprintf(line, sizeof line, "%-6s  %8.4f  %7.4f  %7.4f  %8.4f  %9.4f  %10s  %7.2f  %9.3f  %14.3f  %8.0f\n",
                   m.model.c_str(), m.metrics.accuracy, m.metrics.macro_precision, m.metrics.macro_recall,
                   m.metrics.macro_f1, m.roc.macro_auc, attack_auc.c_str(), m.fit_seconds, m.predict_seconds,
-                  result.test_rows ? 1e6 * m.predict_seconds / static_cast<double>(result.test_rows) : 0.0);
+                  result.test_rows ? 1e6 * m.predict_seconds / static_cast<double>(result.test_rows) : 0.0,
+                  static_cast<double>(m.model_bytes) / 1024.0);
     out << line;
   }
   if (result.folds) {
@@ -458,6 +465,7 @@ nlohmann::json to_json(const ExperimentResult& result) {
     models.push_back({{"model", m.model},
                       {"fit_seconds", m.fit_seconds},
                       {"predict_seconds", m.predict_seconds},
+                      {"model_bytes", m.model_bytes},
                       {"metrics", to_json(m.metrics)},
                       {"confusion_matrix", to_json(m.confusion)},
                       {"roc", to_json(m.roc)},

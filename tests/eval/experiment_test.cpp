@@ -186,3 +186,84 @@ TEST(DataQuality, UnswFileHasAThirdDuplicatesAndKnownCeilings) {
 
 }  // namespace
 }  // namespace vigil::eval
+
+namespace vigil::eval {
+namespace {
+
+// Normal rows near the origin, DoS far along a, and Worms that look Normal on
+// a but sit far along b: a classifier that never saw Worms calls them Normal.
+data::Dataset three_kinds() {
+  data::Dataset d;
+  d.class_names = {"DoS", "Normal", "Worms"};
+  d.features.source = "three";
+  data::Column a{"a", data::ColumnType::kNumeric, {}, {}};
+  data::Column b{"b", data::ColumnType::kNumeric, {}, {}};
+  Rng rng(3);
+  for (int i = 0; i < 600; ++i) {
+    const int y = i < 100 ? 0 : i < 550 ? 1 : 2;
+    a.numbers.push_back(static_cast<float>((y == 0 ? 6 : 0) + rng.uniform()));
+    b.numbers.push_back(static_cast<float>((y == 2 ? 8 : 0) + rng.uniform()));
+    d.labels.push_back(y);
+    d.features.line_numbers.push_back(static_cast<std::size_t>(i + 2));
+  }
+  d.features.columns = {a, b};
+  return d;
+}
+
+TEST(Experiment, HybridCatchesTheClassLeftOutOfTraining) {
+  ExperimentConfig c;
+  c.models = {"nb"};
+  c.anomaly = {"kmeans", "dbscan"};
+  c.holdout_class = "Worms";
+  c.model_params = {"kmeans.clusters=2", "fpr=0.02"};
+  const ExperimentResult r = run_experiment(three_kinds(), c);
+  ASSERT_EQ(r.anomaly.size(), 2u);
+  ASSERT_EQ(r.hybrids.size(), 2u);
+  const std::size_t worms = 2;
+  for (const auto& h : r.hybrids) {
+    EXPECT_EQ(h.alone_by_class.rows[worms], 10u);  // 50 Worms rows, 20% tested
+    EXPECT_EQ(h.alone_by_class.caught[worms], 0u) << "the classifier never saw Worms";
+    EXPECT_EQ(h.hybrid_by_class.caught[worms], 10u) << h.detector;
+    EXPECT_GE(h.unknown, 10u);
+  }
+  for (const auto& a : r.anomaly) {
+    EXPECT_EQ(a.training_rows, 360u);  // the Normal training rows only
+    EXPECT_GT(a.roc.auc, 0.95) << a.detector;
+  }
+  const std::string text = experiment_text(r);
+  EXPECT_NE(text.find("held-out class Worms"), std::string::npos);
+  const nlohmann::json j = to_json(r);
+  EXPECT_EQ(j["holdout_class"], "Worms");
+  EXPECT_EQ(j["hybrids"].size(), 2u);
+  EXPECT_TRUE(j["models"][0]["roc"].contains("binary"));
+}
+
+TEST(Experiment, HoldoutClassAndAnomalyInputsAreChecked) {
+  ExperimentConfig c;
+  c.holdout_class = "Nope";
+  EXPECT_THROW(run_experiment(three_kinds(), c), ParamError);
+  c.holdout_class = "Worms";
+  c.protocol = Protocol::kPaper;
+  EXPECT_THROW(run_experiment(three_kinds(), c), ParamError);
+  ExperimentConfig d;
+  d.anomaly = {"isolation-forest"};
+  EXPECT_THROW(run_experiment(three_kinds(), d), ParamError);
+  d.anomaly = {"kmeans"};
+  d.benign = "Benign";
+  EXPECT_THROW(run_experiment(three_kinds(), d), ParamError);
+}
+
+TEST(Experiment, SelectionAndPcaReachTheModels) {
+  ExperimentConfig c;
+  c.pipeline.select = 1;
+  c.pipeline.select_by = preprocess::SelectBy::kChi2;
+  const ExperimentResult r = run_experiment(three_kinds(), c);
+  EXPECT_NE(r.pipeline.find("select(1 by chi2)"), std::string::npos) << r.pipeline;
+  c.pipeline.select = 0;
+  c.pipeline.pca = 2;
+  c.protocol = Protocol::kPaper;
+  EXPECT_NE(run_experiment(three_kinds(), c).pipeline.find("PCA(2 components)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil::eval

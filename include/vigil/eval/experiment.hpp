@@ -47,6 +47,7 @@ struct ModelResult {
   Metrics metrics;
   double fit_seconds = 0;     // summed over folds under cross-validation
   double predict_seconds = 0;
+  std::size_t model_bytes = 0;  // the fitted model's saved state (the last fold's)
   std::vector<Metrics> folds;  // per fold, under cross-validation
   RocReport roc;               // over every test row (all folds pooled under cross-validation)
 };
