@@ -36,8 +36,10 @@ PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& 
   preprocess::TrainingData fitted =
       pipeline.fit_transform(train.features, train.labels, static_cast<int>(class_names.size()), progress);
   PreparedSplit p;
+  const auto reduction_start = Clock::now();
   p.train_x = models::fit_reduction(pipeline, std::move(fitted.x), fitted.labels,
                                     static_cast<int>(class_names.size()), progress);
+  result.reduction_seconds += seconds_since(reduction_start);
   p.train_y = std::move(fitted.labels);
   p.test_x = pipeline.transform(test.features);
   std::vector<std::string> names = class_names;
@@ -215,7 +217,9 @@ PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& spli
   preprocess::TrainingData fitted =
       pipeline.fit_transform(data.features.select_rows(split.train), train_y, classes, progress);
   PreparedSplit p;
+  const auto reduction_start = Clock::now();
   p.train_x = models::fit_reduction(pipeline, std::move(fitted.x), fitted.labels, classes, progress);
+  result.reduction_seconds += seconds_since(reduction_start);
   p.train_y = std::move(fitted.labels);
   p.test_x = pipeline.transform(data.features.select_rows(split.test));
   p.test_y = labels_of(data, split.test);
@@ -252,7 +256,9 @@ PreparedSplit prepare_paper(const data::Dataset& data, const ExperimentConfig& c
   }
   pipeline.fit_scale(p.train_x);
   pipeline.scale(p.test_x);
+  const auto reduction_start = Clock::now();
   p.train_x = models::fit_reduction(pipeline, std::move(p.train_x), p.train_y, classes, progress);
+  result.reduction_seconds += seconds_since(reduction_start);
   if (config.pipeline.reduces()) p.test_x = pipeline.reduce(p.test_x);
   result.pipeline = pipeline.describe() + " (all rows, before the split)";
   return p;
@@ -396,6 +402,7 @@ std::string experiment_text(const ExperimentResult& result) {
   out << "protocol " << to_string(result.protocol);
   if (result.folds) out << " (" << result.folds << " folds; rows summed over folds)";
   out << ": " << result.pipeline << '\n';
+  if (result.reduction_seconds > 0) out << "feature selection and PCA fitted in " << fixed(result.reduction_seconds, 2) << " s\n";
   out << "train rows " << result.train_rows << " (" << result.synthetic_train_rows << " synthetic), test rows "
       << result.test_rows << " (" << result.synthetic_test_rows << " synthetic)\n";
   for (const auto& m : result.models) {
@@ -484,6 +491,7 @@ nlohmann::json to_json(const ExperimentResult& result) {
           {"test_rows", result.test_rows},
           {"synthetic_train_rows", result.synthetic_train_rows},
           {"synthetic_test_rows", result.synthetic_test_rows},
+          {"reduction_seconds", result.reduction_seconds},
           {"folds", result.folds},
           {"data_quality", to_json(result.quality)},
           {"classes", result.class_names},

@@ -57,6 +57,7 @@ struct ExperimentResult {
   std::string pipeline;
   std::size_t train_rows = 0, test_rows = 0;
   std::size_t synthetic_train_rows = 0, synthetic_test_rows = 0;
+  double reduction_seconds = 0;  // fitting feature selection and PCA (summed over folds)
   int folds = 0;
   DataQuality quality;
   std::vector<std::string> class_names;
