@@ -113,7 +113,7 @@ void end_to_end(const std::string& capture, const std::string& model) {
   const double extract_s = seconds_since(t);
 
   const vigil::io::ModelBundle bundle = vigil::io::load_model(model);
-  const vigil::detect::ModelIdentity id{bundle.model->name(), "bench", model, bundle.class_names};
+  const vigil::detect::ModelIdentity id{bundle.model->name(), "bench", model, bundle.class_names, "", 0};
   std::printf("\nend to end on %s (%.0f packets, %llu flows), model %s:\n", capture.c_str(),
               static_cast<double>(summary.packets), static_cast<unsigned long long>(summary.flows),
               bundle.model->name().c_str());

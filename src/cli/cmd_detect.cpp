@@ -74,6 +74,11 @@ detect::ModelIdentity identify(const std::string& path, const io::ModelBundle& b
   id.version = version;
   id.file = path;
   id.class_names = bundle.class_names;
+  if (bundle.anomaly) {
+    id.class_names.push_back(detect::kUnknownClass);
+    id.anomaly_detector = bundle.anomaly->name();
+    id.anomaly_threshold = bundle.anomaly->threshold();
+  }
   return id;
 }
 

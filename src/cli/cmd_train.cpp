@@ -1,4 +1,5 @@
 // `vigil train`: fit the pipeline and a model on a labelled CSV, save one model file.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -8,6 +9,7 @@
 #include "vigil/core/progress.hpp"
 #include "vigil/data/split.hpp"
 #include "vigil/io/model_file.hpp"
+#include "vigil/models/anomaly.hpp"
 #include "vigil/models/feature_importance.hpp"
 
 namespace vigil::cli {
@@ -21,12 +23,17 @@ struct TrainOptions {
   double holdout = 0.0;
   std::uint64_t seed = 42;
   std::string out;
+  std::string anomaly;
+  std::vector<std::string> anomaly_params;
+  std::string benign = "Normal";
 };
 
 void run_train(const GlobalOptions& g, const TrainOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   // Build the model first, so a bad name or parameter fails before any work.
   auto model = models::builtin_registry().create(o.model, o.params);
+  std::unique_ptr<models::AnomalyDetector> detector;
+  if (!o.anomaly.empty()) detector = models::make_anomaly_detector(o.anomaly, o.anomaly_params);
   const preprocess::PipelineConfig config = o.pipeline.to_config(o.seed);
 
   status(g, "reading " + o.data.path);
@@ -67,6 +74,22 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
   if (config.reduces()) status(g, "pipeline: " + bundle.pipeline.describe());
   model->fit(fitted.x, fitted.labels, classes, &progress);
   bundle.model = std::move(model);
+  if (detector) {
+    const auto& names = ds.class_names;
+    const auto benign = std::find(names.begin(), names.end(), o.benign);
+    if (benign == names.end()) throw ParamError("--benign: '" + o.benign + "' is not a class of " + o.data.path);
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < fitted.labels.size(); ++i) {
+      if (fitted.labels[i] == benign - names.begin()) rows.push_back(i);
+    }
+    if (rows.empty()) throw InputError(o.data.path + ": no training rows of the benign class '" + o.benign + "'");
+    detector->fit(fitted.x.select_rows(rows), &progress);
+    status(g, "anomaly detector " + o.anomaly + " fitted on " + std::to_string(rows.size()) + " " + o.benign +
+                  " rows; it flags " + std::to_string(100.0 * detector->training_flag_rate()).substr(0, 5) +
+                  "% of them");
+    bundle.anomaly = std::move(detector);
+    bundle.anomaly_benign = o.benign;
+  }
   bundle.class_names = ds.class_names;
   bundle.label_column = ds.label_column;
   meta["train_rows"] = fitted.x.rows();
@@ -94,6 +117,12 @@ void add_train_command(CLI::App& app, const GlobalOptions& g) {
       ->check(CLI::Range(0.0, 0.99));
   cmd->add_option("--seed", o->seed, "Seed for the split and SMOTE")->capture_default_str();
   cmd->add_option("--out", o->out, "Model file to write")->required();
+  cmd->add_option("--anomaly", o->anomaly,
+                  "Also fit an anomaly detector (kmeans or dbscan) on the benign class's training rows; "
+                  "`vigil detect` then raises Unknown/anomaly for flows the model calls benign but it flags")
+      ->check(CLI::IsMember({"kmeans", "dbscan"}));
+  cmd->add_option("--anomaly-param", o->anomaly_params, "Anomaly detector parameter name=value (repeatable)");
+  cmd->add_option("--benign", o->benign, "The class that is not an attack (for --anomaly)")->capture_default_str();
   cmd->callback([o, &g] { run_train(g, *o); });
 }
 

@@ -224,7 +224,17 @@ void AlertWriter::eve(const capture::FlowRecord& flow, const Verdict& verdict, b
     out += ':';
     append_json_float(out, verdict.probabilities[k]);
   }
-  out += "},\"model\":{\"name\":";
+  out += '}';
+  if (verdict.anomaly) {
+    out += ",\"anomaly\":{\"detector\":";
+    append_json_text(out, model_.anomaly_detector);
+    out += ",\"score\":";
+    append_json_float(out, verdict.anomaly_score);
+    out += ",\"threshold\":";
+    append_json_number(out, model_.anomaly_threshold);
+    out += '}';
+  }
+  out += ",\"model\":{\"name\":";
   append_json_text(out, model_.name);
   out += ",\"version\":";
   append_json_text(out, model_.version);

@@ -38,6 +38,9 @@ AttackInfo attack_info(const std::string& class_name) {
       {"xss", {"Web Application Attack", 2}},
       {"ransomware", {"A Network Trojan was detected", 1}},
       {"mitm", {"Potential Corporate Privacy Violation", 2}},
+      // What a hybrid's anomaly detector raises: traffic unlike the benign
+      // training rows that no known attack type describes.
+      {"unknown/anomaly", {"Potentially Bad Traffic", 2}},
   };
   std::string key;
   for (unsigned char c : class_name) {

@@ -51,7 +51,10 @@ class ClassifyingWorker {
         benign_(benign_class(bundle, config.benign)),
         alerts_(alerts),
         stats_sink_(stats),
-        alerts_by_class_(bundle.class_names.size(), 0),
+        unknown_(bundle.anomaly ? static_cast<std::int32_t>(bundle.class_names.size()) : -1),
+        anomaly_benign_(bundle.anomaly ? benign_class(bundle, bundle.anomaly_benign) : -1),
+        threshold_(bundle.anomaly ? bundle.anomaly->threshold() : 0.0),
+        alerts_by_class_(bundle.class_names.size() + (bundle.anomaly ? 1 : 0), 0),
         rows_(std::max<std::size_t>(config.batch, 1), scorer_.width()) {}
 
   // Runs until the queue is closed and drained.
@@ -87,8 +90,10 @@ class ClassifyingWorker {
     s.alerts = alerts_total_;
     s.reasons_skipped = reasons_skipped_;
     const auto& names = scorer_.bundle().class_names;
-    for (std::size_t c = 0; c < names.size(); ++c) {
-      if (alerts_by_class_[c] > 0) s.alerts_by_class.emplace_back(names[c], alerts_by_class_[c]);
+    for (std::size_t c = 0; c < alerts_by_class_.size(); ++c) {
+      if (alerts_by_class_[c] > 0) {
+        s.alerts_by_class.emplace_back(c < names.size() ? names[c] : std::string(kUnknownClass), alerts_by_class_[c]);
+      }
     }
     s.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     s.flows_per_second = s.seconds > 0 ? static_cast<double>(classified_) / s.seconds : 0;
@@ -109,6 +114,7 @@ class ClassifyingWorker {
     rows_.resize_rows(n);
     for (std::size_t i = 0; i < n; ++i) scorer_.encode(batch[i].flow, rows_.row(i));
     const Matrix proba = scorer_.predict_proba(rows_);
+    if (unknown_ >= 0) anomaly_scores_ = scorer_.anomaly_scores(rows_);
     verdicts_.resize(n);
     alert_rows_.clear();
     alert_classes_.clear();
@@ -121,6 +127,16 @@ class ClassifyingWorker {
       v.probabilities = p;
       v.alert = best != benign_ && v.confidence >= config_.threshold;
       v.reasons.clear();
+      v.anomaly = false;
+      if (unknown_ >= 0 && best == anomaly_benign_) {
+        v.anomaly_score = anomaly_scores_[i];
+        if (v.anomaly_score > threshold_) {
+          v.anomaly = v.alert = true;
+          v.predicted = unknown_;
+          v.confidence = static_cast<float>(scorer_.bundle().anomaly->rank(v.anomaly_score));
+          continue;  // no reasons: they explain a class, and this flow has none
+        }
+      }
       if (v.alert) {
         alert_rows_.push_back(i);
         alert_classes_.push_back(best);
@@ -163,6 +179,10 @@ class ClassifyingWorker {
   std::int32_t benign_;
   const TextSink& alerts_;
   const StatsSink& stats_sink_;
+  std::int32_t unknown_;         // the Unknown/anomaly class index, or -1 without a detector
+  std::int32_t anomaly_benign_;  // the class the detector learned as normal
+  double threshold_ = 0;         // the detector's
+  std::vector<float> anomaly_scores_;
   std::vector<std::uint64_t> alerts_by_class_;
   std::uint64_t classified_ = 0, alerts_total_ = 0, reasons_skipped_ = 0;
   LatencyHistogram model_time_, latency_;

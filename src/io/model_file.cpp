@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -88,6 +89,13 @@ std::vector<std::uint8_t> encode_model(const ModelBundle& bundle) {
     ByteWriter w;
     bundle.pipeline.save_reduction(w);
     sections.emplace_back("reduction", w.take());
+  }
+  if (bundle.anomaly) {
+    ByteWriter w;
+    w.str(bundle.anomaly->name());
+    w.str(bundle.anomaly_benign);
+    bundle.anomaly->save(w);
+    sections.emplace_back("anomaly", w.take());
   }
   {
     ByteWriter w;
@@ -196,6 +204,25 @@ ModelBundle decode_model(const std::vector<std::uint8_t>& bytes, const std::stri
     if (bundle.model->features() != bundle.pipeline.output_width()) {
       r.fail("the model takes " + std::to_string(bundle.model->features()) + " features, the pipeline gives " +
              std::to_string(bundle.pipeline.output_width()));
+    }
+  }
+  if (sections.count("anomaly")) {
+    ByteReader r = section("anomaly");
+    const std::string name = r.str();
+    bundle.anomaly_benign = r.str();
+    try {
+      bundle.anomaly = models::make_anomaly_detector(name);
+    } catch (const ParamError&) {
+      r.fail("anomaly detector '" + name + "' is not known to this vigil");
+    }
+    bundle.anomaly->load(r);
+    if (!r.at_end()) r.fail("unexpected bytes after the anomaly detector");
+    if (bundle.anomaly->features() != bundle.pipeline.output_width()) {
+      r.fail("the anomaly detector takes another number of features than the pipeline gives");
+    }
+    if (std::find(bundle.class_names.begin(), bundle.class_names.end(), bundle.anomaly_benign) ==
+        bundle.class_names.end()) {
+      r.fail("the anomaly detector's benign class '" + bundle.anomaly_benign + "' is not a class of the model");
     }
   }
   return bundle;

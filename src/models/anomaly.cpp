@@ -18,6 +18,17 @@ void AnomalyDetector::fit(const Matrix& x, Progress* progress) {
   std::size_t flagged = 0;
   for (float s : scores) flagged += s > threshold_;
   training_flag_rate_ = static_cast<double>(flagged) / static_cast<double>(scores.size());
+  std::vector<float> sorted = scores;
+  std::sort(sorted.begin(), sorted.end());
+  quantiles_.resize(1001);
+  for (std::size_t q = 0; q <= 1000; ++q) quantiles_[q] = sorted[q * (sorted.size() - 1) / 1000];
+}
+
+double AnomalyDetector::rank(float score) const {
+  // The last quantile at or below the score.
+  const auto above = std::upper_bound(quantiles_.begin(), quantiles_.end(), score);
+  if (above == quantiles_.begin()) return 0.0;
+  return static_cast<double>(above - quantiles_.begin() - 1) / 1000.0;
 }
 
 double AnomalyDetector::choose_threshold(std::vector<float> scores) const {
@@ -50,6 +61,7 @@ void AnomalyDetector::save(ByteWriter& w) const {
   w.u64(features_);
   w.f64(threshold_);
   w.f64(training_flag_rate_);
+  w.floats(quantiles_);
   save_state(w);
 }
 
@@ -59,7 +71,11 @@ void AnomalyDetector::load(ByteReader& r) {
   features_ = r.u64();
   threshold_ = r.f64();
   training_flag_rate_ = r.f64();
+  quantiles_ = r.floats();
   if (features_ == 0) r.fail("anomaly detector has no features");
+  if (quantiles_.size() != 1001 || !std::is_sorted(quantiles_.begin(), quantiles_.end())) {
+    r.fail("anomaly detector's training score quantiles are damaged");
+  }
   load_state(r);
 }
 

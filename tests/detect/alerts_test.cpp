@@ -34,7 +34,7 @@ capture::FlowRecord sample_flow() {
 }
 
 ModelIdentity sample_model() {
-  return {"rf", "0badc0de", "/models/m.vgm", {"Exploits", "Normal", "Odd|Name=x"}};
+  return {"rf", "0badc0de", "/models/m.vgm", {"Exploits", "Normal", "Odd|Name=x"}, "", 0};
 }
 
 struct Sample {

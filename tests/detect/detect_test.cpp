@@ -16,6 +16,7 @@
 #include "run_vigil.hpp"
 #include "test_files.hpp"
 #include "vigil/data/dataset.hpp"
+#include "vigil/io/model_file.hpp"
 #include "vigil/detect/detector.hpp"
 #include "vigil/detect/flow_reader.hpp"
 #include "vigil/detect/flow_scorer.hpp"
@@ -135,6 +136,59 @@ TEST_F(DetectOnUnsw, AlertsAreExactlyTheRowsPredictedAsAttacks) {
   EXPECT_EQ(by_class, expected.size());
 }
 
+// A hybrid model (the forest plus k-means fitted on Normal training rows):
+// attack alerts stay exactly the forest's, and Unknown/anomaly alerts are
+// exactly the rows the forest calls Normal whose k-means score, computed here
+// from the saved model, passes the detector's threshold.
+TEST_F(DetectOnUnsw, HybridRaisesUnknownForNormalVerdictsTheDetectorFlags) {
+  const std::string hybrid = dir_->file("hybrid.vgm");
+  CliRun run = vigil_run("train -q --data " + dir_->file("train.csv") +
+                         " --model rf --param trees=10 --smote off --anomaly kmeans --anomaly-param fpr=0.02 --out " +
+                         hybrid);
+  ASSERT_EQ(run.code, 0) << run.output;
+  run = vigil_run("detect --model " + hybrid + " --flows " + held() + " --alerts " + dir_->file("h.json") +
+                  " --stats " + dir_->file("hs.json"));
+  ASSERT_EQ(run.code, 0) << run.output;
+
+  const io::ModelBundle bundle = io::load_model(hybrid);
+  ASSERT_TRUE(bundle.anomaly);
+  const data::Dataset rows = data::load_dataset(held(), {});
+  const Matrix x = bundle.pipeline.transform(rows.features);
+  const std::vector<std::int32_t> predicted = bundle.model->predict(x);
+  const std::vector<float> scores = bundle.anomaly->score(x);
+  const auto normal = static_cast<std::int32_t>(
+      std::find(bundle.class_names.begin(), bundle.class_names.end(), "Normal") - bundle.class_names.begin());
+  std::set<std::uint64_t> unknown, attacks;
+  std::ifstream in(held());
+  std::string line;
+  std::getline(in, line);
+  for (std::size_t i = 0; std::getline(in, line); ++i) {
+    const std::uint64_t id = std::stoull(line.substr(0, line.find(',')));
+    if (predicted[i] != normal) attacks.insert(id);
+    else if (scores[i] > bundle.anomaly->threshold()) unknown.insert(id);
+  }
+  ASSERT_GT(unknown.size(), 10u);
+  std::set<std::uint64_t> seen_unknown, seen_attacks;
+  for (const auto& a : json_lines(slurp(dir_->file("h.json")))) {
+    const auto id = a["flow_id"].get<std::uint64_t>();
+    if (a["alert"]["signature"] == "Unknown/anomaly") {
+      seen_unknown.insert(id);
+      EXPECT_EQ(a["alert"]["category"], "Potentially Bad Traffic");
+      EXPECT_EQ(a["vigil"]["anomaly"]["detector"], "kmeans");
+      EXPECT_GT(a["vigil"]["anomaly"]["score"].get<double>(), a["vigil"]["anomaly"]["threshold"].get<double>());
+      EXPECT_FALSE(a["vigil"].contains("reasons"));
+      // Confidence: the share of Normal training rows scoring lower (the threshold is their 98th percentile).
+      EXPECT_GE(a["vigil"]["confidence"].get<double>(), 0.975);
+    } else {
+      seen_attacks.insert(id);
+    }
+  }
+  EXPECT_EQ(seen_attacks, attacks);
+  EXPECT_EQ(seen_unknown, unknown);
+  const auto stats = json_lines(slurp(dir_->file("hs.json")));
+  EXPECT_EQ(stats.back()["stats"]["detect"]["alerts_by_class"]["Unknown/anomaly"].get<std::size_t>(), unknown.size());
+}
+
 // A flow encoded by the scorer is bit for bit the row the pipeline makes from
 // the same CSV line, and a reason's weight is the probability its occlusion takes away.
 TEST_F(DetectOnUnsw, ScorerEncodesAsThePipelineAndReasonsAreOcclusionDrops) {
@@ -245,7 +299,7 @@ TEST_F(DetectOnUnsw, EveryZeekTraceToCompletionWithStatsThatAddUp) {
   config.all_flows = true;
   config.stats_interval = 0.05;
   const io::ModelBundle bundle = io::load_model(model());
-  const ModelIdentity identity{"rf", "00000000", model(), bundle.class_names};
+  const ModelIdentity identity{"rf", "00000000", model(), bundle.class_names, "", 0};
   std::string text;
   std::size_t periodic = 0;
   DetectStats last;

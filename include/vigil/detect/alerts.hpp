@@ -37,14 +37,23 @@ struct Verdict {
   std::span<const float> probabilities;  // one per class
   bool alert = false;
   std::vector<Reason> reasons;
+  // A hybrid's anomaly alert: the classifier said benign, the detector flagged
+  // the flow (predicted is then the Unknown/anomaly class, after the model's).
+  bool anomaly = false;
+  float anomaly_score = 0;
 };
+
+// The class name a hybrid's anomaly alerts carry.
+inline const char* const kUnknownClass = "Unknown/anomaly";
 
 // Everything about the model an alert names.
 struct ModelIdentity {
   std::string name;      // registry name ("rf", "mlp")
   std::string version;   // checksum of the model file, so an alert names the exact model
   std::string file;
-  std::vector<std::string> class_names;
+  std::vector<std::string> class_names;  // with kUnknownClass last when the model has an anomaly detector
+  std::string anomaly_detector;          // its name ("kmeans"), or empty
+  double anomaly_threshold = 0;
 };
 
 class AlertWriter {

@@ -36,6 +36,11 @@ class FlowScorer {
   // The model's input row for one flow: encoded, imputed and scaled. No allocation.
   void encode(const capture::FlowRecord& flow, std::span<float> row) const;
   // Class probabilities for encoded rows (rows x classes).
+  // The bundle's anomaly detector's scores for rows as encode() writes them
+  // (call only when bundle().anomaly is set).
+  std::vector<float> anomaly_scores(const Matrix& rows) const {
+    return bundle_->anomaly->score(bundle_->pipeline.config().reduces() ? bundle_->pipeline.reduce(rows) : rows);
+  }
   // Rows as encode() writes them (scaled, every input feature); the pipeline's
   // feature selection and PCA, when it has them, are applied here.
   Matrix predict_proba(const Matrix& rows) const {

@@ -15,13 +15,14 @@
 #include <vector>
 
 #include "vigil/data/dataset.hpp"
+#include "vigil/models/anomaly.hpp"
 #include "vigil/models/classifier.hpp"
 #include "vigil/preprocess/pipeline.hpp"
 
 namespace vigil::io {
 
-// 2: an optional "reduction" section (feature selection, PCA) that a version-1
-// reader would ignore and mispredict without.
+// 2: optional "reduction" (feature selection, PCA) and "anomaly" sections that a
+// version-1 reader would ignore and mispredict without.
 inline constexpr std::uint32_t kModelFormatVersion = 2;
 
 struct ModelBundle {
@@ -30,6 +31,11 @@ struct ModelBundle {
   std::vector<std::string> class_names;
   std::string label_column;
   nlohmann::json meta = nlohmann::json::object();  // training data, split, times
+  // Optional: an anomaly detector fitted on the `anomaly_benign` class's
+  // training rows (after the pipeline); with it, `vigil detect` raises
+  // Unknown/anomaly for flows the classifier calls benign but it flags.
+  std::unique_ptr<models::AnomalyDetector> anomaly;
+  std::string anomaly_benign;
 
   // Input columns and their types, as load_dataset expects them.
   std::vector<std::pair<std::string, data::ColumnType>> expected_features() const;

@@ -36,9 +36,13 @@ class AnomalyDetector {
   double threshold() const { return threshold_; }
   // The share of the training rows flagged (about the `fpr` parameter asked for).
   double training_flag_rate() const { return training_flag_rate_; }
+  // The share of training rows scoring below `score` (to 0.001): how unusual a
+  // row is next to the traffic the detector learned; an alert's confidence.
+  double rank(float score) const;
   virtual std::vector<std::string> fit_notes() const { return {}; }
   const ParamSet& params() const { return params_; }
   bool fitted() const { return features_ > 0; }
+  std::size_t features() const { return features_; }
 
   void save(ByteWriter& w) const;
   void load(ByteReader& r);
@@ -57,6 +61,7 @@ class AnomalyDetector {
  private:
   double threshold_ = 0;
   double training_flag_rate_ = 0;
+  std::vector<float> quantiles_;  // training scores at 0, 0.001, ..., 1
 };
 
 // The built-in detectors: "kmeans" and "dbscan".
