@@ -99,6 +99,9 @@ std::string anomaly_text(const std::vector<AnomalyResult>& detectors, const std:
                     d.training_rows, d.threshold, d.training_flag_rate, d.detection.precision, d.detection.recall,
                     d.detection.f1, d.detection.false_positive_rate, d.roc.auc, d.fit_seconds, d.score_seconds);
     }
+    for (const auto& d : detectors) {
+      for (const auto& n : d.notes) out << "note: " << n << '\n';
+    }
     out << "\nflagged by class (for " << benign << ": false alarms)\n" << format("%-16s", "class");
     for (const auto& d : detectors) out << format("  %22s", d.detector.c_str());
     out << '\n';

@@ -2,6 +2,8 @@
 
 #include <nanoflann.hpp>
 
+#include "models/knn_search.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -47,6 +49,12 @@ struct RadiusVisitor {
   }
 };
 
+double squared_distance(std::span<const float> a, std::span<const float> b) {
+  double s = 0;
+  for (std::size_t j = 0; j < a.size(); ++j) s += (static_cast<double>(a[j]) - b[j]) * (static_cast<double>(a[j]) - b[j]);
+  return s;
+}
+
 template <typename Visit>
 void within(const KdTree& tree, std::span<const float> row, double radius, Visit visit) {
   RadiusVisitor<Visit> v{radius, std::move(visit)};
@@ -60,10 +68,15 @@ std::uint32_t find_root(std::vector<std::uint32_t>& parent, std::uint32_t i) {
 
 }  // namespace
 
+// Range queries over the core rows (clusters) go through a k-d tree; nearest
+// core row queries (scores) through the exact cluster index k-NN uses, which
+// is faster in flow data's 40-odd dimensions.
 struct DbscanDetector::Tree {
   Points points;
   KdTree tree;
-  Tree(const Matrix& m, int dims) : points{&m}, tree(dims, points, nanoflann::KDTreeSingleIndexAdaptorParams(16)) {
+  knn::ClusterIndex index;
+  Tree(const Matrix& m, int dims)
+      : points{&m}, tree(dims, points, nanoflann::KDTreeSingleIndexAdaptorParams(16)), index(m, 0, 42) {
     tree.buildIndex();
   }
 };
@@ -98,15 +111,17 @@ void DbscanDetector::fit_model(const Matrix& x, Progress* progress) {
   const std::size_t n = distinct.rows();
   std::vector<std::uint8_t> core(n);
   {
-    const Tree all(distinct, static_cast<int>(x.cols()));
-    eps_ = params_.real("eps") > 0 ? params_.real("eps") : k_distance_quantile(all, distinct, weight);
+    eps_ = params_.real("eps") > 0 ? params_.real("eps") : k_distance_quantile(distinct, weight);
+    const Points points{&distinct};
+    KdTree all(static_cast<int>(x.cols()), points, nanoflann::KDTreeSingleIndexAdaptorParams(16));
+    all.buildIndex();
     const double radius = eps_ * eps_;
     if (progress) progress->begin("dbscan", n);
     const auto rows = static_cast<long>(n);
 #pragma omp parallel for schedule(dynamic, 256)
     for (long i = 0; i < rows; ++i) {
       std::uint64_t count = 0;
-      within(all.tree, distinct.row(static_cast<std::size_t>(i)), radius,
+      within(all, distinct.row(static_cast<std::size_t>(i)), radius,
              [&](std::uint32_t j) { count += weight[j]; });
       core[static_cast<std::size_t>(i)] = count >= min_samples;
     }
@@ -119,13 +134,24 @@ void DbscanDetector::fit_model(const Matrix& x, Progress* progress) {
   }
   build_tree();
   // Clusters: core rows within eps of each other, joined.
+  // Each core row's nearest core neighbour of lower index within eps links
+  // them; the searches run in parallel, the joining after.
+  std::vector<std::vector<std::uint32_t>> links(core_.rows());
+  const auto cores = static_cast<long>(core_.rows());
+#pragma omp parallel for schedule(dynamic, 256)
+  for (long c = 0; c < cores; ++c) {
+    const auto i = static_cast<std::uint32_t>(c);
+    within(tree_->tree, core_.row(i), radius, [&](std::uint32_t j) {
+      if (j < i) links[i].push_back(j);
+    });
+  }
   std::vector<std::uint32_t> parent(core_.rows());
   std::iota(parent.begin(), parent.end(), 0u);
   for (std::uint32_t i = 0; i < core_.rows(); ++i) {
-    within(tree_->tree, core_.row(i), radius, [&](std::uint32_t j) {
+    for (std::uint32_t j : links[i]) {
       const std::uint32_t a = find_root(parent, i), b = find_root(parent, j);
       if (a != b) parent[std::max(a, b)] = std::min(a, b);
-    });
+    }
   }
   clusters_ = 0;
   for (std::uint32_t i = 0; i < parent.size(); ++i) clusters_ += find_root(parent, i) == i;
@@ -144,29 +170,35 @@ void DbscanDetector::build_tree() {
 
 double DbscanDetector::choose_threshold(std::vector<float>) const { return eps_; }
 
-double DbscanDetector::k_distance_quantile(const Tree& tree, const Matrix& distinct,
-                                           const std::vector<std::uint32_t>& weight) const {
+double DbscanDetector::k_distance_quantile(const Matrix& distinct, const std::vector<std::uint32_t>& weight) const {
   // Each distinct row's distance to its min_samples-th nearest training row
   // (itself and its duplicates included): the eps that just makes it core.
+  // Every distinct row stands for at least one row, so min_samples distinct
+  // neighbours hold it.
   const auto min_samples = static_cast<std::uint64_t>(params_.integer("min_samples"));
   const std::size_t n = distinct.rows();
   const std::size_t k = std::min<std::size_t>(n, min_samples);
+  const knn::ClusterIndex index(distinct, 0, 42);
+  const std::vector<std::uint32_t> nearest = index.candidates(distinct, k);
   std::vector<std::pair<double, std::uint32_t>> needed(n);  // (distance, rows that share it)
   const auto rows = static_cast<long>(n);
 #pragma omp parallel
   {
-    std::vector<std::uint32_t> index(k);
-    std::vector<double> squared(k);
-#pragma omp for schedule(dynamic, 256)
+    std::vector<std::pair<double, std::uint32_t>> found(k);
+#pragma omp for schedule(static)
     for (long i = 0; i < rows; ++i) {
       const auto r = static_cast<std::size_t>(i);
-      const std::size_t found = tree.tree.knnSearch(distinct.row(r).data(), k, index.data(), squared.data());
+      for (std::size_t j = 0; j < k; ++j) {
+        const std::uint32_t other = nearest[r * k + j];
+        found[j] = {squared_distance(distinct.row(r), distinct.row(other)), weight[other]};
+      }
+      std::sort(found.begin(), found.end());
       std::uint64_t seen = 0;
       double d = std::numeric_limits<double>::infinity();  // fewer rows than min_samples: never core
-      for (std::size_t j = 0; j < found; ++j) {
-        seen += weight[index[j]];
+      for (const auto& [squared, w] : found) {
+        seen += w;
         if (seen >= min_samples) {
-          d = std::sqrt(squared[j]);
+          d = std::sqrt(squared);
           break;
         }
       }
@@ -192,15 +224,16 @@ std::vector<float> DbscanDetector::score(const Matrix& x) const {
   check_input(x);
   std::vector<float> out(x.rows(), std::numeric_limits<float>::infinity());
   if (!tree_) return out;
+  // Nearest core rows by float arithmetic (a few, in case of near ties), then exact distances.
+  const std::size_t cap = std::min<std::size_t>(core_.rows(), 4);
+  const std::vector<std::uint32_t> nearest = tree_->index.candidates(x, cap);
   const auto rows = static_cast<long>(x.rows());
-#pragma omp parallel for schedule(dynamic, 256)
-  for (long r = 0; r < rows; ++r) {
-    std::uint32_t index = 0;
-    double squared = 0;
-    nanoflann::KNNResultSet<double, std::uint32_t> result(1);
-    result.init(&index, &squared);
-    tree_->tree.findNeighbors(result, x.row(static_cast<std::size_t>(r)).data(), nanoflann::SearchParams());
-    out[static_cast<std::size_t>(r)] = static_cast<float>(std::sqrt(squared));
+#pragma omp parallel for schedule(static)
+  for (long i = 0; i < rows; ++i) {
+    const auto r = static_cast<std::size_t>(i);
+    double best = std::numeric_limits<double>::infinity();
+    for (std::size_t j = 0; j < cap; ++j) best = std::min(best, squared_distance(x.row(r), core_.row(nearest[r * cap + j])));
+    out[r] = static_cast<float>(std::sqrt(best));
   }
   return out;
 }

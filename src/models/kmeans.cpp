@@ -55,14 +55,16 @@ Matrix seed_centres(const Matrix& x, std::size_t k, Rng& rng) {
         for (pick = 0; pick + 1 < n && (target -= closest[pick]) > 0; ++pick) {
         }
       }
-      double potential = 0;
       const auto rows = static_cast<long>(n);
-#pragma omp parallel for schedule(static) reduction(+ : potential)
+#pragma omp parallel for schedule(static)
       for (long row = 0; row < rows; ++row) {
         const auto i = static_cast<std::size_t>(row);
         candidate[i] = std::min(closest[i], squared_distance(x.row(i), x.row(pick)));
-        potential += candidate[i];
       }
+      // Summed in row order: a parallel reduction's order varies from run to
+      // run, and near-equal candidates would then win by chance.
+      double potential = 0;
+      for (float v : candidate) potential += v;
       if (potential < best_potential) {
         best_potential = potential;
         best_row = pick;
