@@ -24,6 +24,7 @@ struct ExperimentOptions {
   std::string json;
   std::string benign = "Normal";
   std::vector<std::string> anomaly;
+  std::string anomaly_fit = "benign";
   std::string holdout_class;
   bool impute_given = false;
 };
@@ -43,6 +44,7 @@ void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
   config.model_params = o.params;
   config.benign = o.benign;
   config.anomaly = o.anomaly;
+  config.anomaly_on_all_rows = o.anomaly_fit == "all";
   config.holdout_class = o.holdout_class;
   for (const auto& m : config.models) models::builtin_registry().info(m);  // fail early on a typo
   if (o.data.path.empty()) o.data.path = default_dataset();
@@ -104,6 +106,11 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
                   "Anomaly detectors (kmeans, dbscan; comma-separated), fitted on benign training rows; "
                   "each is also scored as a hybrid behind every chosen model")
       ->delimiter(',');
+  cmd->add_option("--anomaly-fit", o->anomaly_fit,
+                  "Rows the detectors learn from: benign (the benign class's training rows) or all "
+                  "(every real training row, labels unused)")
+      ->check(CLI::IsMember({"benign", "all"}))
+      ->capture_default_str();
   cmd->add_option("--holdout-class", o->holdout_class,
                   "Keep every training row of this class out (an attack type never seen), to measure "
                   "what the hybrids catch of it");

@@ -26,6 +26,7 @@ struct TrainOptions {
   std::string anomaly;
   std::vector<std::string> anomaly_params;
   std::string benign = "Normal";
+  std::string anomaly_fit = "benign";
 };
 
 void run_train(const GlobalOptions& g, const TrainOptions& o) {
@@ -78,15 +79,19 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
     const auto& names = ds.class_names;
     const auto benign = std::find(names.begin(), names.end(), o.benign);
     if (benign == names.end()) throw ParamError("--benign: '" + o.benign + "' is not a class of " + o.data.path);
+    // The benign class's rows, or every real row (SMOTE appends its rows after them).
+    const bool all = o.anomaly_fit == "all";
     std::vector<std::size_t> rows;
-    for (std::size_t i = 0; i < fitted.labels.size(); ++i) {
-      if (fitted.labels[i] == benign - names.begin()) rows.push_back(i);
+    for (std::size_t i = 0; i + fitted.synthetic < fitted.labels.size(); ++i) {
+      if (all || fitted.labels[i] == benign - names.begin()) rows.push_back(i);
     }
     if (rows.empty()) throw InputError(o.data.path + ": no training rows of the benign class '" + o.benign + "'");
     detector->fit(fitted.x.select_rows(rows), &progress);
-    status(g, "anomaly detector " + o.anomaly + " fitted on " + std::to_string(rows.size()) + " " + o.benign +
-                  " rows; it flags " + std::to_string(100.0 * detector->training_flag_rate()).substr(0, 5) +
-                  "% of them");
+    char line[200];
+    std::snprintf(line, sizeof line, "anomaly detector %s fitted on %zu %s rows; it flags %.2f%% of them",
+                  o.anomaly.c_str(), rows.size(), all ? "training" : o.benign.c_str(),
+                  100.0 * detector->training_flag_rate());
+    status(g, line);
     bundle.anomaly = std::move(detector);
     bundle.anomaly_benign = o.benign;
   }
@@ -123,6 +128,10 @@ void add_train_command(CLI::App& app, const GlobalOptions& g) {
       ->check(CLI::IsMember({"kmeans", "dbscan"}));
   cmd->add_option("--anomaly-param", o->anomaly_params, "Anomaly detector parameter name=value (repeatable)");
   cmd->add_option("--benign", o->benign, "The class that is not an attack (for --anomaly)")->capture_default_str();
+  cmd->add_option("--anomaly-fit", o->anomaly_fit,
+                  "Rows the detector learns from: benign (the benign class's) or all (every real training row)")
+      ->check(CLI::IsMember({"benign", "all"}))
+      ->capture_default_str();
   cmd->callback([o, &g] { run_train(g, *o); });
 }
 

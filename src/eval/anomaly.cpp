@@ -88,11 +88,12 @@ HybridResult score_hybrid(const std::string& model, const std::string& detector,
 
 std::string anomaly_text(const std::vector<AnomalyResult>& detectors, const std::vector<HybridResult>& hybrids,
                          const std::vector<std::string>& class_names, const std::string& benign,
-                         const std::string& holdout_class) {
+                         const std::string& holdout_class, bool fitted_on_all_rows) {
   std::ostringstream out;
   if (!detectors.empty()) {
-    out << "\n== anomaly detection: fitted on " << benign << " training rows only, attack vs " << benign
-        << " on the test rows\n"
+    out << "\n== anomaly detection: fitted on "
+        << (fitted_on_all_rows ? "every real training row (labels unused)" : benign + " training rows only")
+        << ", attack vs " << benign << " on the test rows\n"
         << "detector  train rows  threshold  train flag rate  precision  recall      F1     FPR     AUC   fit s  score s\n";
     for (const auto& d : detectors) {
       out << format("%-8s  %10zu  %9.4f  %15.4f  %9.4f  %6.4f  %6.4f  %6.4f  %6.4f  %6.2f  %7.3f\n", d.detector.c_str(),

@@ -41,6 +41,8 @@ PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& 
                                     static_cast<int>(class_names.size()), progress);
   result.reduction_seconds += seconds_since(reduction_start);
   p.train_y = std::move(fitted.labels);
+  p.train_synthetic.assign(p.train_y.size(), 0);
+  std::fill(p.train_synthetic.end() - static_cast<std::ptrdiff_t>(fitted.synthetic), p.train_synthetic.end(), 1);
   p.test_x = pipeline.transform(test.features);
   std::vector<std::string> names = class_names;
   p.test_y = data::map_labels(test, names);
@@ -54,9 +56,7 @@ PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& 
   return p;
 }
 
-// A parameter assignment as it applies to one model: "name=value" applies to every
-// model that declares `name`; "model.name=value" to that model only. Empty when
-// the assignment is not for `model`.
+// The parameters a classifier or an anomaly detector declares.
 std::vector<ParamSpec> param_specs_of(const std::string& name) {
   for (const auto& d : models::anomaly_detector_names()) {
     if (d == name) return models::anomaly_param_specs(name);
@@ -64,6 +64,9 @@ std::vector<ParamSpec> param_specs_of(const std::string& name) {
   return models::builtin_registry().info(name).params;
 }
 
+// A parameter assignment as it applies to one model: "name=value" applies to every
+// model that declares `name`; "model.name=value" to that model only. Empty when
+// the assignment is not for `model`.
 std::string assignment_for(const std::string& model, const std::string& assignment) {
   const auto eq = assignment.find('=');
   const auto dot = assignment.find('.');
@@ -103,9 +106,11 @@ void run_detectors(const PreparedSplit& p, const ExperimentConfig& config, std::
                    ExperimentResult& result, Progress* progress, bool first_fold, PooledScores& pooled) {
   pooled.anomaly_scores.resize(config.anomaly.size());
   pooled.flagged.resize(config.anomaly.size());
+  // Benign rows, or every real training row (unlabelled traffic holds no
+  // rows SMOTE made).
   std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < p.train_y.size(); ++i) {
-    if (p.train_y[i] == benign) rows.push_back(i);
+    if (config.anomaly_on_all_rows ? !p.train_synthetic[i] : p.train_y[i] == benign) rows.push_back(i);
   }
   if (rows.empty()) throw InputError("anomaly detection: no training rows of the benign class '" + config.benign + "'");
   const Matrix benign_x = p.train_x.select_rows(rows);
@@ -221,6 +226,9 @@ PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& spli
   p.train_x = models::fit_reduction(pipeline, std::move(fitted.x), fitted.labels, classes, progress);
   result.reduction_seconds += seconds_since(reduction_start);
   p.train_y = std::move(fitted.labels);
+  // SMOTE appends its rows after the real ones.
+  p.train_synthetic.assign(p.train_y.size(), 0);
+  std::fill(p.train_synthetic.end() - static_cast<std::ptrdiff_t>(fitted.synthetic), p.train_synthetic.end(), 1);
   p.test_x = pipeline.transform(data.features.select_rows(split.test));
   p.test_y = labels_of(data, split.test);
   result.synthetic_train_rows += fitted.synthetic;
@@ -248,6 +256,7 @@ PreparedSplit prepare_paper(const data::Dataset& data, const ExperimentConfig& c
   p.test_x = all.select_rows(split.test);
   for (auto i : split.train) {
     p.train_y.push_back(labels[i]);
+    p.train_synthetic.push_back(i >= originals);
     result.synthetic_train_rows += i >= originals;
   }
   for (auto i : split.test) {
@@ -327,6 +336,7 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
   result.protocol = config.protocol;
   result.class_names = data.class_names;
   result.benign = config.benign;
+  result.anomaly_on_all_rows = config.anomaly_on_all_rows;
   result.holdout_class = config.holdout_class;
   const int classes = static_cast<int>(data.class_names.size());
   result.quality = assess_data_quality(data.features, data.labels, classes);
@@ -437,7 +447,8 @@ std::string experiment_text(const ExperimentResult& result) {
       out << line;
     }
   }
-  out << anomaly_text(result.anomaly, result.hybrids, result.class_names, result.benign, result.holdout_class);
+  out << anomaly_text(result.anomaly, result.hybrids, result.class_names, result.benign, result.holdout_class,
+                      result.anomaly_on_all_rows);
   if (!result.holdout_class.empty()) {
     out << "\nnote: every training row of " << result.holdout_class
         << " was left out; its test rows are an attack type the classifiers never saw\n";
@@ -483,6 +494,7 @@ nlohmann::json to_json(const ExperimentResult& result) {
   for (const auto& h : result.hybrids) hybrids.push_back(to_json(h, result.class_names));
   return {{"protocol", to_string(result.protocol)},
           {"benign_class", result.benign},
+          {"anomaly_fitted_on", result.anomaly_on_all_rows ? "all" : "benign"},
           {"holdout_class", result.holdout_class.empty() ? nlohmann::json(nullptr) : nlohmann::json(result.holdout_class)},
           {"anomaly", anomaly},
           {"hybrids", hybrids},

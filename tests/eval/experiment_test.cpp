@@ -238,6 +238,17 @@ TEST(Experiment, HybridCatchesTheClassLeftOutOfTraining) {
   EXPECT_TRUE(j["models"][0]["roc"].contains("binary"));
 }
 
+TEST(Experiment, DetectorsFitOnEveryRealTrainingRowWhenAsked) {
+  ExperimentConfig c;
+  c.anomaly = {"kmeans"};
+  c.anomaly_on_all_rows = true;
+  c.pipeline.smote = true;  // SMOTE's rows are not traffic: the detector never sees them
+  const ExperimentResult r = run_experiment(three_kinds(), c);
+  EXPECT_GT(r.synthetic_train_rows, 0u);
+  EXPECT_EQ(r.anomaly[0].training_rows, 480u);
+  EXPECT_NE(experiment_text(r).find("every real training row"), std::string::npos);
+}
+
 TEST(Experiment, HoldoutClassAndAnomalyInputsAreChecked) {
   ExperimentConfig c;
   c.holdout_class = "Nope";

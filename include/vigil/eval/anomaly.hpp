@@ -54,7 +54,7 @@ HybridResult score_hybrid(const std::string& model, const std::string& detector,
 
 std::string anomaly_text(const std::vector<AnomalyResult>& detectors, const std::vector<HybridResult>& hybrids,
                          const std::vector<std::string>& class_names, const std::string& benign,
-                         const std::string& holdout_class);
+                         const std::string& holdout_class, bool fitted_on_all_rows = false);
 nlohmann::json to_json(const AnomalyResult& r, const std::vector<std::string>& class_names);
 nlohmann::json to_json(const HybridResult& r, const std::vector<std::string>& class_names);
 

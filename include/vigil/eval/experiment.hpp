@@ -37,6 +37,7 @@ struct ExperimentConfig {
   std::vector<std::string> models = {"nb"};
   std::string benign = "Normal";  // the class that is not an attack (ROC, anomaly detection, hybrids)
   std::vector<std::string> anomaly;  // detectors fitted on benign training rows; hybrids with every model
+  bool anomaly_on_all_rows = false;  // fit detectors on every training row, labels unused (real ones only)
   std::string holdout_class;         // a class whose rows are all kept out of training (holdout and cv)
   std::vector<std::string> model_params;  // "name=value" for every model declaring name; "model.name=value" for one
 };
@@ -64,6 +65,7 @@ struct ExperimentResult {
   std::vector<std::string> notes;
   std::vector<ModelResult> models;
   std::string benign, holdout_class;
+  bool anomaly_on_all_rows = false;
   std::vector<AnomalyResult> anomaly;
   std::vector<HybridResult> hybrids;
 };
@@ -78,6 +80,7 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
 struct PreparedSplit {
   Matrix train_x, test_x;
   std::vector<std::int32_t> train_y, test_y;
+  std::vector<std::uint8_t> train_synthetic;  // per training row: made by SMOTE
 };
 PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& split,
                               const ExperimentConfig& config, ExperimentResult& result, Progress* progress);
