@@ -1,34 +1,21 @@
 #include "models/dbscan_detector.hpp"
 
-#include <nanoflann.hpp>
-
-#include "models/knn_search.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <cstring>
 #include <numeric>
 #include <string_view>
 #include <unordered_map>
 
+#include "core/kd_tree.hpp"
+#include "models/knn_search.hpp"
 #include "vigil/core/error.hpp"
 
 namespace vigil::models {
 namespace {
 
-struct Points {
-  const Matrix* m;
-  std::size_t kdtree_get_point_count() const { return m->rows(); }
-  float kdtree_get_pt(std::size_t idx, std::size_t dim) const { return (*m)(idx, dim); }
-  template <class BBox>
-  bool kdtree_get_bbox(BBox&) const {
-    return false;
-  }
-};
-
-using KdTree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, Points, double>, Points, -1,
-                                                   std::uint32_t>;
+using Points = MatrixPoints;
+using KdTree = L2KdTree;
 
 // Calls `visit(index)` for every point within squared distance `radius` (inclusive, as scikit-learn's).
 template <typename Visit>

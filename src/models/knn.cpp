@@ -3,6 +3,7 @@
 #include <nanoflann.hpp>
 
 #include "core/huge_pages.hpp"
+#include "core/kd_tree.hpp"
 #include "models/knn_search.hpp"
 
 #include <algorithm>
@@ -19,18 +20,8 @@
 namespace vigil::models {
 namespace {
 
-struct Points {
-  const Matrix* m;
-  std::size_t kdtree_get_point_count() const { return m->rows(); }
-  float kdtree_get_pt(std::size_t idx, std::size_t dim) const { return (*m)(idx, dim); }
-  template <class BBox>
-  bool kdtree_get_bbox(BBox&) const {
-    return false;
-  }
-};
-
-using L2Tree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, Points, double>,
-                                                   Points, -1, std::uint32_t>;
+using Points = MatrixPoints;
+using L2Tree = L2KdTree;
 using L1Tree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L1_Adaptor<float, Points, double>, Points,
                                                    -1, std::uint32_t>;
 

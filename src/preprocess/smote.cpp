@@ -1,35 +1,22 @@
 #include "vigil/preprocess/smote.hpp"
 
-#include <nanoflann.hpp>
-
 #include <algorithm>
 #include <cmath>
 
+#include "core/kd_tree.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/random.hpp"
 
 namespace vigil::preprocess {
 namespace {
 
-// nanoflann's view of a row-major matrix.
-struct MatrixPoints {
-  const Matrix& m;
-  std::size_t kdtree_get_point_count() const { return m.rows(); }
-  float kdtree_get_pt(std::size_t idx, std::size_t dim) const { return m(idx, dim); }
-  template <class BBox>
-  bool kdtree_get_bbox(BBox&) const {
-    return false;
-  }
-};
-
-using KdTree = nanoflann::KDTreeSingleIndexAdaptor<
-    nanoflann::L2_Simple_Adaptor<float, MatrixPoints, double>, MatrixPoints, -1, std::uint32_t>;
+using KdTree = L2KdTree;
 
 // The k nearest other rows of every row of `points` (row-major, rows x k).
 std::vector<std::uint32_t> neighbours_of_all(const Matrix& points, int k) {
   const std::size_t n = points.rows();
   const auto kk = static_cast<std::size_t>(k);
-  MatrixPoints adaptor{points};
+  MatrixPoints adaptor{&points};
   KdTree tree(static_cast<int>(points.cols()), adaptor, nanoflann::KDTreeSingleIndexAdaptorParams(16));
   std::vector<std::uint32_t> out(n * kk);
 #pragma omp parallel
