@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <limits>
-#include <mutex>
 #include <string>
 
 #include "vigil/core/error.hpp"
@@ -138,6 +137,7 @@ Matrix GradientBoostedTrees::predict_proba(const Matrix& x) const {
   bst_ulong length = 0;
   const float* values = nullptr;
   // option 0: probabilities; ntree_limit 0: every tree; training 0: no dropout.
+  const std::lock_guard lock(predict_mutex_);
   xgb_check(XGBoosterPredict(booster_->handle, data.get(), 0, 0, 0, &length, &values), "predicting");
   VIGIL_CHECK(length == out.values().size(), "XGBoost returned " + std::to_string(length) + " probabilities");
   std::copy(values, values + length, out.data());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ class GradientBoostedTrees final : public Classifier {
   struct Booster;  // owns the XGBoost handle
   void configure(Booster& booster) const;
   std::unique_ptr<Booster> booster_;
+  // XGBoosterPredict keeps per-booster state: one prediction at a time.
+  mutable std::mutex predict_mutex_;
   int only_class_ = -1;  // training rows of one class: XGBoost needs two, the answer is fixed
   std::vector<std::string> notes_;
 };
