@@ -28,11 +28,6 @@ double scale_gamma(const Matrix& x) {
   return var > 0 ? 1.0 / (static_cast<double>(x.cols()) * var) : 1.0;
 }
 
-double normal(Rng& rng) {
-  const double u1 = rng.uniform() + 1e-300, u2 = rng.uniform();
-  return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
-}
-
 }  // namespace
 
 std::vector<ParamSpec> SupportVectorMachine::param_specs() {
@@ -83,7 +78,7 @@ void SupportVectorMachine::fit(const Matrix& x, std::span<const std::int32_t> la
     Rng rng(seed ^ 0x5eedf0u);
     const double sd = std::sqrt(2 * gamma_);
     projection_.resize(features_ * mapped_);
-    for (auto& v : projection_) v = static_cast<float>(sd * normal(rng));
+    for (auto& v : projection_) v = static_cast<float>(sd * rng.normal());
     offsets_.resize(mapped_);
     for (auto& v : offsets_) v = static_cast<float>(2 * std::numbers::pi * rng.uniform());
   }

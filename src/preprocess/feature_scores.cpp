@@ -21,11 +21,6 @@ double digamma(double x) {
   return result + std::log(x) - 0.5 / x - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
 }
 
-double standard_normal(Rng& rng) {
-  const double u1 = rng.uniform() + 1e-300, u2 = rng.uniform();
-  return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-}
-
 // I(v; class) for one feature's values.
 double mutual_information_1d(std::vector<double> v, std::span<const std::int32_t> labels, std::size_t classes,
                              int neighbours) {
@@ -134,7 +129,7 @@ std::vector<double> mutual_information(const Matrix& x, std::span<const std::int
     }
     const double jitter = 1e-10 * std::max(1.0, magnitude / static_cast<double>(n));
     Rng rng(seed + j * 0x9e3779b97f4a7c15ULL);
-    for (auto& value : v) value += jitter * standard_normal(rng);
+    for (auto& value : v) value += jitter * rng.normal();
     out[j] = mutual_information_1d(std::move(v), labels, static_cast<std::size_t>(classes), neighbours);
   }
   return out;

@@ -3,6 +3,7 @@
 // standard library (std::uniform_int_distribution is implementation-defined).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -44,6 +45,12 @@ class Rng {
 
   // Uniform double in [0, 1).
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+  // Standard normal, by Box-Muller (one of the pair; two uniforms per draw).
+  double normal() {
+    const double u1 = uniform() + 1e-300, u2 = uniform();
+    return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
 
   template <typename T>
   void shuffle(std::span<T> items) {
