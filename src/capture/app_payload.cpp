@@ -10,19 +10,42 @@ namespace {
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-// HTTP requests start at the segment's start or after a blank line (pipelining).
+// The request method `s` starts with ("GET ", ...), or an empty view. The
+// first byte picks the candidates, so a binary segment costs one switch.
+std::string_view request_method(std::string_view s) {
+  if (s.empty()) return {};
+  auto is = [&](std::string_view m) { return starts_with(s, m) ? m : std::string_view{}; };
+  switch (s[0]) {
+    case 'G': return is("GET ");
+    case 'P': {
+      const std::string_view m = is("POST ");
+      if (!m.empty()) return m;
+      const std::string_view put = is("PUT ");
+      return put.empty() ? is("PATCH ") : put;
+    }
+    case 'H': return is("HEAD ");
+    case 'D': return is("DELETE ");
+    case 'O': return is("OPTIONS ");
+    case 'C': return is("CONNECT ");
+    case 'T': return is("TRACE ");
+    default: return {};
+  }
+}
+
+// HTTP requests start at the segment's start or, once the flow has shown one,
+// after a blank line (pipelining). Flows that never start a segment with a
+// request (TLS, SSH, any binary protocol) are not scanned for blank lines: as
+// Bro's HTTP analyser, which UNSW-NB15 used, only a stream recognised as HTTP
+// is parsed as HTTP.
 void count_http_requests(AppCounters& app, std::string_view s) {
-  static constexpr std::string_view kMethods[] = {"GET ", "POST ", "HEAD ", "PUT ", "DELETE ",
-                                                  "OPTIONS ", "CONNECT ", "TRACE ", "PATCH "};
   std::size_t at = 0;
   while (at < s.size()) {
-    const std::string_view rest = s.substr(at);
-    for (std::string_view m : kMethods) {
-      if (starts_with(rest, m)) {
-        ++app.http_requests;
-        if (m == "GET " || m == "POST ") ++app.http_get_post;
-        break;
-      }
+    const std::string_view m = request_method(s.substr(at));
+    if (!m.empty()) {
+      ++app.http_requests;
+      if (m == "GET " || m == "POST ") ++app.http_get_post;
+    } else if (app.http_requests == 0) {
+      break;
     }
     const std::size_t blank = s.find("\r\n\r\n", at);
     if (blank == std::string_view::npos) break;
@@ -31,7 +54,7 @@ void count_http_requests(AppCounters& app, std::string_view s) {
 }
 
 void count_http_response(AppCounters& app, std::string_view s) {
-  if (!starts_with(s, "HTTP/1.")) return;
+  if (s.empty() || s[0] != 'H' || !starts_with(s, "HTTP/1.")) return;
   const std::size_t end = s.find("\r\n\r\n");
   const std::string_view headers = s.substr(0, end);
   for (std::size_t line = headers.find("\r\n"); line != std::string_view::npos; line = headers.find("\r\n", line + 2)) {

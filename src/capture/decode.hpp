@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,23 @@ const char* malformed_name(Malformed m);
 
 // Addresses are kept as 16 bytes; IPv4 uses the first 4.
 using Address = std::array<std::uint8_t, 16>;
+
+// Address comparisons on the per-packet path as two 8-byte words: the array's
+// own operators call memcmp, which was 4% of extract's time.
+inline std::uint64_t address_word(const Address& a, std::size_t i) {
+  std::uint64_t w;
+  std::memcpy(&w, a.data() + 8 * i, 8);
+  return w;
+}
+inline bool same_address(const Address& a, const Address& b) {
+  return ((address_word(a, 0) ^ address_word(b, 0)) | (address_word(a, 1) ^ address_word(b, 1))) == 0;
+}
+// Byte-wise (network order) a < b, as memcmp orders them.
+inline bool address_less(const Address& a, const Address& b) {
+  const std::uint64_t a0 = __builtin_bswap64(address_word(a, 0)), b0 = __builtin_bswap64(address_word(b, 0));
+  if (a0 != b0) return a0 < b0;
+  return __builtin_bswap64(address_word(a, 1)) < __builtin_bswap64(address_word(b, 1));
+}
 
 struct DecodedPacket {
   double time = 0;            // seconds since the epoch

@@ -15,7 +15,10 @@ struct FlowKey {
   std::uint16_t a_port = 0, b_port = 0;
   std::uint8_t protocol = 0;
   std::uint8_t ip_version = 0;
-  bool operator==(const FlowKey&) const = default;
+  bool operator==(const FlowKey& o) const {
+    return same_address(a, o.a) && same_address(b, o.b) && a_port == o.a_port && b_port == o.b_port &&
+           protocol == o.protocol && ip_version == o.ip_version;
+  }
 };
 
 struct FlowKeyHash {

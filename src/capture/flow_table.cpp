@@ -158,8 +158,8 @@ std::uint32_t FlowTable::find_or_create(const FlowKey& key, const DecodedPacket&
   const std::uint64_t hash = FlowKeyHash{}(key);
   if (const std::uint32_t found = index_.find(key, hash, pool_); found != FlowIndex::kNone) {
     Flow& f = pool_[found];
-    forward = f.src_port == p.src_port && f.src == p.src;
-    if (f.src_port == f.dst_port && f.src == f.dst) forward = true;  // a flow to itself
+    forward = f.src_port == p.src_port && same_address(f.src, p.src);
+    if (f.src_port == f.dst_port && same_address(f.src, f.dst)) forward = true;  // a flow to itself
     const bool too_long = p.time - f.first_time > config_.active_timeout;
     // Idle past its timeout: the flow ended before this packet (expire() may
     // not have run yet at this packet's time).
@@ -242,15 +242,14 @@ void FlowTable::add(const DecodedPacket& packet) {
   FlowKey key;
   key.protocol = p.protocol;
   key.ip_version = p.ip_version;
-  const bool swap = std::memcmp(p.src.data(), p.dst.data(), 16) > 0 ||
-                    (p.src == p.dst && sport > dport);
+  const bool swap = address_less(p.dst, p.src) || (same_address(p.src, p.dst) && sport > dport);
   key.a = swap ? p.dst : p.src;
   key.b = swap ? p.src : p.dst;
   key.a_port = swap ? dport : sport;
   key.b_port = swap ? sport : dport;
   bool forward = true;
   const std::uint32_t slot = find_or_create(key, p, forward);
-  if (icmp) forward = pool_[slot].src == p.src;
+  if (icmp) forward = same_address(pool_[slot].src, p.src);
   touch(slot);
   update_flow(pool_[slot], p, forward, service_);
 }

@@ -1,5 +1,6 @@
 #include "capture/decode.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <pcap/dlt.h>
 
@@ -7,6 +8,37 @@
 
 namespace vigil::capture {
 namespace {
+
+TEST(AddressText, Ipv4MatchesInetNtop) {
+  // Every byte value in every position, against the C library's formatting.
+  for (unsigned v = 0; v < 256; ++v) {
+    for (int at = 0; at < 4; ++at) {
+      Address a{};
+      a[0] = 192;
+      a[1] = static_cast<std::uint8_t>(255 - v);
+      a[2] = 7;
+      a[3] = static_cast<std::uint8_t>(v * 37);
+      a[static_cast<std::size_t>(at)] = static_cast<std::uint8_t>(v);
+      char expected[INET_ADDRSTRLEN];
+      ASSERT_NE(inet_ntop(AF_INET, a.data(), expected, sizeof expected), nullptr);
+      EXPECT_EQ(address_text(a, 4), expected);
+    }
+  }
+}
+
+TEST(AddressOrder, MatchesByteOrder) {
+  Address a{}, b{};
+  a[15] = 1;
+  b[0] = 1;
+  EXPECT_TRUE(address_less(a, b));
+  EXPECT_FALSE(address_less(b, a));
+  EXPECT_FALSE(address_less(a, a));
+  a = b;
+  EXPECT_TRUE(same_address(a, b));
+  a[9] = 0x80;
+  EXPECT_FALSE(same_address(a, b));
+  EXPECT_TRUE(address_less(b, a));
+}
 
 using vigil::testing::Bytes;
 using Counts = std::array<std::uint64_t, static_cast<int>(Malformed::kCount)>;
