@@ -64,6 +64,8 @@ class ClassifyingWorker {
            const std::atomic<bool>* stop, std::atomic<bool>& halt) {
     // One core for the model: the other is intake's.
     omp_set_num_threads(1);
+    // Here, not before intake starts: intake queues flows meanwhile.
+    if (config_.reasons > 0) scorer_.bundle().model->prepare_contributions();
     std::vector<QueuedFlow> batch;
     auto next_stats = Clock::now() + interval();
     while (queue.pop(batch, std::max<std::size_t>(config_.batch, 1), std::chrono::milliseconds(200))) {

@@ -70,6 +70,22 @@ void FlowScorer::encode(const capture::FlowRecord& flow, std::span<float> row) c
   }
 }
 
+namespace {
+
+// The `top` largest deltas, largest first; equal deltas keep column order, so
+// output is stable.
+std::vector<Contribution> top_contributions(std::vector<Contribution> all, std::size_t top) {
+  const std::size_t n = std::min(top, all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<long>(n), all.end(),
+                    [](const Contribution& a, const Contribution& b) {
+                      return a.delta != b.delta ? a.delta > b.delta : a.feature < b.feature;
+                    });
+  all.resize(n);
+  return all;
+}
+
+}  // namespace
+
 std::vector<std::vector<Contribution>> FlowScorer::explain(const Matrix& rows, const Matrix& proba,
                                                            std::span<const std::size_t> which,
                                                            std::span<const std::int32_t> classes,
@@ -77,6 +93,7 @@ std::vector<std::vector<Contribution>> FlowScorer::explain(const Matrix& rows, c
   std::vector<std::vector<Contribution>> out(which.size());
   const std::size_t width = fields_.size();
   if (which.empty() || top == 0 || width == 0) return out;
+  if (explain_by_paths(rows, which, classes, top, out)) return out;
   // Row (i, j) is flow which[i] with feature j at its baseline.
   Matrix probe(which.size() * width, width);
   for (std::size_t i = 0; i < which.size(); ++i) {
@@ -93,16 +110,34 @@ std::vector<std::vector<Contribution>> FlowScorer::explain(const Matrix& rows, c
     const float p = proba(which[i], cls);
     std::vector<Contribution> all(width);
     for (std::size_t j = 0; j < width; ++j) all[j] = {j, p - occluded(i * width + j, cls)};
-    const std::size_t n = std::min(top, width);
-    // Largest drop first; equal drops keep column order, so output is stable.
-    std::partial_sort(all.begin(), all.begin() + static_cast<long>(n), all.end(),
-                      [](const Contribution& a, const Contribution& b) {
-                        return a.delta != b.delta ? a.delta > b.delta : a.feature < b.feature;
-                      });
-    all.resize(n);
-    out[i] = std::move(all);
+    out[i] = top_contributions(std::move(all), top);
   }
   return out;
+}
+
+bool FlowScorer::explain_by_paths(const Matrix& rows, std::span<const std::size_t> which,
+                                  std::span<const std::int32_t> classes, std::size_t top,
+                                  std::vector<std::vector<Contribution>>& out) const {
+  const preprocess::Pipeline& pipeline = bundle_->pipeline;
+  // Principal components mix the inputs: no credit per input feature there.
+  if (pipeline.config().pca > 0) return false;
+  Matrix listed(which.size(), rows.cols());
+  for (std::size_t i = 0; i < which.size(); ++i) {
+    const auto src = rows.row(which[i]);
+    std::copy(src.begin(), src.end(), listed.row(i).begin());
+  }
+  const Matrix by_model = bundle_->model->contributions(pipeline.config().reduces() ? pipeline.reduce(listed) : listed,
+                                                        classes);
+  if (by_model.empty()) return false;
+  const auto& selected = pipeline.selected();
+  for (std::size_t i = 0; i < which.size(); ++i) {
+    std::vector<Contribution> all(by_model.cols());
+    for (std::size_t j = 0; j < by_model.cols(); ++j) {
+      all[j] = {selected.empty() ? j : static_cast<std::size_t>(selected[j]), by_model(i, j)};
+    }
+    out[i] = top_contributions(std::move(all), top);
+  }
+  return true;
 }
 
 std::string FlowScorer::raw_value(const capture::FlowRecord& flow, std::size_t feature) const {

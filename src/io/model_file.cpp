@@ -159,7 +159,9 @@ ModelBundle decode_model(const std::vector<std::uint8_t>& bytes, const std::stri
   auto section = [&](const std::string& name) {
     const auto it = sections.find(name);
     if (it == sections.end()) throw ModelFormatError(source + ": model file has no '" + name + "' section");
-    return ByteReader(it->second, source + ", section " + name);
+    ByteReader r(it->second, source + ", section " + name);
+    r.set_version(version);
+    return r;
   };
 
   ModelBundle bundle;

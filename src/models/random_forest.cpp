@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/huge_pages.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/random.hpp"
 
@@ -118,6 +119,7 @@ class TreeBuilder {
       }
       if (s.feature < 0) {
         tree.nodes.push_back({-1, 0, static_cast<std::int32_t>(tree.leaf_shares.size() / k_)});
+        tree.leaf_weights.push_back(static_cast<float>(weight));
         for (auto c : counts) tree.leaf_shares.push_back(static_cast<float>(static_cast<double>(c) / static_cast<double>(weight)));
         continue;
       }
@@ -321,6 +323,10 @@ void RandomForest::fit(const Matrix& x, std::span<const std::int32_t> labels, in
   const auto seed = static_cast<std::uint64_t>(params_.integer("seed"));
 
   trees_.assign(n_trees, {});
+  {
+    const std::lock_guard lock(node_shares_mutex_);
+    node_shares_ = {};
+  }
   std::vector<std::vector<double>> tree_gains(n_trees);
   std::atomic<std::size_t> done{0};
   if (progress) progress->begin("random forest", n_trees);
@@ -462,6 +468,146 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
   return out;
 }
 
+const RandomForest::NodeShares& RandomForest::node_shares() const {
+  const std::lock_guard lock(node_shares_mutex_);
+  if (!node_shares_.by_class.empty()) return node_shares_;
+  const auto k = static_cast<std::size_t>(classes_);
+  NodeShares out;
+  std::size_t total = 0;
+  for (const Tree& t : trees_) {
+    out.first.push_back(total);
+    total += t.nodes.size();
+  }
+  out.by_class.resize(k);
+  for (auto& shares : out.by_class) resize_on_huge_pages(shares, total);
+  const auto count = static_cast<long>(trees_.size());
+#pragma omp parallel
+  {
+    std::vector<double> mass;  // per node: its weight, then weight x share per class
+#pragma omp for schedule(dynamic)
+    for (long tl = 0; tl < count; ++tl) {
+      const auto t = static_cast<std::size_t>(tl);
+      const Tree& tree = trees_[t];
+      const std::size_t nodes = tree.nodes.size(), first = out.first[t];
+      mass.resize(nodes * (k + 1));
+      // Children follow their parent in preorder, so a backward pass meets
+      // both children before the parent.
+      for (std::size_t i = nodes; i-- > 0;) {
+        const Node& n = tree.nodes[i];
+        double* m = &mass[i * (k + 1)];
+        if (n.feature < 0) {
+          const auto leaf = static_cast<std::size_t>(n.right);
+          m[0] = tree.leaf_weights[leaf];
+          for (std::size_t c = 0; c < k; ++c) {
+            const float share = tree.leaf_shares[leaf * k + c];
+            out.by_class[c][first + i] = share;
+            m[c + 1] = m[0] * share;
+          }
+        } else {
+          const double* l = &mass[(i + 1) * (k + 1)];
+          const double* r = &mass[static_cast<std::size_t>(n.right) * (k + 1)];
+          for (std::size_t c = 0; c <= k; ++c) m[c] = l[c] + r[c];
+          for (std::size_t c = 0; c < k; ++c) out.by_class[c][first + i] = static_cast<float>(m[c + 1] / m[0]);
+        }
+      }
+    }
+  }
+  node_shares_ = std::move(out);
+  return node_shares_;
+}
+
+void RandomForest::prepare_contributions() const {
+  for (const Tree& t : trees_) {
+    if (t.leaf_weights.empty()) return;
+  }
+  node_shares();
+}
+
+Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t> classes) const {
+  check_input(x);
+  VIGIL_CHECK(classes.size() == x.rows(), "random forest contributions: one class per row");
+  for (const Tree& t : trees_) {
+    if (t.leaf_weights.empty()) return {};  // saved before format 3
+  }
+  const auto k = static_cast<std::size_t>(classes_);
+  for (const std::int32_t c : classes) {
+    VIGIL_CHECK(c >= 0 && static_cast<std::size_t>(c) < k, "random forest contributions: class out of range");
+  }
+  const NodeShares& shares = node_shares();
+  const std::size_t width = features_;
+  const std::size_t rows = x.rows();
+  Matrix out(rows, width);
+  // As in predict_proba: lanes walk (tree, row) pairs with their loads
+  // overlapped, and sums are kept in fixed point, so a row's contributions do
+  // not depend on the order walks end in. Each step credits the split's
+  // feature with the class share's change from the node to the child.
+  constexpr double kOne = 4294967296.0;
+  constexpr std::size_t kLanes = 32;
+  const std::size_t pairs = trees_.size() * rows;
+  std::vector<std::int64_t> sums(rows * width, 0);
+  struct Lane {
+    std::int32_t at;
+    std::int32_t split;  // the feature of the split that led to `at`; -1 at the root
+    float share;         // the class's share at that split
+    const Node* nodes;
+    const float* shares;
+    const float* row;
+    std::int64_t* sums;
+  };
+  Lane lanes[kLanes];
+  std::size_t next_pair = 0;
+  auto start = [&](Lane& lane) {
+    const std::size_t t = next_pair / rows, r = next_pair % rows;
+    const float* s = shares.by_class[static_cast<std::size_t>(classes[r])].data() + shares.first[t];
+    lane = {0, -1, 0.0f, trees_[t].nodes.data(), s, x.row(r).data(), &sums[r * width]};
+    ++next_pair;
+  };
+  std::size_t active = std::min(kLanes, pairs);
+  for (std::size_t l = 0; l < active; ++l) start(lanes[l]);
+  while (active > 0) {
+    for (std::size_t l = 0; l < active; ++l) {
+      Lane& lane = lanes[l];
+      // The node and its share were prefetched a lane-round ago.
+      const Node& n = lane.nodes[lane.at];
+      const float share = lane.shares[lane.at];
+      if (lane.split >= 0) lane.sums[lane.split] += static_cast<std::int64_t>(static_cast<double>(share - lane.share) * kOne);
+      if (n.feature >= 0) [[likely]] {
+        const std::int32_t child[2] = {n.right, lane.at + 1};
+        lane.split = n.feature;
+        lane.share = share;
+        lane.at = child[lane.row[n.feature] <= n.threshold];
+        __builtin_prefetch(lane.nodes + lane.at);
+        __builtin_prefetch(lane.shares + lane.at);
+        continue;
+      }
+      if (next_pair < pairs) {
+        start(lane);
+      } else {
+        lane = lanes[--active];
+      }
+    }
+  }
+  const double scale = 1.0 / (kOne * static_cast<double>(trees_.size()));
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t f = 0; f < width; ++f) out(r, f) = static_cast<float>(static_cast<double>(sums[r * width + f]) * scale);
+  }
+  return out;
+}
+
+std::vector<float> RandomForest::prior() const {
+  for (const Tree& t : trees_) {
+    if (t.leaf_weights.empty()) return {};
+  }
+  std::vector<float> out(static_cast<std::size_t>(classes_), 0.0f);
+  const NodeShares& shares = node_shares();
+  for (std::size_t c = 0; c < out.size(); ++c) {
+    double sum = 0;
+    for (const std::size_t first : shares.first) sum += shares.by_class[c][first];
+    out[c] = static_cast<float>(sum / static_cast<double>(trees_.size()));
+  }
+  return out;
+}
+
 void RandomForest::save_state(ByteWriter& w) const {
   w.i32(classes_);
   w.u64(features_);
@@ -474,11 +620,16 @@ void RandomForest::save_state(ByteWriter& w) const {
       w.i32(n.right);
     }
     w.floats(t.leaf_shares);
+    w.floats(t.leaf_weights);
   }
   w.strings(notes_);
 }
 
 void RandomForest::load_state(ByteReader& r) {
+  {
+    const std::lock_guard lock(node_shares_mutex_);
+    node_shares_ = {};
+  }
   classes_ = r.i32();
   features_ = r.u64();
   if (classes_ <= 0) r.fail("random forest has no classes");
@@ -490,6 +641,13 @@ void RandomForest::load_state(ByteReader& r) {
     t.nodes.resize(nodes);
     for (Node& n : t.nodes) n = {r.i32(), r.f32(), r.i32()};
     t.leaf_shares = r.floats();
+    if (r.at_least(3)) {
+      t.leaf_weights = r.floats();
+      if (t.leaf_weights.size() * k != t.leaf_shares.size()) r.fail("random forest leaf weights do not match its leaves");
+      for (float w : t.leaf_weights) {
+        if (!(w > 0)) r.fail("random forest leaf weight is not positive");
+      }
+    }
     const auto leaves = static_cast<std::int64_t>(t.leaf_shares.size() / k);
     for (std::size_t i = 0; i < t.nodes.size(); ++i) {
       const Node& n = t.nodes[i];

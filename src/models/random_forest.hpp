@@ -8,6 +8,8 @@
 // scikit-learn would split it (at midpoints between neighbouring values).
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "vigil/models/classifier.hpp"
@@ -23,6 +25,14 @@ class RandomForest final : public Classifier {
   void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
            Progress* progress) override;
   Matrix predict_proba(const Matrix& x) const override;
+  // Saabas's path contributions: along each tree's path, a split on feature f
+  // moves the class's share from the node's to the child's; f is credited the
+  // move, averaged over trees. Prior (the roots' mean) + contributions = the
+  // probability. Empty for forests saved before leaf weights were kept.
+  Matrix contributions(const Matrix& x, std::span<const std::int32_t> classes) const override;
+  void prepare_contributions() const override;
+  // Per class, the mean of the roots' shares: what contributions start from.
+  std::vector<float> prior() const;
   std::vector<std::string> fit_notes() const override { return notes_; }
   void save_state(ByteWriter& w) const override;
   void load_state(ByteReader& r) override;
@@ -38,6 +48,7 @@ class RandomForest final : public Classifier {
   struct Tree {
     std::vector<Node> nodes;
     std::vector<float> leaf_shares;  // leaves x classes
+    std::vector<float> leaf_weights;  // per leaf, the bootstrap weight of its training rows (format 3 on)
     // Derived for prediction, not saved: per leaf, a pure class c as -(c+1),
     // otherwise its row in leaf_shares.
     std::vector<std::int32_t> leaf_value;
@@ -49,8 +60,19 @@ class RandomForest final : public Classifier {
 
  private:
   void prepare_leaf_values();
+  // Per class and node (trees one after another): the class's share of the
+  // training weight that reached the node (for a leaf, its share as stored),
+  // derived from the leaves' shares and weights the first time it is needed.
+  // One array per class, in node order, so a walk reads it as it reads the nodes.
+  struct NodeShares {
+    std::vector<std::size_t> first;             // per tree, its first node's index
+    std::vector<std::vector<float>> by_class;  // per class, per node
+  };
+  const NodeShares& node_shares() const;
 
   std::vector<Tree> trees_;
+  mutable std::mutex node_shares_mutex_;
+  mutable NodeShares node_shares_;  // derived; empty until needed
   std::vector<double> importances_;
   std::vector<std::string> notes_;
 };

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "models/random_forest.hpp"
 #include "run_vigil.hpp"
 #include "test_files.hpp"
 #include "vigil/data/dataset.hpp"
@@ -191,37 +192,83 @@ TEST_F(DetectOnUnsw, HybridRaisesUnknownForNormalVerdictsTheDetectorFlags) {
 
 // A flow encoded by the scorer is bit for bit the row the pipeline makes from
 // the same CSV line, and a reason's weight is the probability its occlusion takes away.
-TEST_F(DetectOnUnsw, ScorerEncodesAsThePipelineAndReasonsAreOcclusionDrops) {
-  const io::ModelBundle bundle = io::load_model(model());
+// The held-out rows as FlowScorer encodes them, checked against the pipeline's
+// own transform of the same CSV.
+Matrix encoded_held_rows(const io::ModelBundle& bundle, const FlowScorer& scorer, const std::string& held) {
   data::DatasetOptions options;
   options.label = bundle.label_column;
   options.require_label = false;
   options.expected_features = bundle.expected_features();
-  const data::Dataset ds = data::load_dataset(held(), options);
+  const data::Dataset ds = data::load_dataset(held, options);
   const Matrix expected = bundle.pipeline.transform(ds.features);
-
-  const FlowScorer scorer(bundle);
-  std::FILE* in = std::fopen(held().c_str(), "rb");
-  ASSERT_NE(in, nullptr);
-  FlowCsvReader reader(in, held());
+  std::FILE* in = std::fopen(held.c_str(), "rb");
+  EXPECT_NE(in, nullptr);
+  FlowCsvReader reader(in, held);
   Matrix rows(expected.rows(), scorer.width());
   capture::FlowRecord flow;
   std::size_t r = 0;
   while (reader.next(flow)) {
-    ASSERT_LT(r, rows.rows());
+    if (r == rows.rows()) break;
     scorer.encode(flow, rows.row(r++));
   }
   std::fclose(in);
-  ASSERT_EQ(r, expected.rows());
-  ASSERT_EQ(rows.values(), expected.values());
+  EXPECT_EQ(r, expected.rows());
+  EXPECT_EQ(rows.values(), expected.values());
+  return rows;
+}
 
-  const Matrix proba = scorer.predict_proba(rows);
-  const std::vector<std::size_t> which = {0, 7, 123};
+std::vector<std::int32_t> argmax_classes(const Matrix& proba, const std::vector<std::size_t>& which) {
   std::vector<std::int32_t> classes;
   for (std::size_t w : which) {
     const auto p = proba.row(w);
     classes.push_back(static_cast<std::int32_t>(std::max_element(p.begin(), p.end()) - p.begin()));
   }
+  return classes;
+}
+
+// A forest's reasons are its path contributions: the three largest, which with
+// all the others and the forest's prior add up to the alert's probability.
+TEST_F(DetectOnUnsw, ForestReasonsAreItsPathContributions) {
+  const io::ModelBundle bundle = io::load_model(model());
+  const FlowScorer scorer(bundle);
+  const Matrix rows = encoded_held_rows(bundle, scorer, held());
+  const Matrix proba = scorer.predict_proba(rows);
+  const std::vector<std::size_t> which = {0, 7, 123, 2000};
+  const std::vector<std::int32_t> classes = argmax_classes(proba, which);
+  const auto why = scorer.explain(rows, proba, which, classes, 3);
+  ASSERT_EQ(why.size(), which.size());
+  const auto& rf = dynamic_cast<const models::RandomForest&>(*bundle.model);
+  const std::vector<float> prior = rf.prior();
+  for (std::size_t i = 0; i < which.size(); ++i) {
+    ASSERT_EQ(why[i].size(), 3u);
+    Matrix one(1, scorer.width());
+    std::copy(rows.row(which[i]).begin(), rows.row(which[i]).end(), one.row(0).begin());
+    const Matrix all = rf.contributions(one, std::vector<std::int32_t>{classes[i]});
+    std::vector<float> sorted(all.row(0).begin(), all.row(0).end());
+    std::sort(sorted.rbegin(), sorted.rend());
+    double total = prior[static_cast<std::size_t>(classes[i])];
+    for (float c : sorted) total += c;
+    EXPECT_NEAR(total, proba(which[i], static_cast<std::size_t>(classes[i])), 1e-5);
+    for (std::size_t k = 0; k < 3; ++k) {
+      EXPECT_EQ(why[i][k].delta, sorted[k]);
+      EXPECT_EQ(why[i][k].delta, all(0, why[i][k].feature));
+    }
+  }
+}
+
+// A model that cannot trace its decision (naive Bayes) is explained by
+// occlusion: each reason is the probability lost with the feature at its
+// training baseline.
+TEST_F(DetectOnUnsw, OtherModelsReasonsAreOcclusionDrops) {
+  const std::string nb = dir_->file("nb.vgm");
+  const CliRun run = vigil_run("train -q --data " + dir_->file("train.csv") + " --model nb --smote off --out " + nb);
+  ASSERT_EQ(run.code, 0) << run.output;
+  const io::ModelBundle bundle = io::load_model(nb);
+  const FlowScorer scorer(bundle);
+  const Matrix rows = encoded_held_rows(bundle, scorer, held());
+  const Matrix proba = scorer.predict_proba(rows);
+  const std::vector<std::size_t> which = {0, 7, 123};
+  const std::vector<std::int32_t> classes = argmax_classes(proba, which);
   const auto why = scorer.explain(rows, proba, which, classes, 3);
   ASSERT_EQ(why.size(), which.size());
   const auto& fill = bundle.pipeline.imputer().fill_values();

@@ -68,5 +68,81 @@ TEST(RandomForest, FastWalkMatchesAPlainWalkOfEveryTree) {
   EXPECT_TRUE(impure_leaf);
 }
 
+
+// Saabas's contributions add up: the roots' mean share of a class plus a row's
+// contributions is the forest's probability of it, for every row and class.
+TEST(RandomForest, PathContributionsAddUpToTheProbability) {
+  auto train = vigil::testing::blobs(4, 150, 3, 11);
+  // A constant fourth column: never split on, so never credited.
+  Matrix x(train.x.rows(), 4);
+  for (std::size_t r = 0; r < x.rows(); ++r) {
+    for (std::size_t c = 0; c < 3; ++c) x(r, c) = train.x(r, c);
+    x(r, 3) = 5.0f;
+  }
+  auto model = builtin_registry().create("rf", {"trees=15", "seed=4", "bootstrap=off", "max_features=2"});
+  model->fit(x, train.y, 4);
+  const auto& rf = dynamic_cast<const RandomForest&>(*model);
+  // Without bootstrap every root sees the whole training set: its class shares.
+  const std::vector<float> prior = rf.prior();
+  ASSERT_EQ(prior.size(), 4u);
+  for (float p : prior) EXPECT_NEAR(p, 0.25, 1e-6);
+  const Matrix proba = rf.predict_proba(x);
+  for (std::int32_t cls = 0; cls < 4; ++cls) {
+    const std::vector<std::int32_t> classes(x.rows(), cls);
+    const Matrix why = rf.contributions(x, classes);
+    ASSERT_EQ(why.rows(), x.rows());
+    ASSERT_EQ(why.cols(), 4u);
+    for (std::size_t r = 0; r < x.rows(); ++r) {
+      double total = prior[static_cast<std::size_t>(cls)];
+      for (std::size_t f = 0; f < 4; ++f) total += why(r, f);
+      ASSERT_NEAR(total, proba(r, static_cast<std::size_t>(cls)), 1e-5) << "row " << r << " class " << cls;
+      EXPECT_EQ(why(r, 3), 0.0f);
+    }
+  }
+  // The same from a saved and loaded forest, and the same whichever rows share the call.
+  const std::vector<std::int32_t> predicted = rf.predict(x);
+  const Matrix all = rf.contributions(x, predicted);
+  const auto loaded = vigil::testing::round_trip(*model);
+  EXPECT_EQ(loaded->contributions(x, predicted).values(), all.values());
+  Matrix one(1, 4);
+  for (std::size_t c = 0; c < 4; ++c) one(0, c) = x(17, c);
+  const Matrix single = rf.contributions(one, std::vector<std::int32_t>{predicted[17]});
+  for (std::size_t f = 0; f < 4; ++f) EXPECT_EQ(single(0, f), all(17, f));
+}
+
+// A forest from a version-2 file has no leaf weights: it still predicts, and
+// says it cannot give contributions rather than give wrong ones.
+TEST(RandomForest, VersionTwoStateLoadsWithoutContributions) {
+  ByteWriter w;
+  w.i32(2);  // classes
+  w.u64(1);  // features
+  w.u64(1);  // trees
+  w.u64(3);  // nodes: a split, then its two leaves
+  w.i32(0);
+  w.f32(0.5f);
+  w.i32(2);
+  w.i32(-1);
+  w.f32(0.0f);
+  w.i32(0);
+  w.i32(-1);
+  w.f32(0.0f);
+  w.i32(1);
+  w.floats(std::vector<float>{1.0f, 0.0f, 0.25f, 0.75f});
+  w.strings(std::vector<std::string>{});
+  const std::vector<std::uint8_t> bytes = w.take();
+  ByteReader r(bytes, "test state");
+  r.set_version(2);
+  auto model = builtin_registry().create("rf", {});
+  model->load_state(r);
+  EXPECT_TRUE(r.at_end());
+  Matrix x(2, 1);
+  x(0, 0) = 0.0f;
+  x(1, 0) = 1.0f;
+  const Matrix p = model->predict_proba(x);
+  EXPECT_FLOAT_EQ(p(0, 0), 1.0f);
+  EXPECT_FLOAT_EQ(p(1, 1), 0.75f);
+  EXPECT_TRUE(model->contributions(x, std::vector<std::int32_t>{0, 1}).empty());
+}
+
 }  // namespace
 }  // namespace vigil::models

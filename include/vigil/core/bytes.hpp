@@ -57,12 +57,18 @@ class ByteReader {
   std::size_t remaining() const { return bytes_.size() - pos_; }
   const std::string& context() const { return context_; }
   [[noreturn]] void fail(std::string_view why) const;
+  // The format version of the file being read, for states whose layout grew
+  // over versions; 0 (the default) means the newest.
+  std::uint32_t version() const { return version_; }
+  bool at_least(std::uint32_t v) const { return version_ == 0 || version_ >= v; }
+  void set_version(std::uint32_t v) { version_ = v; }
 
  private:
   void raw(void* p, std::size_t n);
   std::span<const std::uint8_t> bytes_;
   std::size_t pos_ = 0;
   std::string context_;
+  std::uint32_t version_ = 0;
 };
 
 }  // namespace vigil

@@ -16,8 +16,11 @@
 
 namespace vigil::detect {
 
-// One feature's share in a verdict: how much the predicted class's probability
-// falls when the feature is replaced by its training baseline.
+// One feature's share in a verdict. For models that trace a decision to its
+// features (the random forest: Saabas's path contributions), the feature's
+// part in raising the class's probability from the model's prior; for the
+// others, how much the class's probability falls when the feature is replaced
+// by its training baseline.
 struct Contribution {
   std::size_t feature = 0;  // index into FlowScorer::feature_names()
   float delta = 0;
@@ -47,10 +50,12 @@ class FlowScorer {
     return bundle_->model->predict_proba(bundle_->pipeline.config().reduces() ? bundle_->pipeline.reduce(rows) : rows);
   }
 
-  // For each listed row, the `top` features whose replacement by the training
-  // baseline (the imputer's fill value, scaled) lowers the probability of
-  // `classes[i]` most; `proba` is predict_proba(rows). One batched prediction
-  // of (listed rows x features) rows.
+  // For each listed row, the `top` features that pushed the probability of
+  // `classes[i]` most: by the model's own contributions when it has them (one
+  // walk per row), otherwise by occlusion, the features whose replacement by
+  // the training baseline (the imputer's fill value, scaled) lowers it most,
+  // in one batched prediction of (listed rows x features) rows. `proba` is
+  // predict_proba(rows).
   std::vector<std::vector<Contribution>> explain(const Matrix& rows, const Matrix& proba,
                                                  std::span<const std::size_t> which,
                                                  std::span<const std::int32_t> classes, std::size_t top) const;
@@ -67,6 +72,9 @@ class FlowScorer {
     float baseline = 0;                                   // fill, scaled
   };
   float value(const capture::FlowRecord& flow, const Field& f) const;
+  // explain() from the model's contributions; false when it has none.
+  bool explain_by_paths(const Matrix& rows, std::span<const std::size_t> which, std::span<const std::int32_t> classes,
+                        std::size_t top, std::vector<std::vector<Contribution>>& out) const;
 
   const io::ModelBundle* bundle_;
   std::vector<Field> fields_;

@@ -23,7 +23,9 @@ namespace vigil::io {
 
 // 2: optional "reduction" (feature selection, PCA) and "anomaly" sections that a
 // version-1 reader would ignore and mispredict without.
-inline constexpr std::uint32_t kModelFormatVersion = 2;
+// 3: random forests keep each leaf's training weight, which their alerts'
+// reasons (per-feature path contributions) need.
+inline constexpr std::uint32_t kModelFormatVersion = 3;
 
 struct ModelBundle {
   preprocess::Pipeline pipeline;

@@ -43,6 +43,20 @@ class Classifier {
   };
   virtual Scored predict_scored(const Matrix& x) const;
 
+  // Why a row got its probability: per-feature contributions (rows x
+  // features()) to the probability of class classes[i], additive (the model's
+  // prior for the class plus a row's contributions is its probability), or an
+  // empty matrix when the model cannot say it this way (callers then measure
+  // each feature's effect by occlusion).
+  virtual Matrix contributions(const Matrix& x, std::span<const std::int32_t> classes) const {
+    (void)x;
+    (void)classes;
+    return {};
+  }
+  // Prepares up front what contributions() would otherwise derive on first
+  // use (a detector calls it at start, so the first alerts are not slowed).
+  virtual void prepare_contributions() const {}
+
   // What fitting found worth telling (epochs run, convergence), one line each.
   virtual std::vector<std::string> fit_notes() const { return {}; }
 
