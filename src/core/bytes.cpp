@@ -53,6 +53,11 @@ void ByteReader::raw(void* p, std::size_t n) {
   pos_ += n;
 }
 
+void ByteReader::skip(std::size_t n) {
+  if (n > remaining()) fail("truncated (needed " + std::to_string(n) + " more bytes)");
+  pos_ += n;
+}
+
 std::uint8_t ByteReader::u8() {
   std::uint8_t v;
   raw(&v, sizeof v);

@@ -154,7 +154,7 @@ ModelBundle decode_model(const std::vector<std::uint8_t>& bytes, const std::stri
     const auto size = payload.count(payload.remaining(), "section size");
     const std::size_t offset = kHeaderSize + payload_size - payload.remaining();
     sections[name] = std::span(bytes.data() + offset, size);
-    for (std::uint64_t s = 0; s < size; ++s) payload.u8();
+    payload.skip(size);
   }
   auto section = [&](const std::string& name) {
     const auto it = sections.find(name);

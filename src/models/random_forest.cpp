@@ -410,9 +410,10 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
     constexpr std::size_t kLanes = 32;
     const std::size_t pairs = trees_.size() * rows;
     struct Lane {
-      std::int32_t at;
-      const Tree* tree;
+      const Node* nodes;  // the tree's, held here to save a load per step
       const float* row;
+      std::int32_t at;
+      std::uint32_t tree;
       std::int64_t* votes;
     };
     Lane lanes[kLanes];
@@ -422,32 +423,32 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
     std::vector<std::int64_t> votes(rows * k, 0);
     std::size_t next_pair = 0;
     auto start = [&](Lane& lane) {
-      const Tree& tree = trees_[next_pair / rows];
-      const std::size_t r = next_pair % rows;
-      lane = {0, &tree, x.row(lo + r).data(), &votes[r * k]};
+      const std::size_t t = next_pair / rows, r = next_pair % rows;
+      lane = {trees_[t].nodes.data(), x.row(lo + r).data(), 0, static_cast<std::uint32_t>(t), &votes[r * k]};
       ++next_pair;
-      __builtin_prefetch(tree.nodes.data());
+      __builtin_prefetch(lane.nodes);
     };
     std::size_t active = std::min(kLanes, pairs);
     for (std::size_t l = 0; l < active; ++l) start(lanes[l]);
     while (active > 0) {
       for (std::size_t l = 0; l < active; ++l) {
         Lane& lane = lanes[l];
-        const Node* nodes = lane.tree->nodes.data();
-        const Node& n = nodes[lane.at];
+        const Node& n = lane.nodes[lane.at];
         if (n.feature >= 0) [[likely]] {
-          // Picked by index, not by a branch: the direction is a coin flip
-          // to the branch predictor, and GCC turns a select into a jump.
-          const std::int32_t child[2] = {n.right, lane.at + 1};
-          lane.at = child[lane.row[n.feature] <= n.threshold];
-          __builtin_prefetch(nodes + lane.at);
+          // Branch-free: the direction is a coin flip to the branch
+          // predictor. A mask picks the child, in registers (GCC turns a
+          // select into a jump, and a two-entry array into a store and a load).
+          const std::int32_t left = lane.at + 1;
+          const std::int32_t go_right = -static_cast<std::int32_t>(!(lane.row[n.feature] <= n.threshold));
+          lane.at = left ^ ((n.right ^ left) & go_right);
+          __builtin_prefetch(lane.nodes + lane.at);
           continue;
         }
         const auto value = std::bit_cast<std::int32_t>(n.threshold);
         if (value < 0) {
           lane.votes[static_cast<std::size_t>(-value - 1)] += kWholeVote;
         } else {
-          const float* p = &lane.tree->leaf_shares[static_cast<std::size_t>(value) * k];
+          const float* p = &trees_[lane.tree].leaf_shares[static_cast<std::size_t>(value) * k];
           // Scaling by a power of two is exact; the cut to an integer is the same every time.
           for (std::size_t c = 0; c < k; ++c) lane.votes[c] += static_cast<std::int64_t>(p[c] * 4294967296.0f);
         }
@@ -572,10 +573,11 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
       const float share = lane.shares[lane.at];
       if (lane.split >= 0) lane.sums[lane.split] += static_cast<std::int64_t>(static_cast<double>(share - lane.share) * kOne);
       if (n.feature >= 0) [[likely]] {
-        const std::int32_t child[2] = {n.right, lane.at + 1};
+        const std::int32_t left = lane.at + 1;
+        const std::int32_t go_right = -static_cast<std::int32_t>(!(lane.row[n.feature] <= n.threshold));
         lane.split = n.feature;
         lane.share = share;
-        lane.at = child[lane.row[n.feature] <= n.threshold];
+        lane.at = left ^ ((n.right ^ left) & go_right);
         __builtin_prefetch(lane.nodes + lane.at);
         __builtin_prefetch(lane.shares + lane.at);
         continue;

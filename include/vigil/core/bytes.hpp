@@ -50,6 +50,8 @@ class ByteReader {
   std::vector<double> doubles();
   std::vector<std::int32_t> ints();
   std::vector<std::string> strings();
+  // Steps over n bytes (a section another reader takes).
+  void skip(std::size_t n);
 
   // A count that must not exceed `max`, to refuse absurd sizes from corrupt files.
   std::uint64_t count(std::uint64_t max, std::string_view what);
