@@ -22,6 +22,7 @@ struct ExperimentOptions {
   double test_size = 0.2;
   std::uint64_t seed = 42;
   std::string json;
+  std::string export_prepared;
   std::string benign = "Normal";
   std::vector<std::string> anomaly;
   std::string anomaly_fit = "benign";
@@ -46,6 +47,7 @@ void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
   config.anomaly = o.anomaly;
   config.anomaly_on_all_rows = o.anomaly_fit == "all";
   config.holdout_class = o.holdout_class;
+  config.export_prepared = o.export_prepared;
   for (const auto& m : config.models) models::builtin_registry().info(m);  // fail early on a typo
   if (o.data.path.empty()) o.data.path = default_dataset();
   status(g, "reading " + o.data.path);
@@ -115,6 +117,9 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
                   "Keep every training row of this class out (an attack type never seen), to measure "
                   "what the hybrids catch of it");
   cmd->add_option("--json", o->json, "Also write the results as JSON to this file");
+  cmd->add_option("--export-prepared", o->export_prepared,
+                  "Write the rows exactly as the models get them (imputed, scaled, balanced, reduced) to "
+                  "DIR/train.csv and DIR/test.csv, to give another tool the same matrices");
   cmd->callback([o, cmd, &g] {
     o->impute_given = cmd->get_option("--impute")->count() > 0;
     run_experiment(g, *o);

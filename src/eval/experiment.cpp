@@ -4,9 +4,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include "vigil/core/error.hpp"
+#include "vigil/core/text_format.hpp"
+#include "vigil/io/atomic_file.hpp"
 #include "vigil/eval/report.hpp"
 #include "vigil/models/anomaly.hpp"
 #include "vigil/models/classifier.hpp"
@@ -341,10 +344,20 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
   const int classes = static_cast<int>(data.class_names.size());
   result.quality = assess_data_quality(data.features, data.labels, classes);
 
+  if (!config.export_prepared.empty() && config.protocol == Protocol::kCrossValidation) {
+    throw ParamError("exporting the prepared rows works with the holdout, paper and official protocols, not cv");
+  }
+  const auto export_split = [&](const PreparedSplit& p) {
+    if (config.export_prepared.empty()) return;
+    std::filesystem::create_directories(config.export_prepared);
+    write_prepared_csv(config.export_prepared + "/train.csv", p.train_x, p.train_y, data.class_names);
+    write_prepared_csv(config.export_prepared + "/test.csv", p.test_x, p.test_y, data.class_names);
+  };
   PooledScores pooled;
   switch (config.protocol) {
     case Protocol::kPaper: {
       const PreparedSplit p = prepare_paper(data, config, result, progress);
+      export_split(p);
       result.train_rows = p.train_x.rows();
       result.test_rows = p.test_x.rows();
       run_models(p, config, result, progress, true, pooled);
@@ -358,6 +371,7 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
       for (auto i : split.test) test_keys.push_back(keys[i]);
       count_shared_rows(train_keys, test_keys, result.quality);
       const PreparedSplit p = prepare_holdout(data, drop_holdout(split), config, result, progress);
+      export_split(p);
       result.train_rows = p.train_x.rows();
       result.test_rows = p.test_x.rows();
       run_models(p, config, result, progress, true, pooled);
@@ -366,6 +380,7 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
     case Protocol::kOfficial: {
       count_shared_rows(row_keys(data.features), row_keys(test_data->features), result.quality);
       const PreparedSplit p = prepare_official(data, *test_data, data.class_names, config, result, progress);
+      export_split(p);
       result.train_rows = p.train_x.rows();
       result.test_rows = p.test_x.rows();
       run_models(p, config, result, progress, true, pooled);
@@ -404,6 +419,23 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
     }
   }
   return result;
+}
+
+void write_prepared_csv(const std::string& path, const Matrix& x, std::span<const std::int32_t> labels,
+                        const std::vector<std::string>& class_names) {
+  std::string text;
+  for (std::size_t c = 0; c < x.cols(); ++c) text += "f" + std::to_string(c) + ",";
+  text += "class\n";
+  char number[32];
+  for (std::size_t r = 0; r < x.rows(); ++r) {
+    for (const float v : x.row(r)) {
+      std::snprintf(number, sizeof number, "%.9g,", static_cast<double>(v));
+      text += number;
+    }
+    append_csv_text(text, class_names[static_cast<std::size_t>(labels[r])]);
+    text += '\n';
+  }
+  io::write_file_atomic(path, text);
 }
 
 std::string experiment_text(const ExperimentResult& result) {

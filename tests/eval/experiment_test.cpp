@@ -5,6 +5,7 @@
 #include "test_files.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/random.hpp"
+#include "vigil/data/dataset.hpp"
 
 #include <algorithm>
 #include <set>
@@ -122,6 +123,37 @@ TEST(Experiment, OfficialProtocolTestsOnTheOtherFile) {
   EXPECT_EQ(r.test_rows, 5u);
   EXPECT_EQ(r.quality.test_rows_seen_in_training, 5u);  // the same rows: the data-quality section says so
   EXPECT_THROW(run_experiment(train, c), ParamError);  // official needs the test file
+}
+
+// The exported rows are the models' rows: another run on them, with nothing
+// more done to them, scores exactly as the run that wrote them.
+TEST(Experiment, ExportedMatricesAreWhatTheModelsWereGiven) {
+  const testing::TempDir dir;
+  ExperimentConfig c;
+  c.pipeline.smote = true;
+  c.models = {"nb"};
+  c.export_prepared = dir.file("m");
+  const ExperimentResult first = run_experiment(toy(), c);
+  data::DatasetOptions options;
+  options.label = "class";
+  const data::Dataset train = data::load_dataset(dir.file("m") + "/train.csv", options);
+  const data::Dataset test = data::load_dataset(dir.file("m") + "/test.csv", options);
+  EXPECT_EQ(train.labels.size(), first.train_rows);
+  EXPECT_EQ(test.labels.size(), first.test_rows);
+  EXPECT_EQ(train.class_names, toy().class_names);
+  ExperimentConfig again;
+  again.protocol = Protocol::kOfficial;
+  again.pipeline.scale = preprocess::ScaleKind::kNone;
+  again.models = {"nb"};
+  const ExperimentResult second = run_experiment(train, again, nullptr, &test);
+  const ConfusionMatrix& a = first.models[0].confusion;
+  const ConfusionMatrix& b = second.models[0].confusion;
+  ASSERT_EQ(a.classes(), b.classes());
+  for (std::size_t i = 0; i < a.classes(); ++i) {
+    for (std::size_t j = 0; j < a.classes(); ++j) EXPECT_EQ(a.at(i, j), b.at(i, j));
+  }
+  c.protocol = Protocol::kCrossValidation;
+  EXPECT_THROW(run_experiment(toy(), c), ParamError);
 }
 
 TEST(DataQuality, DuplicatesConflictsAndCeilingsByHand) {

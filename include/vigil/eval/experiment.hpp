@@ -40,6 +40,10 @@ struct ExperimentConfig {
   bool anomaly_on_all_rows = false;  // fit detectors on every training row, labels unused (real ones only)
   std::string holdout_class;         // a class whose rows are all kept out of training (holdout and cv)
   std::vector<std::string> model_params;  // "name=value" for every model declaring name; "model.name=value" for one
+  // When set, a directory where train.csv and test.csv receive the rows exactly
+  // as the models get them (imputed, scaled, balanced, reduced), for feeding
+  // other tools the same matrices (holdout, paper and official protocols).
+  std::string export_prepared;
 };
 
 struct ModelResult {
@@ -86,6 +90,11 @@ PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& spli
                               const ExperimentConfig& config, ExperimentResult& result, Progress* progress);
 PreparedSplit prepare_paper(const data::Dataset& data, const ExperimentConfig& config,
                             ExperimentResult& result, Progress* progress);
+
+// Writes `x` with a last column `class` (the class name of each row) as CSV,
+// features named f0, f1, ...; floats as %.9g, which reads back bit for bit.
+void write_prepared_csv(const std::string& path, const Matrix& x, std::span<const std::int32_t> labels,
+                        const std::vector<std::string>& class_names);
 
 std::string experiment_text(const ExperimentResult& result);
 nlohmann::json to_json(const ExperimentResult& result);
