@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 
 #include "core/huge_pages.hpp"
@@ -174,7 +175,11 @@ class TreeBuilder {
     double parent_squares = 0;
     for (auto c : counts) parent_squares += static_cast<double>(c) * static_cast<double>(c);
     Split best;
-    double best_score = parent_squares / total + 1e-12;  // score = sum L^2/wl + sum R^2/wr; must beat the parent
+    // score = sum L^2/wl + sum R^2/wr. As scikit-learn's splitter: the best
+    // split of the drawn features is taken even when it does not lower the
+    // impurity (its children may), and more features are drawn only while
+    // none of those drawn can split the node at all.
+    double best_score = -std::numeric_limits<double>::infinity();
     std::vector<std::uint64_t> left(k_);
     keys_.resize(n);
     scratch_.resize(n);
@@ -214,7 +219,7 @@ class TreeBuilder {
         if (score > best_score) {
           best_score = score;
           // W gini = W - sum c^2 / W, and W = wl + wr: the decrease is score - parent's sum c^2 / W.
-          best = {static_cast<std::int32_t>(f), static_cast<std::uint16_t>(bin), score - parent_squares / total};
+          best = {static_cast<std::int32_t>(f), static_cast<std::uint16_t>(bin), std::max(0.0, score - parent_squares / total)};
         }
       }
     }
