@@ -38,6 +38,7 @@ class MappedPcap final : public PacketSource {
     if (size_ - at_ < kRecordHeader) {
       return fail("truncated dump file; tried to read 16 header bytes, only got " + std::to_string(size_ - at_));
     }
+    if (at_ + kPopulateChunk > populated_) populate_ahead();
     const std::uint8_t* h = base_ + at_;
     const std::uint32_t seconds = field(h), fraction = field(h + 4), captured = field(h + 8), wire = field(h + 12);
     if (captured > kMaxRecord) {
@@ -66,6 +67,19 @@ class MappedPcap final : public PacketSource {
     std::memcpy(&v, p, sizeof v);
     return swapped_ ? __builtin_bswap32(v) : v;
   }
+  // The next pages are mapped a chunk at a time, in one call, before they are
+  // read: otherwise each 64 KiB of the file costs a page fault, which on a
+  // virtual machine measured as 20% of extract's time. Kernels before 5.14 do
+  // not know MADV_POPULATE_READ; there pages are faulted in as read.
+  static constexpr std::size_t kPopulateChunk = std::size_t{8} << 20;
+  void populate_ahead() {
+    const std::size_t end = std::min(size_, populated_ + 2 * kPopulateChunk);
+    if (populate_ && end > populated_ &&
+        madvise(const_cast<std::uint8_t*>(base_) + populated_, end - populated_, MADV_POPULATE_READ) != 0) {
+      populate_ = false;
+    }
+    populated_ = end;
+  }
   // Pages already read are handed back every 64 MiB, so a long capture does
   // not stay resident (file pages are reclaimable, but counted as ours).
   void release_behind(std::size_t keep_from) {
@@ -85,6 +99,8 @@ class MappedPcap final : public PacketSource {
   const std::uint8_t* base_;
   std::size_t size_, at_;
   std::size_t released_ = 0;  // bytes from the start already handed back
+  std::size_t populated_ = 0;  // bytes from the start already mapped ahead of reading
+  bool populate_ = true;       // the kernel takes MADV_POPULATE_READ
   bool swapped_, nano_;
   std::uint32_t snaplen_;
 };
