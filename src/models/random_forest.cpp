@@ -290,6 +290,40 @@ std::vector<Sample> draw_samples(std::size_t rows, bool bootstrap, Rng& rng) {
   return samples;
 }
 
+// The child a row goes to from split `n` at index `at`. Branch-free: the
+// direction is a coin flip to the branch predictor. A mask picks the child, in
+// registers (GCC turns a select into a jump, and a two-entry array into a store
+// and a load).
+inline std::int32_t child_of(const RandomForest::Node& n, std::int32_t at, const float* row) {
+  const std::int32_t left = at + 1;
+  const std::int32_t go_right = -static_cast<std::int32_t>(!(row[n.feature] <= n.threshold));
+  return left ^ ((n.right ^ left) & go_right);
+}
+
+// Runs `walks` tree walks on kLanes interleaved lanes, so that their node
+// loads (mostly cache misses) overlap: start(lane, i) begins walk i in a lane,
+// step(lane) advances it one node and returns false once it has ended. A lane
+// whose walk ends takes the next one, so no lane idles while a deep walk
+// finishes.
+template <std::size_t kLanes, class Lane, class Start, class Step>
+void interleave_walks(std::size_t walks, Start&& start, Step&& step) {
+  Lane lanes[kLanes];
+  std::size_t begun = 0;
+  std::size_t active = std::min(kLanes, walks);
+  for (std::size_t l = 0; l < active; ++l) start(lanes[l], begun++);
+  while (active > 0) {
+    for (std::size_t l = 0; l < active; ++l) {
+      if (step(lanes[l])) [[likely]] continue;
+      if (begun < walks) {
+        start(lanes[l], begun++);
+      } else {
+        // The last lane takes this one's place; it steps on the next pass.
+        lanes[l] = lanes[--active];
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<ParamSpec> RandomForest::param_specs() {
@@ -408,12 +442,8 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
     const std::size_t rows = std::min(x.rows(), lo + block) - lo;
     // Lanes walk (tree, row) pairs, tree by tree: with many rows they all
     // share one tree, which stays in cache; with few (one flow on a quiet
-    // link) they walk several trees at once. Either way their node loads
-    // (mostly cache misses) overlap, each prefetched a lane-round ahead; the
-    // left/right step is branch-free, and a lane whose walk reaches a leaf
-    // takes the next pair, so no lane idles while a deep walk finishes.
-    constexpr std::size_t kLanes = 32;
-    const std::size_t pairs = trees_.size() * rows;
+    // link) they walk several trees at once. Each node is prefetched a
+    // lane-round before it is read.
     struct Lane {
       const Node* nodes;  // the tree's, held here to save a load per step
       const float* row;
@@ -421,50 +451,34 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
       std::uint32_t tree;
       std::int64_t* votes;
     };
-    Lane lanes[kLanes];
     // Votes are summed in fixed point (a whole vote is 2^32): integer sums do
     // not depend on the order walks end in, so a row's probabilities are the
     // same whichever rows share its batch, in `predict` and in `detect` alike.
     std::vector<std::int64_t> votes(rows * k, 0);
-    std::size_t next_pair = 0;
-    auto start = [&](Lane& lane) {
-      const std::size_t t = next_pair / rows, r = next_pair % rows;
-      lane = {trees_[t].nodes.data(), x.row(lo + r).data(), 0, static_cast<std::uint32_t>(t), &votes[r * k]};
-      ++next_pair;
-      __builtin_prefetch(lane.nodes);
-    };
-    std::size_t active = std::min(kLanes, pairs);
-    for (std::size_t l = 0; l < active; ++l) start(lanes[l]);
-    while (active > 0) {
-      for (std::size_t l = 0; l < active; ++l) {
-        Lane& lane = lanes[l];
-        const Node& n = lane.nodes[lane.at];
-        if (n.feature >= 0) [[likely]] {
-          // Branch-free: the direction is a coin flip to the branch
-          // predictor. A mask picks the child, in registers (GCC turns a
-          // select into a jump, and a two-entry array into a store and a load).
-          const std::int32_t left = lane.at + 1;
-          const std::int32_t go_right = -static_cast<std::int32_t>(!(lane.row[n.feature] <= n.threshold));
-          lane.at = left ^ ((n.right ^ left) & go_right);
-          __builtin_prefetch(lane.nodes + lane.at);
-          continue;
-        }
-        const auto value = std::bit_cast<std::int32_t>(n.threshold);
-        if (value < 0) {
-          lane.votes[static_cast<std::size_t>(-value - 1)] += kWholeVote;
-        } else {
-          const float* p = &trees_[lane.tree].leaf_shares[static_cast<std::size_t>(value) * k];
-          // Scaling by a power of two is exact; the cut to an integer is the same every time.
-          for (std::size_t c = 0; c < k; ++c) lane.votes[c] += static_cast<std::int64_t>(p[c] * 4294967296.0f);
-        }
-        if (next_pair < pairs) {
-          start(lane);
-        } else {
-          // The last lane takes this one's place; it steps on the next pass.
-          lane = lanes[--active];
-        }
-      }
-    }
+    interleave_walks<32, Lane>(
+        trees_.size() * rows,
+        [&](Lane& lane, std::size_t walk) {
+          const std::size_t t = walk / rows, r = walk % rows;
+          lane = {trees_[t].nodes.data(), x.row(lo + r).data(), 0, static_cast<std::uint32_t>(t), &votes[r * k]};
+          __builtin_prefetch(lane.nodes);
+        },
+        [&](Lane& lane) {
+          const Node& n = lane.nodes[lane.at];
+          if (n.feature >= 0) [[likely]] {
+            lane.at = child_of(n, lane.at, lane.row);
+            __builtin_prefetch(lane.nodes + lane.at);
+            return true;
+          }
+          const auto value = std::bit_cast<std::int32_t>(n.threshold);
+          if (value < 0) {
+            lane.votes[static_cast<std::size_t>(-value - 1)] += kWholeVote;
+          } else {
+            const float* p = &trees_[lane.tree].leaf_shares[static_cast<std::size_t>(value) * k];
+            // Scaling by a power of two is exact; the cut to an integer is the same every time.
+            for (std::size_t c = 0; c < k; ++c) lane.votes[c] += static_cast<std::int64_t>(p[c] * 4294967296.0f);
+          }
+          return false;
+        });
     const double scale = 1.0 / (static_cast<double>(kWholeVote) * static_cast<double>(trees_.size()));
     for (std::size_t r = 0; r < rows; ++r) {
       float* dst = out.row(lo + r).data();
@@ -548,8 +562,6 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
   // not depend on the order walks end in. Each step credits the split's
   // feature with the class share's change from the node to the child.
   constexpr double kOne = 4294967296.0;
-  constexpr std::size_t kLanes = 32;
-  const std::size_t pairs = trees_.size() * rows;
   std::vector<std::int64_t> sums(rows * width, 0);
   struct Lane {
     std::int32_t at;
@@ -560,40 +572,26 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
     const float* row;
     std::int64_t* sums;
   };
-  Lane lanes[kLanes];
-  std::size_t next_pair = 0;
-  auto start = [&](Lane& lane) {
-    const std::size_t t = next_pair / rows, r = next_pair % rows;
-    const float* s = shares.by_class[static_cast<std::size_t>(classes[r])].data() + shares.first[t];
-    lane = {0, -1, 0.0f, trees_[t].nodes.data(), s, x.row(r).data(), &sums[r * width]};
-    ++next_pair;
-  };
-  std::size_t active = std::min(kLanes, pairs);
-  for (std::size_t l = 0; l < active; ++l) start(lanes[l]);
-  while (active > 0) {
-    for (std::size_t l = 0; l < active; ++l) {
-      Lane& lane = lanes[l];
-      // The node and its share were prefetched a lane-round ago.
-      const Node& n = lane.nodes[lane.at];
-      const float share = lane.shares[lane.at];
-      if (lane.split >= 0) lane.sums[lane.split] += static_cast<std::int64_t>(static_cast<double>(share - lane.share) * kOne);
-      if (n.feature >= 0) [[likely]] {
-        const std::int32_t left = lane.at + 1;
-        const std::int32_t go_right = -static_cast<std::int32_t>(!(lane.row[n.feature] <= n.threshold));
+  interleave_walks<32, Lane>(
+      trees_.size() * rows,
+      [&](Lane& lane, std::size_t walk) {
+        const std::size_t t = walk / rows, r = walk % rows;
+        const float* s = shares.by_class[static_cast<std::size_t>(classes[r])].data() + shares.first[t];
+        lane = {0, -1, 0.0f, trees_[t].nodes.data(), s, x.row(r).data(), &sums[r * width]};
+      },
+      [&](Lane& lane) {
+        // The node and its share were prefetched a lane-round ago.
+        const Node& n = lane.nodes[lane.at];
+        const float share = lane.shares[lane.at];
+        if (lane.split >= 0) lane.sums[lane.split] += static_cast<std::int64_t>(static_cast<double>(share - lane.share) * kOne);
+        if (n.feature < 0) return false;
         lane.split = n.feature;
         lane.share = share;
-        lane.at = left ^ ((n.right ^ left) & go_right);
+        lane.at = child_of(n, lane.at, lane.row);
         __builtin_prefetch(lane.nodes + lane.at);
         __builtin_prefetch(lane.shares + lane.at);
-        continue;
-      }
-      if (next_pair < pairs) {
-        start(lane);
-      } else {
-        lane = lanes[--active];
-      }
-    }
-  }
+        return true;
+      });
   const double scale = 1.0 / (kOne * static_cast<double>(trees_.size()));
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t f = 0; f < width; ++f) out(r, f) = static_cast<float>(static_cast<double>(sums[r * width + f]) * scale);
