@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "capture/decode.hpp"
-#include "capture/mapped_pcap.hpp"
+#include "capture/pcap_file_reader.hpp"
 #include "vigil/core/error.hpp"
 
 namespace vigil::capture {
@@ -144,7 +144,7 @@ std::uint64_t PacketSource::kernel_drops() const {
 }
 
 std::unique_ptr<PacketSource> open_capture_file(const std::string& path) {
-  if (auto mapped = open_mapped_pcap(path)) return mapped;
+  if (auto direct = open_pcap_file_reader(path)) return direct;
   auto source = std::make_unique<FileSource>(path);
   source->open();
   return source;

@@ -1,8 +1,8 @@
 // Packet sources: capture files (pcap, pcapng, and either one gzip-compressed,
 // recognised by magic number, not by name) and live interfaces with an
 // optional BPF filter, through libpcap; except that a plain pcap file of
-// Ethernet frames is read straight from memory (mapped_pcap.hpp), which is
-// twice as fast as libpcap's copy of every record.
+// Ethernet frames is read by Vigil's own reader (pcap_file_reader.hpp), in
+// large blocks and without a call per packet.
 #pragma once
 
 #include <atomic>

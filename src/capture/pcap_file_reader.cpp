@@ -1,14 +1,14 @@
-#include "capture/mapped_pcap.hpp"
+#include "capture/pcap_file_reader.hpp"
 
 #include <fcntl.h>
 #include <pcap/pcap.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "vigil/core/error.hpp"
 
@@ -21,34 +21,34 @@ constexpr std::uint32_t kLinktypeEthernet = 1;
 // libpcap refuses records longer than this (MAXIMUM_SNAPLEN).
 constexpr std::uint32_t kMaxRecord = 262144;
 
-class MappedPcap final : public PacketSource {
+class PcapFileReader final : public PacketSource {
  public:
-  MappedPcap(std::string path, const std::uint8_t* base, std::size_t size, bool swapped, bool nano,
-             std::uint32_t snaplen)
-      : base_(base), size_(size), at_(kFileHeader), swapped_(swapped), nano_(nano), snaplen_(snaplen) {
+  PcapFileReader(std::string path, int fd, bool swapped, bool nano, std::uint32_t snaplen)
+      : fd_(fd), buffer_(kBuffer), swapped_(swapped), nano_(nano), snaplen_(snaplen) {
     name_ = std::move(path);
     link_type_ = DLT_EN10MB;
+    file_at_ = kFileHeader;
   }
-  ~MappedPcap() override { munmap(const_cast<std::uint8_t*>(base_), size_); }
-  MappedPcap(const MappedPcap&) = delete;
-  MappedPcap& operator=(const MappedPcap&) = delete;
+  ~PcapFileReader() override { ::close(fd_); }
+  PcapFileReader(const PcapFileReader&) = delete;
+  PcapFileReader& operator=(const PcapFileReader&) = delete;
 
   Read read(RawPacket& packet) override {
-    if (at_ == size_) return Read::kEnd;
-    if (size_ - at_ < kRecordHeader) {
-      return fail("truncated dump file; tried to read 16 header bytes, only got " + std::to_string(size_ - at_));
+    if (!have(kRecordHeader)) {
+      if (end_ == begin_) return Read::kEnd;
+      return fail("truncated dump file; tried to read 16 header bytes, only got " + std::to_string(end_ - begin_));
     }
-    if (at_ + kPopulateChunk > populated_) populate_ahead();
-    const std::uint8_t* h = base_ + at_;
+    const std::uint8_t* h = buffer_.data() + begin_;
     const std::uint32_t seconds = field(h), fraction = field(h + 4), captured = field(h + 8), wire = field(h + 12);
     if (captured > kMaxRecord) {
       return fail("invalid packet capture length " + std::to_string(captured) + ", bigger than maximum of " +
                   std::to_string(kMaxRecord));
     }
-    if (size_ - at_ - kRecordHeader < captured) {
+    if (!have(kRecordHeader + captured)) {
       return fail("truncated dump file; tried to read " + std::to_string(captured) + " captured bytes, only got " +
-                  std::to_string(size_ - at_ - kRecordHeader));
+                  std::to_string(end_ - begin_ - kRecordHeader));
     }
+    h = buffer_.data() + begin_;  // have() may have moved the bytes
     // Microseconds, as libpcap gives them when asked for microsecond precision.
     const std::uint32_t micros = nano_ ? fraction / 1000 : fraction;
     packet.time = static_cast<double>(seconds) + static_cast<double>(micros) * 1e-6;
@@ -56,58 +56,57 @@ class MappedPcap final : public PacketSource {
     // A record longer than the file's snapshot length is cut to it, as libpcap cuts it.
     packet.captured = std::min(captured, snaplen_);
     packet.data = h + kRecordHeader;
-    at_ += kRecordHeader + captured;
-    release_behind(at_ - kRecordHeader - captured);
+    begin_ += kRecordHeader + captured;
     return Read::kPacket;
   }
 
  private:
+  static constexpr std::size_t kBuffer = std::size_t{4} << 20;  // well above kMaxRecord + a header
   std::uint32_t field(const std::uint8_t* p) const {
     std::uint32_t v;
     std::memcpy(&v, p, sizeof v);
     return swapped_ ? __builtin_bswap32(v) : v;
   }
-  // The next pages are mapped a chunk at a time, in one call, before they are
-  // read: otherwise each 64 KiB of the file costs a page fault, which on a
-  // virtual machine measured as 20% of extract's time. Kernels before 5.14 do
-  // not know MADV_POPULATE_READ; there pages are faulted in as read.
-  static constexpr std::size_t kPopulateChunk = std::size_t{8} << 20;
-  void populate_ahead() {
-    const std::size_t end = std::min(size_, populated_ + 2 * kPopulateChunk);
-    if (populate_ && end > populated_ &&
-        madvise(const_cast<std::uint8_t*>(base_) + populated_, end - populated_, MADV_POPULATE_READ) != 0) {
-      populate_ = false;
+  // True when `n` unread bytes are in the buffer, refilling it from the file
+  // (the unread tail moved to the front) when they are not.
+  bool have(std::size_t n) {
+    if (end_ - begin_ >= n) return true;
+    if (eof_) return false;
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+    while (end_ < buffer_.size()) {
+      const ssize_t got = ::pread(fd_, buffer_.data() + end_, buffer_.size() - end_, static_cast<off_t>(file_at_));
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        eof_ = true;  // a read error ends the file as a truncation would
+        break;
+      }
+      end_ += static_cast<std::size_t>(got);
+      file_at_ += static_cast<std::size_t>(got);
     }
-    populated_ = end;
-  }
-  // Pages already read are handed back every 64 MiB, so a long capture does
-  // not stay resident (file pages are reclaimable, but counted as ours).
-  void release_behind(std::size_t keep_from) {
-    constexpr std::size_t kChunk = std::size_t{64} << 20;
-    if (keep_from - released_ < kChunk) return;
-    const std::size_t upto = keep_from & ~(kChunk - 1);
-    madvise(const_cast<std::uint8_t*>(base_) + released_, upto - released_, MADV_DONTNEED);
-    released_ = upto;
+    return end_ - begin_ >= n;
   }
   Read fail(std::string why) {
     truncated_ = true;
     error_ = std::move(why);
-    at_ = size_;
+    begin_ = end_;
+    eof_ = true;
     return Read::kEnd;
   }
 
-  const std::uint8_t* base_;
-  std::size_t size_, at_;
-  std::size_t released_ = 0;  // bytes from the start already handed back
-  std::size_t populated_ = 0;  // bytes from the start already mapped ahead of reading
-  bool populate_ = true;       // the kernel takes MADV_POPULATE_READ
+  int fd_;
+  std::vector<std::uint8_t> buffer_;
+  std::size_t begin_ = 0, end_ = 0;  // unread bytes in buffer_
+  std::size_t file_at_ = 0;          // the file offset of buffer_[end_]
+  bool eof_ = false;
   bool swapped_, nano_;
   std::uint32_t snaplen_;
 };
 
 }  // namespace
 
-std::unique_ptr<PacketSource> open_mapped_pcap(const std::string& path) {
+std::unique_ptr<PacketSource> open_pcap_file_reader(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError(path + ": cannot open capture file: " + std::strerror(errno));
   struct stat st{};
@@ -136,12 +135,8 @@ std::unique_ptr<PacketSource> open_mapped_pcap(const std::string& path) {
     ::close(fd);
     return nullptr;
   }
-  const auto size = static_cast<std::size_t>(st.st_size);
-  void* base = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (base == MAP_FAILED) throw IoError(path + ": cannot map capture file: " + std::strerror(errno));
-  madvise(base, size, MADV_SEQUENTIAL);
-  return std::make_unique<MappedPcap>(path, static_cast<const std::uint8_t*>(base), size, swapped, magic == kNano, snaplen);
+  posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  return std::make_unique<PcapFileReader>(path, fd, swapped, magic == kNano, snaplen);
 }
 
 }  // namespace vigil::capture

@@ -1,12 +1,13 @@
-// The mapped pcap reader gives exactly what libpcap gives, in either byte
-// order and with nanosecond timestamps, and reports damage as libpcap does.
+// Vigil's pcap file reader gives exactly what libpcap gives, in either byte
+// order and with nanosecond timestamps, across its 4 MiB blocks, and reports
+// damage as libpcap does.
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "capture/mapped_pcap.hpp"
+#include "capture/pcap_file_reader.hpp"
 #include "capture/packets.hpp"
 #include "test_files.hpp"
 
@@ -20,8 +21,8 @@ struct Seen {
   bool operator==(const Seen&) const = default;
 };
 
-std::vector<Seen> read_mapped(const std::string& path, std::string* error = nullptr) {
-  auto source = open_mapped_pcap(path);
+std::vector<Seen> read_direct(const std::string& path, std::string* error = nullptr) {
+  auto source = open_pcap_file_reader(path);
   EXPECT_NE(source, nullptr) << path;
   std::vector<Seen> out;
   if (!source) return out;
@@ -87,7 +88,7 @@ std::vector<std::uint8_t> variant(std::vector<std::uint8_t> b, bool big_endian, 
   return b;
 }
 
-TEST(MappedPcap, SameAsLibpcapInEveryByteOrderAndPrecision) {
+TEST(PcapFileReader, SameAsLibpcapInEveryByteOrderAndPrecision) {
   testing::TempDir dir;
   std::vector<testing::CapturedFrame> frames;
   const testing::Ipv4 ip = testing::udp_ip();
@@ -101,9 +102,9 @@ TEST(MappedPcap, SameAsLibpcapInEveryByteOrderAndPrecision) {
     for (const bool nano : {false, true}) {
       const std::string path = dir.file(std::string(big ? "be" : "le") + (nano ? "-ns" : "-us") + ".pcap");
       write_bytes(path, variant(bytes_of(base), big, nano));
-      const auto mapped = read_mapped(path);
-      EXPECT_EQ(mapped.size(), frames.size());
-      EXPECT_EQ(mapped, read_libpcap(path)) << path;
+      const auto direct = read_direct(path);
+      EXPECT_EQ(direct.size(), frames.size());
+      EXPECT_EQ(direct, read_libpcap(path)) << path;
     }
   }
   // Records longer than the file's snapshot length are cut to it, as libpcap cuts them.
@@ -112,13 +113,41 @@ TEST(MappedPcap, SameAsLibpcapInEveryByteOrderAndPrecision) {
   cut[17] = cut[18] = cut[19] = 0;
   const std::string short_snap = dir.file("snap40.pcap");
   write_bytes(short_snap, cut);
-  const auto mapped = read_mapped(short_snap);
+  const auto mapped = read_direct(short_snap);
   ASSERT_EQ(mapped.size(), frames.size());
   EXPECT_EQ(mapped[5].captured, 40u);
   EXPECT_EQ(mapped, read_libpcap(short_snap));
 }
 
-TEST(MappedPcap, DamageIsReportedAsLibpcapReportsIt) {
+// Records of every size from 60 to 1,600 bytes over 9 MB: some straddle the
+// end of every block the reader reads, and the last one is cut short.
+TEST(PcapFileReader, RecordsAcrossBlockEndsAndACutLastRecord) {
+  testing::TempDir dir;
+  std::vector<testing::CapturedFrame> frames;
+  const testing::Ipv4 ip = testing::udp_ip();
+  std::size_t bytes = 0;
+  for (int i = 0; bytes < (std::size_t{9} << 20); ++i) {
+    std::string payload(static_cast<std::size_t>(18 + (i * 37) % 1540), static_cast<char>('a' + i % 26));
+    frames.push_back({1700000000.0 + i * 1e-3, testing::ethernet_frame(testing::ipv4_packet(ip, testing::udp_datagram(1, 2, payload)))});
+    bytes += 16 + frames.back().data.size();
+  }
+  const std::string path = dir.file("big.pcap");
+  testing::write_pcap(path, frames);
+  const auto direct = read_direct(path);
+  ASSERT_EQ(direct.size(), frames.size());
+  EXPECT_TRUE(direct == read_libpcap(path));
+  auto cut = bytes_of(path);
+  cut.resize(cut.size() - 5);
+  const std::string cut_path = dir.file("cut.pcap");
+  write_bytes(cut_path, cut);
+  std::string direct_error, libpcap_error;
+  const auto got = read_direct(cut_path, &direct_error);
+  EXPECT_EQ(got.size(), frames.size() - 1);
+  EXPECT_TRUE(got == read_libpcap(cut_path, &libpcap_error));
+  EXPECT_EQ(direct_error, libpcap_error);
+}
+
+TEST(PcapFileReader, DamageIsReportedAsLibpcapReportsIt) {
   testing::TempDir dir;
   std::vector<testing::CapturedFrame> frames;
   const testing::Ipv4 ip = testing::udp_ip();
@@ -143,7 +172,7 @@ TEST(MappedPcap, DamageIsReportedAsLibpcapReportsIt) {
     const std::string path = dir.file(std::string(c.name) + ".pcap");
     write_bytes(path, c.bytes);
     std::string mapped_error, libpcap_error;
-    const auto mapped = read_mapped(path, &mapped_error);
+    const auto mapped = read_direct(path, &mapped_error);
     EXPECT_EQ(mapped, read_libpcap(path, &libpcap_error)) << c.name;
     EXPECT_FALSE(mapped_error.empty()) << c.name;
     EXPECT_EQ(mapped_error.substr(0, 20), libpcap_error.substr(0, 20)) << c.name << ": " << mapped_error << " / "
@@ -151,7 +180,7 @@ TEST(MappedPcap, DamageIsReportedAsLibpcapReportsIt) {
   }
 }
 
-TEST(MappedPcap, SecondsAreUnsignedPast2038) {
+TEST(PcapFileReader, SecondsAreUnsignedPast2038) {
   testing::TempDir dir;
   const std::string path = dir.file("future.pcap");
   testing::write_pcap(path, {{1.0, testing::ethernet_frame(testing::ipv4_packet(testing::udp_ip(), testing::udp_datagram(1, 2, "a")))}});
@@ -159,18 +188,18 @@ TEST(MappedPcap, SecondsAreUnsignedPast2038) {
   const std::uint32_t seconds = 3'000'000'000u;  // 2065
   for (int i = 0; i < 4; ++i) b[24 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(seconds >> (8 * i));
   write_bytes(path, b);
-  const auto mapped = read_mapped(path);
+  const auto mapped = read_direct(path);
   ASSERT_EQ(mapped.size(), 1u);
   EXPECT_EQ(mapped[0].time, 3e9);
 }
 
-TEST(MappedPcap, OtherFormatsAreLeftToLibpcap) {
+TEST(PcapFileReader, OtherFormatsAreLeftToLibpcap) {
   testing::TempDir dir;
   const std::string raw = dir.file("raw.pcap");
   testing::write_pcap(raw, {{1.0, testing::ipv4_packet(testing::udp_ip(), testing::udp_datagram(1, 2, "a"))}}, 101);
-  EXPECT_EQ(open_mapped_pcap(raw), nullptr);  // not Ethernet
-  EXPECT_EQ(open_mapped_pcap(dir.write("short.pcap", "abc")), nullptr);
-  EXPECT_EQ(open_mapped_pcap(dir.write("text.pcap", std::string(64, 'x'))), nullptr);
+  EXPECT_EQ(open_pcap_file_reader(raw), nullptr);  // not Ethernet
+  EXPECT_EQ(open_pcap_file_reader(dir.write("short.pcap", "abc")), nullptr);
+  EXPECT_EQ(open_pcap_file_reader(dir.write("text.pcap", std::string(64, 'x'))), nullptr);
 }
 
 }  // namespace
