@@ -536,19 +536,18 @@ const RandomForest::NodeShares& RandomForest::node_shares() const {
   return node_shares_;
 }
 
+bool RandomForest::has_leaf_weights() const {
+  return std::none_of(trees_.begin(), trees_.end(), [](const Tree& t) { return t.leaf_weights.empty(); });
+}
+
 void RandomForest::prepare_contributions() const {
-  for (const Tree& t : trees_) {
-    if (t.leaf_weights.empty()) return;
-  }
-  node_shares();
+  if (has_leaf_weights()) node_shares();
 }
 
 Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t> classes) const {
   check_input(x);
   VIGIL_CHECK(classes.size() == x.rows(), "random forest contributions: one class per row");
-  for (const Tree& t : trees_) {
-    if (t.leaf_weights.empty()) return {};  // saved before format 3
-  }
+  if (!has_leaf_weights()) return {};  // saved before format 3
   const auto k = static_cast<std::size_t>(classes_);
   for (const std::int32_t c : classes) {
     VIGIL_CHECK(c >= 0 && static_cast<std::size_t>(c) < k, "random forest contributions: class out of range");
@@ -600,9 +599,7 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
 }
 
 std::vector<float> RandomForest::prior() const {
-  for (const Tree& t : trees_) {
-    if (t.leaf_weights.empty()) return {};
-  }
+  if (!has_leaf_weights()) return {};
   std::vector<float> out(static_cast<std::size_t>(classes_), 0.0f);
   const NodeShares& shares = node_shares();
   for (std::size_t c = 0; c < out.size(); ++c) {

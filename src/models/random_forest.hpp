@@ -60,6 +60,8 @@ class RandomForest final : public Classifier {
 
  private:
   void prepare_leaf_values();
+  // Every tree knows its leaves' training weights (forests saved before format 3 do not).
+  bool has_leaf_weights() const;
   // Per class and node (trees one after another): the class's share of the
   // training weight that reached the node (for a leaf, its share as stored),
   // derived from the leaves' shares and weights the first time it is needed.
