@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <cstdio>
 
 #include "core/huge_pages.hpp"
@@ -15,6 +16,8 @@
 
 namespace vigil::models {
 namespace {
+
+using forest_layout::interleave_walks;
 
 // Each feature cut into quantile bins; edges are midpoints between neighbouring
 // distinct values, so "x <= edge" is the test a tree applies to raw values.
@@ -290,40 +293,6 @@ std::vector<Sample> draw_samples(std::size_t rows, bool bootstrap, Rng& rng) {
   return samples;
 }
 
-// The child a row goes to from split `n` at index `at`. Branch-free: the
-// direction is a coin flip to the branch predictor. A mask picks the child, in
-// registers (GCC turns a select into a jump, and a two-entry array into a store
-// and a load).
-inline std::int32_t child_of(const RandomForest::Node& n, std::int32_t at, const float* row) {
-  const std::int32_t left = at + 1;
-  const std::int32_t go_right = -static_cast<std::int32_t>(!(row[n.feature] <= n.threshold));
-  return left ^ ((n.right ^ left) & go_right);
-}
-
-// Runs `walks` tree walks on kLanes interleaved lanes, so that their node
-// loads (mostly cache misses) overlap: start(lane, i) begins walk i in a lane,
-// step(lane) advances it one node and returns false once it has ended. A lane
-// whose walk ends takes the next one, so no lane idles while a deep walk
-// finishes.
-template <std::size_t kLanes, class Lane, class Start, class Step>
-void interleave_walks(std::size_t walks, Start&& start, Step&& step) {
-  Lane lanes[kLanes];
-  std::size_t begun = 0;
-  std::size_t active = std::min(kLanes, walks);
-  for (std::size_t l = 0; l < active; ++l) start(lanes[l], begun++);
-  while (active > 0) {
-    for (std::size_t l = 0; l < active; ++l) {
-      if (step(lanes[l])) [[likely]] continue;
-      if (begun < walks) {
-        start(lanes[l], begun++);
-      } else {
-        // The last lane takes this one's place; it steps on the next pass.
-        lanes[l] = lanes[--active];
-      }
-    }
-  }
-}
-
 }  // namespace
 
 std::vector<ParamSpec> RandomForest::param_specs() {
@@ -404,25 +373,14 @@ void RandomForest::fit(const Matrix& x, std::span<const std::int32_t> labels, in
   std::snprintf(line, sizeof line, "rf: %zu trees, %.0f leaves per tree on average", n_trees,
                 static_cast<double>(leaves) / static_cast<double>(n_trees));
   notes_ = {line};
-  prepare_leaf_values();
+  lay_out_for_walks();
 }
 
-void RandomForest::prepare_leaf_values() {
+void RandomForest::lay_out_for_walks() {
   const auto k = static_cast<std::size_t>(classes_);
-  for (Tree& t : trees_) {
-    const std::size_t leaves = t.leaf_shares.size() / k;
-    t.leaf_value.resize(leaves);
-    for (std::size_t leaf = 0; leaf < leaves; ++leaf) {
-      const float* shares = &t.leaf_shares[leaf * k];
-      const auto top = std::max_element(shares, shares + k);
-      t.leaf_value[leaf] = *top == 1.0f ? -static_cast<std::int32_t>(top - shares) - 1 : static_cast<std::int32_t>(leaf);
-    }
-    // A leaf has no threshold; its slot carries the value, so a walk that
-    // reaches the leaf needs no second load.
-    for (Node& n : t.nodes) {
-      if (n.feature < 0) n.threshold = std::bit_cast<float>(t.leaf_value[static_cast<std::size_t>(n.right)]);
-    }
-  }
+  compact_ = {};
+  wide_ = {};
+  if (!forest_layout::lay_out(trees_, k, compact_, walk_first_)) forest_layout::lay_out(trees_, k, wide_, walk_first_);
 }
 
 Matrix RandomForest::predict_proba(const Matrix& x) const {
@@ -436,55 +394,59 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
   const auto threads = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
   const std::size_t block = std::clamp<std::size_t>((x.rows() + threads - 1) / threads, 1024, 4096);
   const auto blocks = static_cast<long>((x.rows() + block - 1) / block);
+  with_walk_nodes([&](const auto& walk_nodes) {
+    using WalkNode = std::remove_cvref_t<decltype(walk_nodes[0])>;
 #pragma omp parallel for schedule(dynamic)
-  for (long b = 0; b < blocks; ++b) {
-    const std::size_t lo = static_cast<std::size_t>(b) * block;
-    const std::size_t rows = std::min(x.rows(), lo + block) - lo;
-    // Lanes walk (tree, row) pairs, tree by tree: with many rows they all
-    // share one tree, which stays in cache; with few (one flow on a quiet
-    // link) they walk several trees at once. Each node is prefetched a
-    // lane-round before it is read.
-    struct Lane {
-      const Node* nodes;  // the tree's, held here to save a load per step
-      const float* row;
-      std::int32_t at;
-      std::uint32_t tree;
-      std::int64_t* votes;
-    };
-    // Votes are summed in fixed point (a whole vote is 2^32): integer sums do
-    // not depend on the order walks end in, so a row's probabilities are the
-    // same whichever rows share its batch, in `predict` and in `detect` alike.
-    std::vector<std::int64_t> votes(rows * k, 0);
-    interleave_walks<32, Lane>(
-        trees_.size() * rows,
-        [&](Lane& lane, std::size_t walk) {
-          const std::size_t t = walk / rows, r = walk % rows;
-          lane = {trees_[t].nodes.data(), x.row(lo + r).data(), 0, static_cast<std::uint32_t>(t), &votes[r * k]};
-          __builtin_prefetch(lane.nodes);
-        },
-        [&](Lane& lane) {
-          const Node& n = lane.nodes[lane.at];
-          if (n.feature >= 0) [[likely]] {
-            lane.at = child_of(n, lane.at, lane.row);
-            __builtin_prefetch(lane.nodes + lane.at);
-            return true;
-          }
-          const auto value = std::bit_cast<std::int32_t>(n.threshold);
-          if (value < 0) {
-            lane.votes[static_cast<std::size_t>(-value - 1)] += kWholeVote;
-          } else {
-            const float* p = &trees_[lane.tree].leaf_shares[static_cast<std::size_t>(value) * k];
-            // Scaling by a power of two is exact; the cut to an integer is the same every time.
-            for (std::size_t c = 0; c < k; ++c) lane.votes[c] += static_cast<std::int64_t>(p[c] * 4294967296.0f);
-          }
-          return false;
-        });
-    const double scale = 1.0 / (static_cast<double>(kWholeVote) * static_cast<double>(trees_.size()));
-    for (std::size_t r = 0; r < rows; ++r) {
-      float* dst = out.row(lo + r).data();
-      for (std::size_t c = 0; c < k; ++c) dst[c] = static_cast<float>(static_cast<double>(votes[r * k + c]) * scale);
+    for (long b = 0; b < blocks; ++b) {
+      const std::size_t lo = static_cast<std::size_t>(b) * block;
+      const std::size_t rows = std::min(x.rows(), lo + block) - lo;
+      // Lanes walk (tree, row) pairs, tree by tree: with many rows they all
+      // share one tree, which stays in cache; with few (one flow on a quiet
+      // link) they walk several trees at once. Each node is prefetched a
+      // lane-round before it is read.
+      struct Lane {
+        const WalkNode* nodes;  // the tree's, held here to save a load per step
+        const float* row;
+        std::int32_t at;
+        std::uint32_t tree;
+        std::int64_t* votes;
+      };
+      // Votes are summed in fixed point (a whole vote is 2^32): integer sums do
+      // not depend on the order walks end in, so a row's probabilities are the
+      // same whichever rows share its batch, in `predict` and in `detect` alike.
+      std::vector<std::int64_t> votes(rows * k, 0);
+      interleave_walks<32, Lane>(
+          trees_.size() * rows,
+          [&](Lane& lane, std::size_t walk) {
+            const std::size_t t = walk / rows, r = walk % rows;
+            lane = {walk_nodes.data() + walk_first_[t], x.row(lo + r).data(), 0, static_cast<std::uint32_t>(t),
+                    &votes[r * k]};
+            __builtin_prefetch(lane.nodes);
+          },
+          [&](Lane& lane) {
+            const WalkNode& n = lane.nodes[lane.at];
+            if (!forest_layout::is_leaf(n)) [[likely]] {
+              lane.at = forest_layout::next_node(n, lane.at, lane.row);
+              __builtin_prefetch(lane.nodes + lane.at);
+              return true;
+            }
+            const std::int32_t value = forest_layout::leaf_value(n);
+            if (value < 0) {
+              lane.votes[static_cast<std::size_t>(-value - 1)] += kWholeVote;
+            } else {
+              const float* p = &trees_[lane.tree].leaf_shares[static_cast<std::size_t>(value) * k];
+              // Scaling by a power of two is exact; the cut to an integer is the same every time.
+              for (std::size_t c = 0; c < k; ++c) lane.votes[c] += static_cast<std::int64_t>(p[c] * 4294967296.0f);
+            }
+            return false;
+          });
+      const double scale = 1.0 / (static_cast<double>(kWholeVote) * static_cast<double>(trees_.size()));
+      for (std::size_t r = 0; r < rows; ++r) {
+        float* dst = out.row(lo + r).data();
+        for (std::size_t c = 0; c < k; ++c) dst[c] = static_cast<float>(static_cast<double>(votes[r * k + c]) * scale);
+      }
     }
-  }
+  });
   return out;
 }
 
@@ -494,10 +456,7 @@ const RandomForest::NodeShares& RandomForest::node_shares() const {
   const auto k = static_cast<std::size_t>(classes_);
   NodeShares out;
   std::size_t total = 0;
-  for (const Tree& t : trees_) {
-    out.first.push_back(total);
-    total += t.nodes.size();
-  }
+  for (const Tree& t : trees_) total += t.nodes.size();
   out.by_class.resize(k);
   for (auto& shares : out.by_class) resize_on_huge_pages(shares, total);
   const auto count = static_cast<long>(trees_.size());
@@ -508,7 +467,8 @@ const RandomForest::NodeShares& RandomForest::node_shares() const {
     for (long tl = 0; tl < count; ++tl) {
       const auto t = static_cast<std::size_t>(tl);
       const Tree& tree = trees_[t];
-      const std::size_t nodes = tree.nodes.size(), first = out.first[t];
+      const std::size_t nodes = tree.nodes.size(), first = walk_first_[t];
+      const std::vector<std::uint32_t> position = forest_layout::heavy_first_positions(tree);
       mass.resize(nodes * (k + 1));
       // Children follow their parent in preorder, so a backward pass meets
       // both children before the parent.
@@ -520,14 +480,14 @@ const RandomForest::NodeShares& RandomForest::node_shares() const {
           m[0] = tree.leaf_weights[leaf];
           for (std::size_t c = 0; c < k; ++c) {
             const float share = tree.leaf_shares[leaf * k + c];
-            out.by_class[c][first + i] = share;
+            out.by_class[c][first + position[i]] = share;
             m[c + 1] = m[0] * share;
           }
         } else {
           const double* l = &mass[(i + 1) * (k + 1)];
           const double* r = &mass[static_cast<std::size_t>(n.right) * (k + 1)];
           for (std::size_t c = 0; c <= k; ++c) m[c] = l[c] + r[c];
-          for (std::size_t c = 0; c < k; ++c) out.by_class[c][first + i] = static_cast<float>(m[c + 1] / m[0]);
+          for (std::size_t c = 0; c < k; ++c) out.by_class[c][first + position[i]] = static_cast<float>(m[c + 1] / m[0]);
         }
       }
     }
@@ -562,35 +522,38 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
   // feature with the class share's change from the node to the child.
   constexpr double kOne = 4294967296.0;
   std::vector<std::int64_t> sums(rows * width, 0);
-  struct Lane {
-    std::int32_t at;
-    std::int32_t split;  // the feature of the split that led to `at`; -1 at the root
-    float share;         // the class's share at that split
-    const Node* nodes;
-    const float* shares;
-    const float* row;
-    std::int64_t* sums;
-  };
-  interleave_walks<32, Lane>(
-      trees_.size() * rows,
-      [&](Lane& lane, std::size_t walk) {
-        const std::size_t t = walk / rows, r = walk % rows;
-        const float* s = shares.by_class[static_cast<std::size_t>(classes[r])].data() + shares.first[t];
-        lane = {0, -1, 0.0f, trees_[t].nodes.data(), s, x.row(r).data(), &sums[r * width]};
-      },
-      [&](Lane& lane) {
-        // The node and its share were prefetched a lane-round ago.
-        const Node& n = lane.nodes[lane.at];
-        const float share = lane.shares[lane.at];
-        if (lane.split >= 0) lane.sums[lane.split] += static_cast<std::int64_t>(static_cast<double>(share - lane.share) * kOne);
-        if (n.feature < 0) return false;
-        lane.split = n.feature;
-        lane.share = share;
-        lane.at = child_of(n, lane.at, lane.row);
-        __builtin_prefetch(lane.nodes + lane.at);
-        __builtin_prefetch(lane.shares + lane.at);
-        return true;
-      });
+  with_walk_nodes([&](const auto& walk_nodes) {
+    using WalkNode = std::remove_cvref_t<decltype(walk_nodes[0])>;
+    struct Lane {
+      std::int32_t at;
+      std::int32_t split;  // the feature of the split that led to `at`; -1 at the root
+      float share;         // the class's share at that split
+      const WalkNode* nodes;
+      const float* shares;
+      const float* row;
+      std::int64_t* sums;
+    };
+    interleave_walks<32, Lane>(
+        trees_.size() * rows,
+        [&](Lane& lane, std::size_t walk) {
+          const std::size_t t = walk / rows, r = walk % rows;
+          const float* s = shares.by_class[static_cast<std::size_t>(classes[r])].data() + walk_first_[t];
+          lane = {0, -1, 0.0f, walk_nodes.data() + walk_first_[t], s, x.row(r).data(), &sums[r * width]};
+        },
+        [&](Lane& lane) {
+          // The node and its share were prefetched a lane-round ago.
+          const WalkNode& n = lane.nodes[lane.at];
+          const float share = lane.shares[lane.at];
+          if (lane.split >= 0) lane.sums[lane.split] += static_cast<std::int64_t>(static_cast<double>(share - lane.share) * kOne);
+          if (forest_layout::is_leaf(n)) return false;
+          lane.split = static_cast<std::int32_t>(forest_layout::feature_of(n));
+          lane.share = share;
+          lane.at = forest_layout::next_node(n, lane.at, lane.row);
+          __builtin_prefetch(lane.nodes + lane.at);
+          __builtin_prefetch(lane.shares + lane.at);
+          return true;
+        });
+  });
   const double scale = 1.0 / (kOne * static_cast<double>(trees_.size()));
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t f = 0; f < width; ++f) out(r, f) = static_cast<float>(static_cast<double>(sums[r * width + f]) * scale);
@@ -604,7 +567,7 @@ std::vector<float> RandomForest::prior() const {
   const NodeShares& shares = node_shares();
   for (std::size_t c = 0; c < out.size(); ++c) {
     double sum = 0;
-    for (const std::size_t first : shares.first) sum += shares.by_class[c][first];
+    for (const std::size_t first : walk_first_) sum += shares.by_class[c][first];
     out[c] = static_cast<float>(sum / static_cast<double>(trees_.size()));
   }
   return out;
@@ -618,7 +581,7 @@ void RandomForest::save_state(ByteWriter& w) const {
     w.u64(t.nodes.size());
     for (const Node& n : t.nodes) {
       w.i32(n.feature);
-      w.f32(n.feature < 0 ? 0.0f : n.threshold);  // a leaf's slot holds a derived value in memory
+      w.f32(n.feature < 0 ? 0.0f : n.threshold);  // a leaf has no threshold
       w.i32(n.right);
     }
     w.floats(t.leaf_shares);
@@ -664,7 +627,7 @@ void RandomForest::load_state(ByteReader& r) {
   }
   if (trees_.empty()) r.fail("random forest has no trees");
   notes_ = r.strings();
-  prepare_leaf_values();
+  lay_out_for_walks();
 }
 
 void register_random_forest(Registry& registry) {

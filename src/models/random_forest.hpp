@@ -12,6 +12,7 @@
 #include <mutex>
 #include <vector>
 
+#include "models/forest_layout.hpp"
 #include "vigil/models/classifier.hpp"
 
 namespace vigil::models {
@@ -37,42 +38,50 @@ class RandomForest final : public Classifier {
   void save_state(ByteWriter& w) const override;
   void load_state(ByteReader& r) override;
 
-  // Nodes in depth-first preorder: a split's left child is the next node, so a
-  // walk down left branches reads memory in order, and a node is 12 bytes.
+  // Nodes in depth-first preorder, as saved: a split's left child is the next
+  // node. Prediction walks a layout derived from these (forest_layout.hpp).
   struct Node {
     std::int32_t feature;  // -1 for a leaf
-    float threshold;       // go left (to this node + 1) when x[feature] <= threshold;
-                           // for a leaf, in memory, its leaf_value bit for bit
+    float threshold;       // go left (to this node + 1) when x[feature] <= threshold
     std::int32_t right;    // right child's index; for a leaf, its row in leaf_shares
   };
   struct Tree {
     std::vector<Node> nodes;
     std::vector<float> leaf_shares;  // leaves x classes
     std::vector<float> leaf_weights;  // per leaf, the bootstrap weight of its training rows (format 3 on)
-    // Derived for prediction, not saved: per leaf, a pure class c as -(c+1),
-    // otherwise its row in leaf_shares.
-    std::vector<std::int32_t> leaf_value;
   };
   const std::vector<Tree>& trees() const { return trees_; }
   // Mean decrease in Gini impurity per feature, summing to 1; known after fit
   // (not saved with the model).
   const std::vector<double>& feature_importances() const { return importances_; }
+  // Whether prediction walks 8-byte nodes (see forest_layout.hpp).
+  bool compact_walk() const { return !compact_.empty(); }
 
  private:
-  void prepare_leaf_values();
+  // Derives the walk layout from trees_ (after fit and load).
+  void lay_out_for_walks();
+  // Calls f with the walk layout's nodes, compact or wide.
+  template <class F>
+  decltype(auto) with_walk_nodes(F&& f) const {
+    return compact_.empty() ? f(wide_) : f(compact_);
+  }
   // Every tree knows its leaves' training weights (forests saved before format 3 do not).
   bool has_leaf_weights() const;
-  // Per class and node (trees one after another): the class's share of the
-  // training weight that reached the node (for a leaf, its share as stored),
-  // derived from the leaves' shares and weights the first time it is needed.
-  // One array per class, in node order, so a walk reads it as it reads the nodes.
+  // Per class and node: the class's share of the training weight that reached
+  // the node (for a leaf, its share as stored), derived from the leaves' shares
+  // and weights the first time it is needed. One array per class, in the walk
+  // layout's order, so a walk reads it as it reads the nodes.
   struct NodeShares {
-    std::vector<std::size_t> first;             // per tree, its first node's index
     std::vector<std::vector<float>> by_class;  // per class, per node
   };
   const NodeShares& node_shares() const;
 
   std::vector<Tree> trees_;
+  // The walk layout: every tree's nodes in one array, tree t from walk_first_[t]
+  // on; compact_ where the forest fits 8-byte nodes, wide_ otherwise.
+  std::vector<forest_layout::CompactNode> compact_;
+  std::vector<forest_layout::WideNode> wide_;
+  std::vector<std::size_t> walk_first_;
   mutable std::mutex node_shares_mutex_;
   mutable NodeShares node_shares_;  // derived; empty until needed
   std::vector<double> importances_;

@@ -37,8 +37,53 @@ TEST(RandomForest, DifferentSeedsGiveDifferentForests) {
   EXPECT_NE(a->predict_proba(train.x).values(), b->predict_proba(train.x).values());
 }
 
-// The interleaved, branch-free walk must land on exactly the leaves a plain
-// walk does; noisy labels on repeated points leave impure leaves to average.
+// The forest's probabilities by a plain walk of its saved trees.
+Matrix plain_walk_proba(const RandomForest& rf, const Matrix& x, int classes, bool* impure_leaf = nullptr) {
+  Matrix out(x.rows(), static_cast<std::size_t>(classes));
+  const auto k = static_cast<std::size_t>(classes);
+  const double trees = static_cast<double>(rf.trees().size());
+  for (std::size_t r = 0; r < x.rows(); ++r) {
+    std::vector<double> sum(k, 0.0);
+    for (const auto& tree : rf.trees()) {
+      std::size_t at = 0;
+      while (tree.nodes[at].feature >= 0) {
+        const auto& n = tree.nodes[at];
+        at = x(r, static_cast<std::size_t>(n.feature)) <= n.threshold ? at + 1 : static_cast<std::size_t>(n.right);
+      }
+      const auto leaf = static_cast<std::size_t>(tree.nodes[at].right);
+      for (std::size_t c = 0; c < k; ++c) sum[c] += tree.leaf_shares[leaf * k + c];
+      if (impure_leaf) *impure_leaf |= tree.leaf_shares[leaf * k] > 0 && tree.leaf_shares[leaf * k] < 1;
+    }
+    for (std::size_t c = 0; c < k; ++c) out(r, c) = static_cast<float>(sum[c] / trees);
+  }
+  return out;
+}
+
+void expect_near_matrices(const Matrix& a, const Matrix& b) {
+  ASSERT_EQ(a.rows(), b.rows());
+  for (std::size_t r = 0; r < a.rows(); ++r) {
+    for (std::size_t c = 0; c < a.cols(); ++c) ASSERT_NEAR(a(r, c), b(r, c), 1e-6) << "row " << r << " class " << c;
+  }
+}
+
+void expect_contributions_add_up(const RandomForest& rf, const Matrix& x, int classes) {
+  const std::vector<float> prior = rf.prior();
+  const Matrix proba = rf.predict_proba(x);
+  for (std::int32_t cls = 0; cls < classes; ++cls) {
+    const Matrix why = rf.contributions(x, std::vector<std::int32_t>(x.rows(), cls));
+    ASSERT_EQ(why.rows(), x.rows());
+    ASSERT_EQ(why.cols(), x.cols());
+    for (std::size_t r = 0; r < x.rows(); ++r) {
+      double total = prior[static_cast<std::size_t>(cls)];
+      for (std::size_t f = 0; f < x.cols(); ++f) total += why(r, f);
+      ASSERT_NEAR(total, proba(r, static_cast<std::size_t>(cls)), 1e-5) << "row " << r << " class " << cls;
+    }
+  }
+}
+
+// The interleaved, branch-free walk of the derived layout must land on
+// exactly the leaves a plain walk does; noisy labels on repeated points leave
+// impure leaves to average.
 TEST(RandomForest, FastWalkMatchesAPlainWalkOfEveryTree) {
   auto train = vigil::testing::xor_problem(3000, 7);
   for (std::size_t r = 0; r < 300; ++r) {  // copies of earlier rows with the other label
@@ -48,26 +93,30 @@ TEST(RandomForest, FastWalkMatchesAPlainWalkOfEveryTree) {
   auto model = builtin_registry().create("rf", {"trees=7", "seed=3"});
   model->fit(train.x, train.y, 2);
   const auto& rf = dynamic_cast<const RandomForest&>(*model);
+  EXPECT_TRUE(rf.compact_walk());
   const auto test = vigil::testing::xor_problem(2500, 8);
-  const Matrix fast = rf.predict_proba(test.x);
   bool impure_leaf = false;
-  for (std::size_t r = 0; r < test.x.rows(); ++r) {
-    std::vector<double> expected(2, 0.0);
-    for (const auto& tree : rf.trees()) {
-      std::size_t at = 0;
-      while (tree.nodes[at].feature >= 0) {
-        const auto& n = tree.nodes[at];
-        at = test.x(r, static_cast<std::size_t>(n.feature)) <= n.threshold ? at + 1 : static_cast<std::size_t>(n.right);
-      }
-      const auto leaf = static_cast<std::size_t>(tree.nodes[at].right);
-      for (std::size_t c = 0; c < 2; ++c) expected[c] += tree.leaf_shares[leaf * 2 + c] / 7.0;
-      impure_leaf |= tree.leaf_shares[leaf * 2] > 0 && tree.leaf_shares[leaf * 2] < 1;
-    }
-    for (std::size_t c = 0; c < 2; ++c) ASSERT_NEAR(fast(r, c), expected[c], 1e-6) << "row " << r;
-  }
+  expect_near_matrices(rf.predict_proba(test.x), plain_walk_proba(rf, test.x, 2, &impure_leaf));
   EXPECT_TRUE(impure_leaf);
 }
 
+// A feature index too large for an 8-byte node: the forest walks 12-byte
+// nodes instead, to the same leaves.
+TEST(RandomForest, WideFeaturesWalkTheWideLayout) {
+  const auto blobs = vigil::testing::blobs(3, 60, 2, 21);
+  const std::size_t width = 2100;
+  Matrix x(blobs.x.rows(), width);
+  for (std::size_t r = 0; r < x.rows(); ++r) {
+    // Only the last columns vary, so every split is on a feature past 2,047.
+    for (std::size_t c = 2048; c < width; ++c) x(r, c) = blobs.x(r, c % 2) * static_cast<float>(1 + c % 7);
+  }
+  auto model = builtin_registry().create("rf", {"trees=9", "max_features=60", "seed=5"});
+  model->fit(x, blobs.y, 3);
+  const auto& rf = dynamic_cast<const RandomForest&>(*model);
+  EXPECT_FALSE(rf.compact_walk());
+  expect_near_matrices(rf.predict_proba(x), plain_walk_proba(rf, x, 3));
+  expect_contributions_add_up(rf, x, 3);
+}
 
 // Saabas's contributions add up: the roots' mean share of a class plus a row's
 // contributions is the forest's probability of it, for every row and class.
@@ -86,18 +135,10 @@ TEST(RandomForest, PathContributionsAddUpToTheProbability) {
   const std::vector<float> prior = rf.prior();
   ASSERT_EQ(prior.size(), 4u);
   for (float p : prior) EXPECT_NEAR(p, 0.25, 1e-6);
-  const Matrix proba = rf.predict_proba(x);
+  expect_contributions_add_up(rf, x, 4);
   for (std::int32_t cls = 0; cls < 4; ++cls) {
-    const std::vector<std::int32_t> classes(x.rows(), cls);
-    const Matrix why = rf.contributions(x, classes);
-    ASSERT_EQ(why.rows(), x.rows());
-    ASSERT_EQ(why.cols(), 4u);
-    for (std::size_t r = 0; r < x.rows(); ++r) {
-      double total = prior[static_cast<std::size_t>(cls)];
-      for (std::size_t f = 0; f < 4; ++f) total += why(r, f);
-      ASSERT_NEAR(total, proba(r, static_cast<std::size_t>(cls)), 1e-5) << "row " << r << " class " << cls;
-      EXPECT_EQ(why(r, 3), 0.0f);
-    }
+    const Matrix why = rf.contributions(x, std::vector<std::int32_t>(x.rows(), cls));
+    for (std::size_t r = 0; r < x.rows(); ++r) EXPECT_EQ(why(r, 3), 0.0f);
   }
   // The same from a saved and loaded forest, and the same whichever rows share the call.
   const std::vector<std::int32_t> predicted = rf.predict(x);
