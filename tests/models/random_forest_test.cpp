@@ -96,8 +96,17 @@ TEST(RandomForest, FastWalkMatchesAPlainWalkOfEveryTree) {
   EXPECT_TRUE(rf.compact_walk());
   const auto test = vigil::testing::xor_problem(2500, 8);
   bool impure_leaf = false;
-  expect_near_matrices(rf.predict_proba(test.x), plain_walk_proba(rf, test.x, 2, &impure_leaf));
+  const Matrix batch = rf.predict_proba(test.x);
+  expect_near_matrices(batch, plain_walk_proba(rf, test.x, 2, &impure_leaf));
   EXPECT_TRUE(impure_leaf);
+  // A block of rows walks as vectors where the CPU has AVX-512, a lone row as
+  // scalar lanes: the votes, and so the probabilities, are the same bit for bit.
+  Matrix one(1, test.x.cols());
+  for (std::size_t r = 0; r < 200; ++r) {
+    for (std::size_t c = 0; c < test.x.cols(); ++c) one(0, c) = test.x(r, c);
+    const Matrix alone = rf.predict_proba(one);
+    for (std::size_t c = 0; c < 2; ++c) ASSERT_EQ(alone(0, c), batch(r, c)) << "row " << r;
+  }
 }
 
 // A feature index too large for an 8-byte node: the forest walks 12-byte

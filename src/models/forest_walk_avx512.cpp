@@ -1,0 +1,112 @@
+#include "models/forest_walk_avx512.hpp"
+
+#include <immintrin.h>
+
+#include <algorithm>
+
+// GCC 12's AVX-512 shift intrinsics start from _mm512_undefined_epi32(), which
+// it then reports as maybe used uninitialised (a known false positive).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+namespace vigil::models::forest_layout {
+namespace {
+
+constexpr int kLanes = 16;
+// Groups of lanes stepped in turn: their gathers are independent, so their
+// cache misses overlap (4 measured best among 2, 4 and 8).
+constexpr int kGroups = 4;
+
+__attribute__((target("avx512f"))) void vote_all(const VoteJob& job) {
+  const auto* words = reinterpret_cast<const int*>(job.nodes);  // a node is two 32-bit words: value, meta
+  const auto cols = static_cast<int>(job.cols);
+  const auto rows = static_cast<int>(job.rows);
+  const std::size_t k = job.classes;
+  const float* xs = job.x;
+  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i even_words = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd_words = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  const __m512i feature_bits = _mm512_set1_epi32(static_cast<int>(kCompactFeatures - 1));
+  const __m512i flip_bit = _mm512_set1_epi32(1 << 11);
+  const __m512i next_word = _mm512_set1_epi32(2);
+  const __m512i zero = _mm512_setzero_si512();
+  for (std::size_t tree = 0; tree < job.trees; ++tree) {
+    const __m512i root = _mm512_set1_epi32(static_cast<int>(job.first[tree] * 2));
+    const float* shares = job.leaf_shares[tree];
+    for (int lo = 0; lo < rows; lo += kLanes * kGroups) {
+      __m512i at[kGroups], row_offset[kGroups];  // at: the node's first word, in words from `words`
+      __m512 leaf[kGroups];                       // the value of the leaf each lane reached
+      __mmask16 walking[kGroups], used[kGroups];
+      for (int g = 0; g < kGroups; ++g) {
+        const int first_row = lo + kLanes * g;
+        const int n = std::clamp(rows - first_row, 0, kLanes);
+        used[g] = walking[g] = static_cast<__mmask16>((1u << n) - 1);
+        at[g] = root;
+        row_offset[g] = _mm512_mullo_epi32(_mm512_add_epi32(_mm512_set1_epi32(first_row), iota), _mm512_set1_epi32(cols));
+        leaf[g] = _mm512_setzero_ps();
+      }
+      // Every lane of a group steps together; a lane that reached its leaf is
+      // masked off, so it loads nothing more while the others finish.
+      for (bool any = true; any;) {
+        any = false;
+        for (int g = 0; g < kGroups; ++g) {
+          const __mmask16 m = walking[g];
+          if (m == 0) continue;
+          // Whole 8-byte nodes, eight a gather (half the loads of gathering
+          // the two words apart), then split into values and metas.
+          const __m512i low_eight = _mm512_mask_i32gather_epi64(zero, static_cast<__mmask8>(m),
+                                                                _mm512_castsi512_si256(at[g]), words, 4);
+          const __m512i high_eight = _mm512_mask_i32gather_epi64(zero, static_cast<__mmask8>(m >> 8),
+                                                                 _mm512_extracti64x4_epi64(at[g], 1), words, 4);
+          const __m512 value = _mm512_castsi512_ps(_mm512_permutex2var_epi32(low_eight, even_words, high_eight));
+          const __m512i meta = _mm512_permutex2var_epi32(low_eight, odd_words, high_eight);
+          const __m512i far = _mm512_srli_epi32(meta, 12);
+          const __mmask16 split = _mm512_mask_cmpneq_epi32_mask(m, far, zero);
+          leaf[g] = _mm512_mask_mov_ps(leaf[g], m & ~split, value);
+          const __m512i feature = _mm512_and_si512(meta, feature_bits);
+          const __m512 x = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), split,
+                                                    _mm512_add_epi32(row_offset[g], feature), xs, 4);
+          // As the scalar walk: the far child unless x <= threshold, swapped where the node is flipped.
+          const __mmask16 low = _mm512_mask_cmp_ps_mask(split, x, value, _CMP_LE_OQ);
+          const __mmask16 flipped = _mm512_mask_test_epi32_mask(split, meta, flip_bit);
+          const __mmask16 go_far = static_cast<__mmask16>((split & ~low) ^ flipped);
+          const __m512i near = _mm512_mask_add_epi32(at[g], split, at[g], next_word);
+          at[g] = _mm512_mask_add_epi32(near, go_far, at[g], _mm512_slli_epi32(far, 1));
+          walking[g] = split;
+          any |= split != 0;
+        }
+      }
+      for (int g = 0; g < kGroups; ++g) {
+        alignas(64) std::int32_t values[kLanes];
+        _mm512_store_si512(values, _mm512_castps_si512(leaf[g]));
+        for (int l = 0; l < kLanes && (used[g] >> l & 1); ++l) {
+          std::int64_t* votes = job.votes + static_cast<std::size_t>(lo + kLanes * g + l) * k;
+          const std::int32_t v = values[l];
+          if (v < 0) {
+            votes[static_cast<std::size_t>(-v - 1)] += kWholeVote;
+          } else {
+            const float* p = shares + static_cast<std::size_t>(v) * k;
+            for (std::size_t c = 0; c < k; ++c) votes[c] += static_cast<std::int64_t>(p[c] * 4294967296.0f);
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool has_avx512() {
+  static const bool yes = __builtin_cpu_supports("avx512f");
+  return yes;
+}
+
+bool vote_avx512(const VoteJob& job) {
+  // Indices are 32-bit: node words and row offsets must fit.
+  if (!has_avx512() || job.total_nodes >= (std::size_t{1} << 30) || job.rows * job.cols >= (std::size_t{1} << 31)) {
+    return false;
+  }
+  vote_all(job);
+  return true;
+}
+
+}  // namespace vigil::models::forest_layout
