@@ -67,12 +67,14 @@ class RandomForest final : public Classifier {
   }
   // Every tree knows its leaves' training weights (forests saved before format 3 do not).
   bool has_leaf_weights() const;
-  // Per class and node: the class's share of the training weight that reached
-  // the node (for a leaf, its share as stored), derived from the leaves' shares
-  // and weights the first time it is needed. One array per class, in the walk
-  // layout's order, so a walk reads it as it reads the nodes.
+  // Per class and walk position, a split's share of the class in the training
+  // weight that reached it, in 65535ths, derived from the leaves' shares and
+  // weights the first time it is needed (a leaf's share is read exact from
+  // leaf_shares). Class after class in one array, each in the walk layout's
+  // order, so a walk reads it as it reads the nodes.
   struct NodeShares {
-    std::vector<std::vector<float>> by_class;  // per class, per node
+    std::vector<std::uint16_t> splits;  // class c's from c * per_class on
+    std::size_t per_class = 0;          // nodes in the forest
   };
   const NodeShares& node_shares() const;
 
