@@ -16,19 +16,65 @@ constexpr int kLanes = 16;
 // cache misses overlap (4 measured best among 2, 4 and 8).
 constexpr int kGroups = 4;
 
+#define VIGIL_AVX512_INLINE __attribute__((target("avx512f"), always_inline)) inline
+
+// A group's current nodes. `split` has the walking lanes at a split; the
+// others walking are at their leaf, whose value `value` holds.
+struct Nodes {
+  __m512 value;
+  __m512i meta;
+  __mmask16 split;
+};
+
+// Whole 8-byte nodes, eight a gather (half the loads of gathering the two
+// words apart), then split into values and metas. `at` is in words.
+VIGIL_AVX512_INLINE Nodes gather_nodes(const int* words, __m512i at, __mmask16 walking) {
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i low_eight =
+      _mm512_mask_i32gather_epi64(zero, static_cast<__mmask8>(walking), _mm512_castsi512_si256(at), words, 4);
+  const __m512i high_eight = _mm512_mask_i32gather_epi64(zero, static_cast<__mmask8>(walking >> 8),
+                                                         _mm512_extracti64x4_epi64(at, 1), words, 4);
+  const __m512i even_words = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd_words = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  Nodes n;
+  n.value = _mm512_castsi512_ps(_mm512_permutex2var_epi32(low_eight, even_words, high_eight));
+  n.meta = _mm512_permutex2var_epi32(low_eight, odd_words, high_eight);
+  n.split = _mm512_mask_cmpneq_epi32_mask(walking, _mm512_srli_epi32(n.meta, 12), zero);
+  return n;
+}
+
+VIGIL_AVX512_INLINE __m512i features_of(const Nodes& n) {
+  return _mm512_and_si512(n.meta, _mm512_set1_epi32(static_cast<int>(kCompactFeatures - 1)));
+}
+
+// Moves the lanes at a split to the child their row goes to, as the scalar
+// walk does: the far child unless x <= threshold, swapped where flipped.
+VIGIL_AVX512_INLINE __m512i step(const Nodes& n, __m512i at, __m512i row_offset, const float* xs) {
+  const __m512 x =
+      _mm512_mask_i32gather_ps(_mm512_setzero_ps(), n.split, _mm512_add_epi32(row_offset, features_of(n)), xs, 4);
+  const __mmask16 low = _mm512_mask_cmp_ps_mask(n.split, x, n.value, _CMP_LE_OQ);
+  const __mmask16 flipped = _mm512_mask_test_epi32_mask(n.split, n.meta, _mm512_set1_epi32(1 << 11));
+  const __mmask16 go_far = static_cast<__mmask16>((n.split & ~low) ^ flipped);
+  const __m512i near = _mm512_mask_add_epi32(at, n.split, at, _mm512_set1_epi32(2));
+  return _mm512_mask_add_epi32(near, go_far, at, _mm512_slli_epi32(_mm512_srli_epi32(n.meta, 12), 1));
+}
+
+// The lanes of group g of a chunk: rows lo + 16g on, as many as remain.
+VIGIL_AVX512_INLINE __mmask16 lanes_of(int rows, int first_row) {
+  const int n = std::clamp(rows - first_row, 0, kLanes);
+  return static_cast<__mmask16>((1u << n) - 1);
+}
+
+VIGIL_AVX512_INLINE __m512i row_offsets(int first_row, int cols) {
+  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  return _mm512_mullo_epi32(_mm512_add_epi32(_mm512_set1_epi32(first_row), iota), _mm512_set1_epi32(cols));
+}
+
 __attribute__((target("avx512f"))) void vote_all(const VoteJob& job) {
   const auto* words = reinterpret_cast<const int*>(job.nodes);  // a node is two 32-bit words: value, meta
   const auto cols = static_cast<int>(job.cols);
   const auto rows = static_cast<int>(job.rows);
   const std::size_t k = job.classes;
-  const float* xs = job.x;
-  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512i even_words = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i odd_words = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-  const __m512i feature_bits = _mm512_set1_epi32(static_cast<int>(kCompactFeatures - 1));
-  const __m512i flip_bit = _mm512_set1_epi32(1 << 11);
-  const __m512i next_word = _mm512_set1_epi32(2);
-  const __m512i zero = _mm512_setzero_si512();
   for (std::size_t tree = 0; tree < job.trees; ++tree) {
     const __m512i root = _mm512_set1_epi32(static_cast<int>(job.first[tree] * 2));
     const float* shares = job.leaf_shares[tree];
@@ -37,11 +83,9 @@ __attribute__((target("avx512f"))) void vote_all(const VoteJob& job) {
       __m512 leaf[kGroups];                       // the value of the leaf each lane reached
       __mmask16 walking[kGroups], used[kGroups];
       for (int g = 0; g < kGroups; ++g) {
-        const int first_row = lo + kLanes * g;
-        const int n = std::clamp(rows - first_row, 0, kLanes);
-        used[g] = walking[g] = static_cast<__mmask16>((1u << n) - 1);
+        used[g] = walking[g] = lanes_of(rows, lo + kLanes * g);
         at[g] = root;
-        row_offset[g] = _mm512_mullo_epi32(_mm512_add_epi32(_mm512_set1_epi32(first_row), iota), _mm512_set1_epi32(cols));
+        row_offset[g] = row_offsets(lo + kLanes * g, cols);
         leaf[g] = _mm512_setzero_ps();
       }
       // Every lane of a group steps together; a lane that reached its leaf is
@@ -49,30 +93,12 @@ __attribute__((target("avx512f"))) void vote_all(const VoteJob& job) {
       for (bool any = true; any;) {
         any = false;
         for (int g = 0; g < kGroups; ++g) {
-          const __mmask16 m = walking[g];
-          if (m == 0) continue;
-          // Whole 8-byte nodes, eight a gather (half the loads of gathering
-          // the two words apart), then split into values and metas.
-          const __m512i low_eight = _mm512_mask_i32gather_epi64(zero, static_cast<__mmask8>(m),
-                                                                _mm512_castsi512_si256(at[g]), words, 4);
-          const __m512i high_eight = _mm512_mask_i32gather_epi64(zero, static_cast<__mmask8>(m >> 8),
-                                                                 _mm512_extracti64x4_epi64(at[g], 1), words, 4);
-          const __m512 value = _mm512_castsi512_ps(_mm512_permutex2var_epi32(low_eight, even_words, high_eight));
-          const __m512i meta = _mm512_permutex2var_epi32(low_eight, odd_words, high_eight);
-          const __m512i far = _mm512_srli_epi32(meta, 12);
-          const __mmask16 split = _mm512_mask_cmpneq_epi32_mask(m, far, zero);
-          leaf[g] = _mm512_mask_mov_ps(leaf[g], m & ~split, value);
-          const __m512i feature = _mm512_and_si512(meta, feature_bits);
-          const __m512 x = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), split,
-                                                    _mm512_add_epi32(row_offset[g], feature), xs, 4);
-          // As the scalar walk: the far child unless x <= threshold, swapped where the node is flipped.
-          const __mmask16 low = _mm512_mask_cmp_ps_mask(split, x, value, _CMP_LE_OQ);
-          const __mmask16 flipped = _mm512_mask_test_epi32_mask(split, meta, flip_bit);
-          const __mmask16 go_far = static_cast<__mmask16>((split & ~low) ^ flipped);
-          const __m512i near = _mm512_mask_add_epi32(at[g], split, at[g], next_word);
-          at[g] = _mm512_mask_add_epi32(near, go_far, at[g], _mm512_slli_epi32(far, 1));
-          walking[g] = split;
-          any |= split != 0;
+          if (walking[g] == 0) continue;
+          const Nodes n = gather_nodes(words, at[g], walking[g]);
+          leaf[g] = _mm512_mask_mov_ps(leaf[g], walking[g] & ~n.split, n.value);
+          at[g] = step(n, at[g], row_offset[g], job.x);
+          walking[g] = n.split;
+          any |= n.split != 0;
         }
       }
       for (int g = 0; g < kGroups; ++g) {

@@ -161,6 +161,35 @@ TEST(RandomForest, PathContributionsAddUpToTheProbability) {
   for (std::size_t f = 0; f < 4; ++f) EXPECT_EQ(single(0, f), all(17, f));
 }
 
+// Rows explained together share the interleaved lanes, and end their walks in
+// another order than a lone row does: the same contributions bit for bit,
+// impure leaves too.
+TEST(RandomForest, ReasonsDoNotDependOnTheRowsExplainedAlongside) {
+  auto train = vigil::testing::xor_problem(2000, 9);
+  for (std::size_t r = 0; r < 200; ++r) {  // copies of earlier rows with the other label: impure leaves
+    for (std::size_t c = 0; c < train.x.cols(); ++c) train.x(r + 1000, c) = train.x(r, c);
+    train.y[r + 1000] = 1 - train.y[r];
+  }
+  auto model = builtin_registry().create("rf", {"trees=7", "seed=8"});
+  model->fit(train.x, train.y, 2);
+  const auto& rf = dynamic_cast<const RandomForest&>(*model);
+  const auto test = vigil::testing::xor_problem(300, 10);
+  Matrix x(test.x.rows() + 40, test.x.cols());
+  for (std::size_t r = 0; r < x.rows(); ++r) {  // and some training rows, which end in the impure leaves
+    for (std::size_t c = 0; c < x.cols(); ++c) x(r, c) = r < test.x.rows() ? test.x(r, c) : train.x(r - test.x.rows(), c);
+  }
+  expect_contributions_add_up(rf, x, 2);
+  std::vector<std::int32_t> classes(x.rows());
+  for (std::size_t r = 0; r < x.rows(); ++r) classes[r] = static_cast<std::int32_t>(r % 2);
+  const Matrix together = rf.contributions(x, classes);
+  Matrix one(1, x.cols());
+  for (std::size_t r = 0; r < x.rows(); ++r) {
+    for (std::size_t c = 0; c < x.cols(); ++c) one(0, c) = x(r, c);
+    const Matrix alone = rf.contributions(one, std::vector<std::int32_t>{classes[r]});
+    for (std::size_t f = 0; f < x.cols(); ++f) ASSERT_EQ(alone(0, f), together(r, f)) << "row " << r;
+  }
+}
+
 // A forest from a version-2 file has no leaf weights: it still predicts, and
 // says it cannot give contributions rather than give wrong ones.
 TEST(RandomForest, VersionTwoStateLoadsWithoutContributions) {
