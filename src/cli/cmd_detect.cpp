@@ -151,7 +151,11 @@ void add_detect_command(CLI::App& app, const GlobalOptions& g) {
       ->check(CLI::NonNegativeNumber)->capture_default_str();
   cmd->add_option("--queue", c.queue_capacity, "Flows that may wait for the model; live capture drops beyond it")
       ->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--batch", c.batch, "Most flows classified at once")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--batch", c.batch, "Most flows classified at once by a model thread")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--model-threads", c.model_threads,
+                  "Threads classifying (0: one per core reading files, one per core but capture's live)")
+      ->capture_default_str();
   cmd->add_option("--hostname", c.hostname, "The sensor's name in alerts (default: this machine's)");
   cmd->add_option("--idle-timeout", c.capture.idle_timeout, "Seconds without a packet that end a flow")
       ->check(CLI::PositiveNumber)->capture_default_str();

@@ -13,6 +13,7 @@
 
 #include "detect/flow_queue.hpp"
 #include "detect/latency_histogram.hpp"
+#include "detect/part_threads.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/progress.hpp"
 #include "vigil/core/text_format.hpp"
@@ -55,20 +56,22 @@ class ClassifyingWorker {
         anomaly_benign_(bundle.anomaly ? benign_class(bundle, bundle.anomaly_benign) : -1),
         threshold_(bundle.anomaly ? bundle.anomaly->threshold() : 0.0),
         alerts_by_class_(bundle.class_names.size() + (bundle.anomaly ? 1 : 0), 0),
-        rows_(std::max<std::size_t>(config.batch, 1), scorer_.width()) {}
+        part_threads_(model_threads() - 1) {}
 
   // Runs until the queue is closed and drained.
   // `stop` (the user's) is copied into `halt` (what intake watches) here, so
   // intake also halts when this worker fails.
   void run(FlowQueue& queue, const capture::LiveCounters& live, Clock::time_point started,
            const std::atomic<bool>* stop, std::atomic<bool>& halt) {
-    // One core for the model: the other is intake's.
-    omp_set_num_threads(1);
     // Here, not before intake starts: intake queues flows meanwhile.
+    omp_set_num_threads(static_cast<int>(model_threads()));
     if (config_.reasons > 0) scorer_.bundle().model->prepare_contributions();
+    // Each model thread runs its part of a batch alone (classify splits them).
+    omp_set_num_threads(1);
     std::vector<QueuedFlow> batch;
     auto next_stats = Clock::now() + interval();
-    while (queue.pop(batch, std::max<std::size_t>(config_.batch, 1), std::chrono::milliseconds(200))) {
+    const std::size_t most = std::max<std::size_t>(config_.batch, 1) * model_threads();
+    while (queue.pop(batch, most, std::chrono::milliseconds(200))) {
       if (stop && stop->load(std::memory_order_relaxed)) halt.store(true, std::memory_order_relaxed);
       // Naming reasons costs one prediction per feature. Under load on a live
       // link (queue over half full) alerts go out without them, and are
@@ -107,53 +110,49 @@ class ClassifyingWorker {
   }
 
  private:
+  std::size_t model_threads() const { return model_threads_for(config_); }
+
   Clock::duration interval() const {
     return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(config_.stats_interval));
   }
 
+  // One model thread's share of a batch: its rows and what the model made of them.
+  struct Part {
+    std::size_t lo = 0, hi = 0;  // the batch's rows [lo, hi)
+    Matrix rows;
+    Matrix proba;  // the verdicts' probabilities point into it
+    std::vector<float> anomaly_scores;
+    std::vector<std::size_t> alert_rows;  // batch indices
+    std::vector<std::int32_t> alert_classes;
+    std::exception_ptr error;
+  };
+
   void classify(std::vector<QueuedFlow>& batch, std::size_t n, bool with_reasons) {
     const auto began = Clock::now();
-    rows_.resize_rows(n);
-    for (std::size_t i = 0; i < n; ++i) scorer_.encode(batch[i].flow, rows_.row(i));
-    const Matrix proba = scorer_.predict_proba(rows_);
-    if (unknown_ >= 0) anomaly_scores_ = scorer_.anomaly_scores(rows_);
     verdicts_.resize(n);
-    alert_rows_.clear();
-    alert_classes_.clear();
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto p = proba.row(i);
-      const auto best = static_cast<std::int32_t>(std::max_element(p.begin(), p.end()) - p.begin());
-      Verdict& v = verdicts_[i];
-      v.predicted = best;
-      v.confidence = p[static_cast<std::size_t>(best)];
-      v.probabilities = p;
-      v.alert = best != benign_ && v.confidence >= config_.threshold;
-      v.reasons.clear();
-      v.anomaly = false;
-      if (unknown_ >= 0 && best == anomaly_benign_) {
-        v.anomaly_score = anomaly_scores_[i];
-        if (v.anomaly_score > threshold_) {
-          v.anomaly = v.alert = true;
-          v.predicted = unknown_;
-          v.confidence = static_cast<float>(scorer_.bundle().anomaly->rank(v.anomaly_score));
-          continue;  // no reasons: they explain a class, and this flow has none
-        }
-      }
-      if (v.alert) {
-        alert_rows_.push_back(i);
-        alert_classes_.push_back(best);
-      }
+    // Each model thread takes a run of whole batches (as config.batch sizes
+    // them), so each walks as many rows at once as a lone thread does.
+    const std::size_t per_part = std::max<std::size_t>(config_.batch, 1);
+    const std::size_t parts = std::min(part_threads_.capacity(), (n + per_part - 1) / per_part);
+    parts_.resize(std::max<std::size_t>(parts_.size(), parts));
+    for (std::size_t p = 0; p < parts; ++p) {
+      parts_[p].lo = n * p / parts;
+      parts_[p].hi = n * (p + 1) / parts;
     }
-    if (config_.reasons > 0 && !with_reasons) reasons_skipped_ += alert_rows_.size();
-    if (config_.reasons > 0 && with_reasons && !alert_rows_.empty()) {
-      const auto why = scorer_.explain(rows_, proba, alert_rows_, alert_classes_, config_.reasons);
-      for (std::size_t a = 0; a < alert_rows_.size(); ++a) {
-        const std::size_t i = alert_rows_[a];
-        for (const Contribution& c : why[a]) {
-          verdicts_[i].reasons.push_back(
-              {scorer_.feature_names()[c.feature], scorer_.raw_value(batch[i].flow, c.feature), c.delta});
-        }
+    part_threads_.run(parts, [&](std::size_t p) {
+      // An exception must not end a helper thread: it is kept and rethrown here.
+      try {
+        parts_[p].error = nullptr;
+        score(batch, with_reasons, parts_[p]);
+      } catch (...) {
+        parts_[p].error = std::current_exception();
       }
+    });
+    for (std::size_t p = 0; p < parts; ++p) {
+      if (parts_[p].error) std::rethrow_exception(parts_[p].error);
+    }
+    if (config_.reasons > 0 && !with_reasons) {
+      for (std::size_t p = 0; p < parts; ++p) reasons_skipped_ += parts_[p].alert_rows.size();
     }
     text_.clear();
     for (std::size_t i = 0; i < n; ++i) {
@@ -175,6 +174,53 @@ class ClassifyingWorker {
     classified_ += n;
   }
 
+  // The verdicts (with their reasons) of the part's rows of the batch.
+  void score(const std::vector<QueuedFlow>& batch, bool with_reasons, Part& part) const {
+    const std::size_t n = part.hi - part.lo;
+    if (part.rows.cols() != scorer_.width()) part.rows = Matrix(0, scorer_.width());
+    part.rows.resize_rows(n);
+    for (std::size_t i = 0; i < n; ++i) scorer_.encode(batch[part.lo + i].flow, part.rows.row(i));
+    part.proba = scorer_.predict_proba(part.rows);
+    if (unknown_ >= 0) part.anomaly_scores = scorer_.anomaly_scores(part.rows);
+    part.alert_rows.clear();
+    part.alert_classes.clear();
+    std::vector<std::size_t> explained;  // rows of the part
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto p = part.proba.row(i);
+      const auto best = static_cast<std::int32_t>(std::max_element(p.begin(), p.end()) - p.begin());
+      Verdict& v = verdicts_[part.lo + i];
+      v.predicted = best;
+      v.confidence = p[static_cast<std::size_t>(best)];
+      v.probabilities = p;
+      v.alert = best != benign_ && v.confidence >= config_.threshold;
+      v.reasons.clear();
+      v.anomaly = false;
+      if (unknown_ >= 0 && best == anomaly_benign_) {
+        v.anomaly_score = part.anomaly_scores[i];
+        if (v.anomaly_score > threshold_) {
+          v.anomaly = v.alert = true;
+          v.predicted = unknown_;
+          v.confidence = static_cast<float>(scorer_.bundle().anomaly->rank(v.anomaly_score));
+          continue;  // no reasons: they explain a class, and this flow has none
+        }
+      }
+      if (v.alert) {
+        explained.push_back(i);
+        part.alert_rows.push_back(part.lo + i);
+        part.alert_classes.push_back(best);
+      }
+    }
+    if (config_.reasons == 0 || !with_reasons || explained.empty()) return;
+    const auto why = scorer_.explain(part.rows, part.proba, explained, part.alert_classes, config_.reasons);
+    for (std::size_t a = 0; a < explained.size(); ++a) {
+      const std::size_t i = part.alert_rows[a];
+      for (const Contribution& c : why[a]) {
+        verdicts_[i].reasons.push_back(
+            {scorer_.feature_names()[c.feature], scorer_.raw_value(batch[i].flow, c.feature), c.delta});
+      }
+    }
+  }
+
   const DetectConfig& config_;
   FlowScorer scorer_;
   AlertWriter writer_;
@@ -184,15 +230,14 @@ class ClassifyingWorker {
   std::int32_t unknown_;         // the Unknown/anomaly class index, or -1 without a detector
   std::int32_t anomaly_benign_;  // the class the detector learned as normal
   double threshold_ = 0;         // the detector's
-  std::vector<float> anomaly_scores_;
   std::vector<std::uint64_t> alerts_by_class_;
   std::uint64_t classified_ = 0, alerts_total_ = 0, reasons_skipped_ = 0;
   LatencyHistogram model_time_, latency_;
-  Matrix rows_;
-  std::vector<Verdict> verdicts_;
-  std::vector<std::size_t> alert_rows_;
-  std::vector<std::int32_t> alert_classes_;
+  // Written by the model threads, each in its own rows' entries.
+  mutable std::vector<Verdict> verdicts_;
+  std::vector<Part> parts_;
   std::string text_;
+  PartThreads part_threads_;  // last: its helpers stop before what they use goes
 };
 
 // Reads flow rows from each file (or standard input) into the queue.
@@ -221,6 +266,12 @@ void read_flow_files(const DetectConfig& config, const FlowScorer& scorer, FlowQ
 }
 
 }  // namespace
+
+std::size_t model_threads_for(const DetectConfig& config) {
+  if (config.model_threads > 0) return config.model_threads;
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  return config.capture.interface.empty() ? cores : std::max<std::size_t>(1, cores - 1);
+}
 
 std::string DetectStats::line() const {
   char text[320];

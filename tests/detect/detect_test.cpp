@@ -137,6 +137,23 @@ TEST_F(DetectOnUnsw, AlertsAreExactlyTheRowsPredictedAsAttacks) {
   EXPECT_EQ(by_class, expected.size());
 }
 
+// Several model threads share each batch out and still write what one thread
+// writes, in the same order.
+TEST_F(DetectOnUnsw, ModelThreadsWriteWhatOneThreadWrites) {
+  std::vector<std::vector<nlohmann::json>> outputs;
+  for (const char* threads : {"1", "3"}) {
+    const std::string alerts = dir_->file(std::string("threads") + threads + ".json");
+    const CliRun run = vigil_run("detect -q --model " + model() + " --flows " + held() + " --alerts " + alerts +
+                                 " --batch 50 --model-threads " + threads + " --all-flows");
+    ASSERT_EQ(run.code, 0) << run.output;
+    outputs.push_back(json_lines(slurp(alerts)));
+    for (auto& event : outputs.back()) event.erase("timestamp");  // the time it was written
+  }
+  ASSERT_GT(outputs[0].size(), 1000u);
+  ASSERT_EQ(outputs[0].size(), outputs[1].size());
+  for (std::size_t i = 0; i < outputs[0].size(); ++i) ASSERT_EQ(outputs[0][i], outputs[1][i]) << "event " << i;
+}
+
 // A hybrid model (the forest plus k-means fitted on Normal training rows):
 // attack alerts stay exactly the forest's, and Unknown/anomaly alerts are
 // exactly the rows the forest calls Normal whose k-means score, computed here

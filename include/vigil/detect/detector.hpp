@@ -33,7 +33,11 @@ struct DetectConfig {
   bool all_flows = false;               // also an EVE flow event per flow, with its verdict
   std::size_t reasons = 3;              // features named per alert (0: none)
   std::size_t queue_capacity = 65536;   // flows waiting for the model
-  std::size_t batch = 256;              // most flows classified at once
+  std::size_t batch = 256;              // most flows classified at once, per model thread
+  // Threads classifying (intake has its own). 0: one per core reading files,
+  // where intake waits for a full queue; one per core but intake's live,
+  // where it must not (see model_threads_for).
+  std::size_t model_threads = 0;
   double stats_interval = 10;           // seconds between stats (0: at the end only)
   std::string hostname;                 // the sensor's name in alerts
   bool drop_when_full = false;          // set for live capture
@@ -56,6 +60,10 @@ struct DetectStats {
   std::string line() const;                          // one line for a terminal
   std::string json(const std::string& time) const;   // one EVE "stats" event
 };
+
+// The model threads a configuration runs with: its own count, or by default
+// one per core, less one for live capture.
+std::size_t model_threads_for(const DetectConfig& config);
 
 using TextSink = std::function<void(std::string_view)>;
 // Receives stats every stats_interval seconds and once at the end (final = true).
