@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "vigil/core/allocator.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/data/split.hpp"
 #include "vigil/eval/report.hpp"
@@ -87,7 +88,10 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& g) {
   cmd->add_option("--data", o->data, "Labelled flow CSV")->required();
   cmd->add_flag("--holdout", o->holdout, "Score only the rows `vigil train --holdout` kept out");
   cmd->add_option("--json", o->json, "Also write the report as JSON to this file");
-  cmd->callback([o, &g] { run_evaluate(g, *o); });
+  cmd->callback([o, &g] {
+    keep_freed_memory();  // a batch job: reuse what one step frees in the next
+    run_evaluate(g, *o);
+  });
 }
 
 }  // namespace vigil::cli

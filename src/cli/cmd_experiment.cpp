@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "vigil/core/allocator.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/eval/experiment.hpp"
 #include "vigil/io/atomic_file.hpp"
@@ -121,6 +122,7 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
                   "Write the rows exactly as the models get them (imputed, scaled, balanced, reduced) to "
                   "DIR/train.csv and DIR/test.csv, to give another tool the same matrices");
   cmd->callback([o, cmd, &g] {
+    keep_freed_memory();  // a batch job: reuse what one model frees in the next
     o->impute_given = cmd->get_option("--impute")->count() > 0;
     run_experiment(g, *o);
   });

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "vigil/core/allocator.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/progress.hpp"
 #include "vigil/data/split.hpp"
@@ -132,7 +133,10 @@ void add_train_command(CLI::App& app, const GlobalOptions& g) {
                   "Rows the detector learns from: benign (the benign class's) or all (every real training row)")
       ->check(CLI::IsMember({"benign", "all"}))
       ->capture_default_str();
-  cmd->callback([o, &g] { run_train(g, *o); });
+  cmd->callback([o, &g] {
+    keep_freed_memory();  // a batch job: reuse what one step frees in the next
+    run_train(g, *o);
+  });
 }
 
 }  // namespace vigil::cli
