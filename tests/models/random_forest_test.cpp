@@ -190,6 +190,26 @@ TEST(RandomForest, ReasonsDoNotDependOnTheRowsExplainedAlongside) {
   }
 }
 
+// A tree that is one leaf (its rows all of one class) votes its class for
+// every row and credits no feature.
+TEST(RandomForest, TreesThatAreOneLeaf) {
+  const auto train = vigil::testing::blobs(2, 40, 3, 12);
+  const std::vector<std::int32_t> all_two(train.y.size(), 2);
+  auto model = builtin_registry().create("rf", {"trees=5"});
+  model->fit(train.x, all_two, 3);
+  const auto& rf = dynamic_cast<const RandomForest&>(*model);
+  for (const Matrix& x : {train.x, Matrix(1, 3, 0.5f)}) {  // a block of rows, and one row
+    const Matrix p = rf.predict_proba(x);
+    for (std::size_t r = 0; r < x.rows(); ++r) {
+      EXPECT_EQ(p(r, 0), 0.0f);
+      EXPECT_EQ(p(r, 2), 1.0f);
+    }
+    const Matrix why = rf.contributions(x, std::vector<std::int32_t>(x.rows(), 2));
+    for (float c : why.values()) EXPECT_EQ(c, 0.0f);
+  }
+  EXPECT_EQ(rf.prior(), (std::vector<float>{0.0f, 0.0f, 1.0f}));
+}
+
 // A forest from a version-2 file has no leaf weights: it still predicts, and
 // says it cannot give contributions rather than give wrong ones.
 TEST(RandomForest, VersionTwoStateLoadsWithoutContributions) {
