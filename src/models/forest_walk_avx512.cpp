@@ -3,6 +3,8 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <atomic>
+#include <vector>
 
 // GCC 12's AVX-512 shift intrinsics start from _mm512_undefined_epi32(), which
 // it then reports as maybe used uninitialised (a known false positive).
@@ -105,14 +107,50 @@ __attribute__((target("avx512f"))) void vote_all(const VoteJob& job) {
         alignas(64) std::int32_t values[kLanes];
         _mm512_store_si512(values, _mm512_castps_si512(leaf[g]));
         for (int l = 0; l < kLanes && (used[g] >> l & 1); ++l) {
-          std::int64_t* votes = job.votes + static_cast<std::size_t>(lo + kLanes * g + l) * k;
-          const std::int32_t v = values[l];
-          if (v < 0) {
-            votes[static_cast<std::size_t>(-v - 1)] += kWholeVote;
-          } else {
-            const float* p = shares + static_cast<std::size_t>(v) * k;
-            for (std::size_t c = 0; c < k; ++c) votes[c] += static_cast<std::int64_t>(p[c] * 4294967296.0f);
-          }
+          add_vote(job.votes + static_cast<std::size_t>(lo + kLanes * g + l) * k, values[l], shares, k);
+        }
+      }
+    }
+  }
+}
+
+// For a few rows: each row walks sixteen trees a vector, one tree a lane.
+__attribute__((target("avx512f"))) void vote_by_trees(const VoteJob& job) {
+  const auto* words = reinterpret_cast<const int*>(job.nodes);
+  const auto trees = static_cast<int>(job.trees);
+  const std::size_t k = job.classes;
+  // Every tree's root, in words, padded to whole vectors.
+  std::vector<std::int32_t> roots((job.trees + kLanes - 1) / kLanes * kLanes, 0);
+  for (std::size_t t = 0; t < job.trees; ++t) roots[t] = static_cast<std::int32_t>(job.first[t] * 2);
+  for (std::size_t r = 0; r < job.rows; ++r) {
+    const __m512i row_offset = _mm512_set1_epi32(static_cast<int>(r * job.cols));
+    std::int64_t* votes = job.votes + r * k;
+    for (int lo = 0; lo < trees; lo += kLanes * kGroups) {
+      __m512i at[kGroups];
+      __m512 leaf[kGroups];
+      __mmask16 walking[kGroups], used[kGroups];
+      for (int g = 0; g < kGroups; ++g) {
+        used[g] = walking[g] = lanes_of(trees, lo + kLanes * g);
+        at[g] = _mm512_maskz_loadu_epi32(used[g], roots.data() + lo + kLanes * g);
+        leaf[g] = _mm512_setzero_ps();
+      }
+      for (bool any = true; any;) {
+        any = false;
+        for (int g = 0; g < kGroups; ++g) {
+          if (walking[g] == 0) continue;
+          const Nodes n = gather_nodes(words, at[g], walking[g]);
+          leaf[g] = _mm512_mask_mov_ps(leaf[g], walking[g] & ~n.split, n.value);
+          at[g] = step(n, at[g], row_offset, job.x);
+          walking[g] = n.split;
+          any |= n.split != 0;
+        }
+      }
+      for (int g = 0; g < kGroups; ++g) {
+        alignas(64) std::int32_t values[kLanes];
+        _mm512_store_si512(values, _mm512_castps_si512(leaf[g]));
+        for (int l = 0; l < kLanes && (used[g] >> l & 1); ++l) {
+          const std::size_t tree = static_cast<std::size_t>(lo + kLanes * g + l);
+          add_vote(votes, values[l], job.leaf_shares[tree], k);
         }
       }
     }
@@ -121,17 +159,27 @@ __attribute__((target("avx512f"))) void vote_all(const VoteJob& job) {
 
 }  // namespace
 
+namespace {
+std::atomic<bool> vector_walks{true};
+}  // namespace
+
 bool has_avx512() {
   static const bool yes = __builtin_cpu_supports("avx512f");
-  return yes;
+  return yes && vector_walks.load(std::memory_order_relaxed);
 }
+
+void use_vector_walks(bool on) { vector_walks.store(on, std::memory_order_relaxed); }
 
 bool vote_avx512(const VoteJob& job) {
   // Indices are 32-bit: node words and row offsets must fit.
   if (!has_avx512() || job.total_nodes >= (std::size_t{1} << 30) || job.rows * job.cols >= (std::size_t{1} << 31)) {
     return false;
   }
-  vote_all(job);
+  if (job.rows >= kLanes) {
+    vote_all(job);
+  } else {
+    vote_by_trees(job);
+  }
   return true;
 }
 

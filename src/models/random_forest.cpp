@@ -389,8 +389,6 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
   const auto k = static_cast<std::size_t>(classes_);
   Matrix out(x.rows(), k);
   using forest_layout::kWholeVote;
-  // Fewer rows than a vector's lanes walk better as scalar lanes over several trees at once.
-  constexpr std::size_t kVectorRows = 16;
   // Each thread takes one block of rows and walks it through every tree in turn:
   // a tree is read from memory once per thread and then stays in cache while
   // all of the block's rows walk it (measured: 4x faster than 256-row blocks).
@@ -428,10 +426,10 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
       // same whichever rows share its batch, in `predict` and in `detect` alike.
       std::vector<std::int64_t> votes(rows * k, 0);
       if constexpr (std::is_same_v<WalkNode, forest_layout::CompactNode>) {
-        // Sixteen rows a vector where the CPU has AVX-512 and the block fills them.
+        // Sixteen rows (or, for fewer rows, sixteen trees) a vector where the CPU has AVX-512.
         const forest_layout::VoteJob job{walk_nodes.data(), walk_first_.data(), trees_.size(), walk_nodes.size(),
                                          leaf_shares.data(), k, x.row(lo).data(), rows, x.cols(), votes.data()};
-        if (rows >= kVectorRows && forest_layout::vote_avx512(job)) {
+        if (forest_layout::vote_avx512(job)) {
           write_probabilities(votes, lo, rows);
           continue;
         }

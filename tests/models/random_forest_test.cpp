@@ -1,3 +1,4 @@
+#include "models/forest_walk_avx512.hpp"
 #include "models/random_forest.hpp"
 
 #include <gtest/gtest.h>
@@ -99,14 +100,20 @@ TEST(RandomForest, FastWalkMatchesAPlainWalkOfEveryTree) {
   const Matrix batch = rf.predict_proba(test.x);
   expect_near_matrices(batch, plain_walk_proba(rf, test.x, 2, &impure_leaf));
   EXPECT_TRUE(impure_leaf);
-  // A block of rows walks as vectors where the CPU has AVX-512, a lone row as
-  // scalar lanes: the votes, and so the probabilities, are the same bit for bit.
+  // Where the CPU has AVX-512 a block of rows walks a tree 16 rows a vector,
+  // and a lone row 16 trees a vector; elsewhere both walk scalar lanes. The
+  // votes, and so the probabilities, are the same bit for bit in all four.
   Matrix one(1, test.x.cols());
-  for (std::size_t r = 0; r < 200; ++r) {
-    for (std::size_t c = 0; c < test.x.cols(); ++c) one(0, c) = test.x(r, c);
-    const Matrix alone = rf.predict_proba(one);
-    for (std::size_t c = 0; c < 2; ++c) ASSERT_EQ(alone(0, c), batch(r, c)) << "row " << r;
+  for (const bool vectors : {true, false}) {
+    forest_layout::use_vector_walks(vectors);
+    ASSERT_EQ(rf.predict_proba(test.x).values(), batch.values());
+    for (std::size_t r = 0; r < 200; ++r) {
+      for (std::size_t c = 0; c < test.x.cols(); ++c) one(0, c) = test.x(r, c);
+      const Matrix alone = rf.predict_proba(one);
+      for (std::size_t c = 0; c < 2; ++c) ASSERT_EQ(alone(0, c), batch(r, c)) << "row " << r;
+    }
   }
+  forest_layout::use_vector_walks(true);
 }
 
 // A feature index too large for an 8-byte node: the forest walks 12-byte
