@@ -61,7 +61,7 @@ VIGIL_AVX512_INLINE __m512i step(const Nodes& n, __m512i at, __m512i row_offset,
   return _mm512_mask_add_epi32(near, go_far, at, _mm512_slli_epi32(_mm512_srli_epi32(n.meta, 12), 1));
 }
 
-// The lanes of group g of a chunk: rows lo + 16g on, as many as remain.
+// The lanes of group g of a chunk: rows (or trees) lo + 16g on, as many as remain.
 VIGIL_AVX512_INLINE __mmask16 lanes_of(int rows, int first_row) {
   const int n = std::clamp(rows - first_row, 0, kLanes);
   return static_cast<__mmask16>((1u << n) - 1);
@@ -72,42 +72,60 @@ VIGIL_AVX512_INLINE __m512i row_offsets(int first_row, int cols) {
   return _mm512_mullo_epi32(_mm512_add_epi32(_mm512_set1_epi32(first_row), iota), _mm512_set1_epi32(cols));
 }
 
-__attribute__((target("avx512f"))) void vote_all(const VoteJob& job) {
+// kGroups groups of lanes, each lane walking one tree for one row.
+struct Chunk {
+  __m512i at[kGroups];          // each lane's node, in words from the first node
+  __m512i row_offset[kGroups];  // each lane's row, in floats from the first row
+  __mmask16 used[kGroups];      // the lanes given a walk
+};
+
+// Walks every lane to its leaf and stores the leaves' values. Every lane of a
+// group steps together, a lane that reached its leaf masked off so that it
+// loads nothing more while the others finish; the groups step in turn, so
+// their gathers' cache misses overlap.
+VIGIL_AVX512_INLINE void walk_chunk(const int* words, const float* xs, Chunk& chunk,
+                                    std::int32_t (&leaves)[kGroups][kLanes]) {
+  __m512 leaf[kGroups];
+  __mmask16 walking[kGroups];
+  for (int g = 0; g < kGroups; ++g) {
+    walking[g] = chunk.used[g];
+    leaf[g] = _mm512_setzero_ps();
+  }
+  for (bool any = true; any;) {
+    any = false;
+    for (int g = 0; g < kGroups; ++g) {
+      if (walking[g] == 0) continue;
+      const Nodes n = gather_nodes(words, chunk.at[g], walking[g]);
+      leaf[g] = _mm512_mask_mov_ps(leaf[g], walking[g] & ~n.split, n.value);
+      chunk.at[g] = step(n, chunk.at[g], chunk.row_offset[g], xs);
+      walking[g] = n.split;
+      any |= n.split != 0;
+    }
+  }
+  for (int g = 0; g < kGroups; ++g) _mm512_storeu_si512(leaves[g], _mm512_castps_si512(leaf[g]));
+}
+
+// Sixteen rows a vector, tree after tree.
+__attribute__((target("avx512f"))) void vote_by_rows(const VoteJob& job) {
   const auto* words = reinterpret_cast<const int*>(job.nodes);  // a node is two 32-bit words: value, meta
   const auto cols = static_cast<int>(job.cols);
   const auto rows = static_cast<int>(job.rows);
   const std::size_t k = job.classes;
   for (std::size_t tree = 0; tree < job.trees; ++tree) {
     const __m512i root = _mm512_set1_epi32(static_cast<int>(job.first[tree] * 2));
-    const float* shares = job.leaf_shares[tree];
     for (int lo = 0; lo < rows; lo += kLanes * kGroups) {
-      __m512i at[kGroups], row_offset[kGroups];  // at: the node's first word, in words from `words`
-      __m512 leaf[kGroups];                       // the value of the leaf each lane reached
-      __mmask16 walking[kGroups], used[kGroups];
+      Chunk chunk;
       for (int g = 0; g < kGroups; ++g) {
-        used[g] = walking[g] = lanes_of(rows, lo + kLanes * g);
-        at[g] = root;
-        row_offset[g] = row_offsets(lo + kLanes * g, cols);
-        leaf[g] = _mm512_setzero_ps();
+        chunk.used[g] = lanes_of(rows, lo + kLanes * g);
+        chunk.at[g] = root;
+        chunk.row_offset[g] = row_offsets(lo + kLanes * g, cols);
       }
-      // Every lane of a group steps together; a lane that reached its leaf is
-      // masked off, so it loads nothing more while the others finish.
-      for (bool any = true; any;) {
-        any = false;
-        for (int g = 0; g < kGroups; ++g) {
-          if (walking[g] == 0) continue;
-          const Nodes n = gather_nodes(words, at[g], walking[g]);
-          leaf[g] = _mm512_mask_mov_ps(leaf[g], walking[g] & ~n.split, n.value);
-          at[g] = step(n, at[g], row_offset[g], job.x);
-          walking[g] = n.split;
-          any |= n.split != 0;
-        }
-      }
+      alignas(64) std::int32_t leaves[kGroups][kLanes];
+      walk_chunk(words, job.x, chunk, leaves);
       for (int g = 0; g < kGroups; ++g) {
-        alignas(64) std::int32_t values[kLanes];
-        _mm512_store_si512(values, _mm512_castps_si512(leaf[g]));
-        for (int l = 0; l < kLanes && (used[g] >> l & 1); ++l) {
-          add_vote(job.votes + static_cast<std::size_t>(lo + kLanes * g + l) * k, values[l], shares, k);
+        for (int l = 0; l < kLanes && (chunk.used[g] >> l & 1); ++l) {
+          const auto row = static_cast<std::size_t>(lo + kLanes * g + l);
+          add_vote(job.votes + row * k, leaves[g][l], job.leaf_shares[tree], k);
         }
       }
     }
@@ -124,33 +142,19 @@ __attribute__((target("avx512f"))) void vote_by_trees(const VoteJob& job) {
   for (std::size_t t = 0; t < job.trees; ++t) roots[t] = static_cast<std::int32_t>(job.first[t] * 2);
   for (std::size_t r = 0; r < job.rows; ++r) {
     const __m512i row_offset = _mm512_set1_epi32(static_cast<int>(r * job.cols));
-    std::int64_t* votes = job.votes + r * k;
     for (int lo = 0; lo < trees; lo += kLanes * kGroups) {
-      __m512i at[kGroups];
-      __m512 leaf[kGroups];
-      __mmask16 walking[kGroups], used[kGroups];
+      Chunk chunk;
       for (int g = 0; g < kGroups; ++g) {
-        used[g] = walking[g] = lanes_of(trees, lo + kLanes * g);
-        at[g] = _mm512_maskz_loadu_epi32(used[g], roots.data() + lo + kLanes * g);
-        leaf[g] = _mm512_setzero_ps();
+        chunk.used[g] = lanes_of(trees, lo + kLanes * g);
+        chunk.at[g] = _mm512_maskz_loadu_epi32(chunk.used[g], roots.data() + lo + kLanes * g);
+        chunk.row_offset[g] = row_offset;
       }
-      for (bool any = true; any;) {
-        any = false;
-        for (int g = 0; g < kGroups; ++g) {
-          if (walking[g] == 0) continue;
-          const Nodes n = gather_nodes(words, at[g], walking[g]);
-          leaf[g] = _mm512_mask_mov_ps(leaf[g], walking[g] & ~n.split, n.value);
-          at[g] = step(n, at[g], row_offset, job.x);
-          walking[g] = n.split;
-          any |= n.split != 0;
-        }
-      }
+      alignas(64) std::int32_t leaves[kGroups][kLanes];
+      walk_chunk(words, job.x, chunk, leaves);
       for (int g = 0; g < kGroups; ++g) {
-        alignas(64) std::int32_t values[kLanes];
-        _mm512_store_si512(values, _mm512_castps_si512(leaf[g]));
-        for (int l = 0; l < kLanes && (used[g] >> l & 1); ++l) {
-          const std::size_t tree = static_cast<std::size_t>(lo + kLanes * g + l);
-          add_vote(votes, values[l], job.leaf_shares[tree], k);
+        for (int l = 0; l < kLanes && (chunk.used[g] >> l & 1); ++l) {
+          const auto tree = static_cast<std::size_t>(lo + kLanes * g + l);
+          add_vote(job.votes + r * k, leaves[g][l], job.leaf_shares[tree], k);
         }
       }
     }
@@ -176,7 +180,7 @@ bool vote_avx512(const VoteJob& job) {
     return false;
   }
   if (job.rows >= kLanes) {
-    vote_all(job);
+    vote_by_rows(job);
   } else {
     vote_by_trees(job);
   }
