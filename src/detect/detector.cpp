@@ -124,6 +124,7 @@ class ClassifyingWorker {
     std::vector<float> anomaly_scores;
     std::vector<std::size_t> alert_rows;  // batch indices
     std::vector<std::int32_t> alert_classes;
+    std::string text;  // its alerts (and flow events), in row order
     std::exception_ptr error;
   };
 
@@ -154,17 +155,16 @@ class ClassifyingWorker {
     if (config_.reasons > 0 && !with_reasons) {
       for (std::size_t p = 0; p < parts; ++p) reasons_skipped_ += parts_[p].alert_rows.size();
     }
-    text_.clear();
     for (std::size_t i = 0; i < n; ++i) {
       const Verdict& v = verdicts_[i];
       if (v.alert) {
-        writer_.alert(batch[i].flow, v, text_);
         ++alerts_total_;
         ++alerts_by_class_[static_cast<std::size_t>(v.predicted)];
       }
-      if (config_.all_flows) writer_.flow_event(batch[i].flow, v, text_);
     }
-    if (!text_.empty()) alerts_(text_);
+    for (std::size_t p = 0; p < parts; ++p) {
+      if (!parts_[p].text.empty()) alerts_(parts_[p].text);
+    }
     const auto done = Clock::now();
     const std::uint64_t per_flow = nanoseconds(done - began) / n;
     for (std::size_t i = 0; i < n; ++i) {
@@ -210,14 +210,23 @@ class ClassifyingWorker {
         part.alert_classes.push_back(best);
       }
     }
-    if (config_.reasons == 0 || !with_reasons || explained.empty()) return;
-    const auto why = scorer_.explain(part.rows, part.proba, explained, part.alert_classes, config_.reasons);
-    for (std::size_t a = 0; a < explained.size(); ++a) {
-      const std::size_t i = part.alert_rows[a];
-      for (const Contribution& c : why[a]) {
-        verdicts_[i].reasons.push_back(
-            {scorer_.feature_names()[c.feature], scorer_.raw_value(batch[i].flow, c.feature), c.delta});
+    if (config_.reasons > 0 && with_reasons && !explained.empty()) {
+      const auto why = scorer_.explain(part.rows, part.proba, explained, part.alert_classes, config_.reasons);
+      for (std::size_t a = 0; a < explained.size(); ++a) {
+        const std::size_t i = part.alert_rows[a];
+        for (const Contribution& c : why[a]) {
+          verdicts_[i].reasons.push_back(
+              {scorer_.feature_names()[c.feature], scorer_.raw_value(batch[i].flow, c.feature), c.delta});
+        }
       }
+    }
+    // Written here, by the part's own thread: formatting alerts is a good
+    // share of the work, and the caller writes the parts' texts in order.
+    part.text.clear();
+    for (std::size_t i = part.lo; i < part.hi; ++i) {
+      const Verdict& v = verdicts_[i];
+      if (v.alert) writer_.alert(batch[i].flow, v, part.text);
+      if (config_.all_flows) writer_.flow_event(batch[i].flow, v, part.text);
     }
   }
 
@@ -236,7 +245,6 @@ class ClassifyingWorker {
   // Written by the model threads, each in its own rows' entries.
   mutable std::vector<Verdict> verdicts_;
   std::vector<Part> parts_;
-  std::string text_;
   PartThreads part_threads_;  // last: its helpers stop before what they use goes
 };
 
