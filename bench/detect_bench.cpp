@@ -165,7 +165,10 @@ void end_to_end(const std::string& capture, const std::string& model) {
   const double packets = static_cast<double>(summary.packets);
   std::printf("%-34s %9.3f %9.3f %14.0f %10s %10s\n", "vigil extract (flows to CSV)", extract_s, extract_cpu,
               packets / extract_s, "1.00", "-");
-  for (const std::size_t reasons : {std::size_t{3}, std::size_t{0}}) {
+  // REASONS=3 (say) runs only that detector, e.g. to profile it alone.
+  std::vector<std::size_t> runs = {3, 0};
+  if (const char* only = std::getenv("REASONS")) runs = {std::stoul(only)};
+  for (const std::size_t reasons : runs) {
     vigil::detect::DetectConfig config;
     config.capture = extract;
     config.reasons = reasons;
