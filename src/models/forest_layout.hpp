@@ -87,24 +87,14 @@ void interleave_walks(std::size_t walks, Start&& start, Step&& step) {
 }
 
 // Where each node of a tree goes in the walk layout: position[i] for the
-// tree's node i. `Tree` is RandomForest::Tree: nodes in preorder with the low
-// child next, a leaf's `right` its row in leaf_weights. A child is heavier by
-// its training weight, or by its leaf count for forests saved without weights.
-template <class Tree>
-std::vector<std::uint32_t> heavy_first_positions(const Tree& tree) {
-  const std::size_t n = tree.nodes.size();
-  std::vector<double> weight(n);
-  // Children follow their parent, so a backward pass has both before the parent.
-  for (std::size_t i = n; i-- > 0;) {
-    const auto& node = tree.nodes[i];
-    if (node.feature < 0) {
-      weight[i] = tree.leaf_weights.empty() ? 1.0 : tree.leaf_weights[static_cast<std::size_t>(node.right)];
-    } else {
-      weight[i] = weight[i + 1] + weight[static_cast<std::size_t>(node.right)];
-    }
-  }
-  std::vector<std::uint32_t> position(n);
-  std::vector<std::uint32_t> stack = {0};
+// tree's node i, given each node's training weight (weight_of(i)). `Tree` is
+// RandomForest::Tree: nodes in preorder with the low child next. `stack` is
+// scratch, kept by the caller so that a forest's trees reuse its memory.
+template <class Tree, class WeightOf>
+void heavy_first_positions(const Tree& tree, WeightOf&& weight_of, std::vector<std::uint32_t>& position,
+                           std::vector<std::uint32_t>& stack) {
+  position.resize(tree.nodes.size());
+  stack.assign(1, 0);
   std::uint32_t next = 0;
   while (!stack.empty()) {
     const std::uint32_t i = stack.back();
@@ -114,7 +104,7 @@ std::vector<std::uint32_t> heavy_first_positions(const Tree& tree) {
     if (node.feature < 0) continue;
     const auto low = i + 1, high = static_cast<std::uint32_t>(node.right);
     // The heavier child is pushed last, so it is laid out next; ties keep the low one.
-    if (weight[high] > weight[low]) {
+    if (weight_of(high) > weight_of(low)) {
       stack.push_back(low);
       stack.push_back(high);
     } else {
@@ -122,7 +112,23 @@ std::vector<std::uint32_t> heavy_first_positions(const Tree& tree) {
       stack.push_back(low);
     }
   }
-  return position;
+}
+
+// Each node's training weight: its leaves' weights summed, or its leaf count
+// for forests saved without weights.
+template <class Tree>
+void subtree_weights(const Tree& tree, std::vector<double>& weight) {
+  const std::size_t n = tree.nodes.size();
+  weight.resize(n);
+  // Children follow their parent, so a backward pass has both before the parent.
+  for (std::size_t i = n; i-- > 0;) {
+    const auto& node = tree.nodes[i];
+    if (node.feature < 0) {
+      weight[i] = tree.leaf_weights.empty() ? 1.0 : tree.leaf_weights[static_cast<std::size_t>(node.right)];
+    } else {
+      weight[i] = weight[i + 1] + weight[static_cast<std::size_t>(node.right)];
+    }
+  }
 }
 
 // The walk layout of `trees` in one array, each tree from first[t] on.
@@ -138,9 +144,12 @@ bool lay_out(const std::vector<Tree>& trees, std::size_t classes, std::vector<No
     total += t.nodes.size();
   }
   resize_on_huge_pages(out, total);
+  std::vector<double> weight;
+  std::vector<std::uint32_t> position, stack;
   for (std::size_t t = 0; t < trees.size(); ++t) {
     const Tree& tree = trees[t];
-    const std::vector<std::uint32_t> position = heavy_first_positions(tree);
+    subtree_weights(tree, weight);
+    heavy_first_positions(tree, [&](std::uint32_t i) { return weight[i]; }, position, stack);
     Node* nodes = out.data() + first[t];
     for (std::size_t i = 0; i < tree.nodes.size(); ++i) {
       const auto& c = tree.nodes[i];

@@ -25,6 +25,23 @@ float share_at(const WalkNode& n, const std::uint16_t* split_shares, std::int32_
   return leaf_shares[static_cast<std::size_t>(value) * classes + static_cast<std::size_t>(cls)];
 }
 
+// Contributions are summed in fixed point, in units of 1 / (65535 x 65536)
+// of a share: a split's share (in 65535ths) is then a whole number of units
+// with no division, and a leaf's exact share is rounded to 2^-32 or so.
+constexpr std::int64_t kSplitUnits = 65536;
+constexpr double kOne = 65535.0 * 65536.0;
+
+// The same share as share_at, in those units.
+template <class WalkNode>
+std::int64_t fixed_share_at(const WalkNode& n, const std::uint16_t* split_shares, std::int32_t at,
+                            const float* leaf_shares, std::size_t classes, std::int32_t cls) {
+  if (!forest_layout::is_leaf(n)) [[likely]] return split_shares[at] * kSplitUnits;
+  const std::int32_t value = forest_layout::leaf_value(n);
+  if (value < 0) return -value - 1 == cls ? static_cast<std::int64_t>(kOne) : 0;
+  const float share = leaf_shares[static_cast<std::size_t>(value) * classes + static_cast<std::size_t>(cls)];
+  return static_cast<std::int64_t>(static_cast<double>(share) * kOne + 0.5);
+}
+
 }  // namespace
 
 const RandomForest::NodeShares& RandomForest::node_shares() const {
@@ -40,15 +57,16 @@ const RandomForest::NodeShares& RandomForest::node_shares() const {
 #pragma omp parallel
   {
     std::vector<double> mass;  // per node: its weight, then weight x share per class
+    std::vector<std::uint32_t> position, stack;
 #pragma omp for schedule(dynamic)
     for (long tl = 0; tl < count; ++tl) {
       const auto t = static_cast<std::size_t>(tl);
       const Tree& tree = trees_[t];
       const std::size_t nodes = tree.nodes.size(), first = walk_first_[t];
-      const std::vector<std::uint32_t> position = forest_layout::heavy_first_positions(tree);
       mass.resize(nodes * (k + 1));
       // Children follow their parent in preorder, so a backward pass meets
-      // both children before the parent.
+      // both children before the parent. Masses first, then the walk
+      // positions from their weights (the same sums as the layout's).
       for (std::size_t i = nodes; i-- > 0;) {
         const Node& n = tree.nodes[i];
         double* m = &mass[i * (k + 1)];
@@ -60,13 +78,18 @@ const RandomForest::NodeShares& RandomForest::node_shares() const {
           const double* l = &mass[(i + 1) * (k + 1)];
           const double* r = &mass[static_cast<std::size_t>(n.right) * (k + 1)];
           for (std::size_t c = 0; c <= k; ++c) m[c] = l[c] + r[c];
-          // Rounded by adding a half and cutting: lround, a library call, took
-          // a third of the preparation.
-          const double units = kShareUnit / m[0];
-          std::uint16_t* at = out.splits.data() + first + position[i];
-          for (std::size_t c = 0; c < k; ++c) {
-            at[c * out.per_class] = static_cast<std::uint16_t>(std::clamp(m[c + 1] * units, 0.0, 65535.0) + 0.5);
-          }
+        }
+      }
+      forest_layout::heavy_first_positions(tree, [&](std::uint32_t i) { return mass[i * (k + 1)]; }, position, stack);
+      for (std::size_t i = 0; i < nodes; ++i) {
+        if (tree.nodes[i].feature < 0) continue;  // a leaf's share is read exact
+        const double* m = &mass[i * (k + 1)];
+        // Rounded by adding a half and cutting: lround, a library call, took
+        // a third of the preparation.
+        const double units = kShareUnit / m[0];
+        std::uint16_t* at = out.splits.data() + first + position[i];
+        for (std::size_t c = 0; c < k; ++c) {
+          at[c * out.per_class] = static_cast<std::uint16_t>(std::clamp(m[c + 1] * units, 0.0, 65535.0) + 0.5);
         }
       }
     }
@@ -101,14 +124,13 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
   // feature with the class share's change from the node to the child. A
   // split's share is rounded to 65535ths but a leaf's is exact, so the
   // contributions still add up to the leaf's share less the root's.
-  constexpr double kOne = 4294967296.0;
   std::vector<std::int64_t> sums(rows * width, 0);
   with_walk_nodes([&](const auto& walk_nodes) {
     using WalkNode = std::remove_cvref_t<decltype(walk_nodes[0])>;
     struct Lane {
       std::int32_t at;
       std::int32_t split;  // the feature of the split that led to `at`; -1 at the root
-      float share;         // the class's share at that split
+      std::int64_t share;  // the class's share at that split, in fixed point
       std::int32_t cls;
       const WalkNode* nodes;
       const std::uint16_t* split_shares;
@@ -123,7 +145,7 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
           const auto cls = static_cast<std::size_t>(classes[r]);
           lane = {0,
                   -1,
-                  0.0f,
+                  0,
                   classes[r],
                   walk_nodes.data() + walk_first_[t],
                   shares.splits.data() + cls * shares.per_class + walk_first_[t],
@@ -134,8 +156,8 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
         [&](Lane& lane) {
           // The node and its share were prefetched a lane-round ago.
           const WalkNode& n = lane.nodes[lane.at];
-          const float share = share_at(n, lane.split_shares, lane.at, lane.leaf_shares, k, lane.cls);
-          if (lane.split >= 0) lane.sums[lane.split] += static_cast<std::int64_t>(static_cast<double>(share - lane.share) * kOne);
+          const std::int64_t share = fixed_share_at(n, lane.split_shares, lane.at, lane.leaf_shares, k, lane.cls);
+          if (lane.split >= 0) lane.sums[lane.split] += share - lane.share;
           if (forest_layout::is_leaf(n)) return false;
           lane.split = static_cast<std::int32_t>(forest_layout::feature_of(n));
           lane.share = share;
