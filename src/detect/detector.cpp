@@ -180,18 +180,17 @@ class ClassifyingWorker {
     if (part.rows.cols() != scorer_.width()) part.rows = Matrix(0, scorer_.width());
     part.rows.resize_rows(n);
     for (std::size_t i = 0; i < n; ++i) scorer_.encode(batch[part.lo + i].flow, part.rows.row(i));
-    part.proba = scorer_.predict_proba(part.rows);
     if (unknown_ >= 0) part.anomaly_scores = scorer_.anomaly_scores(part.rows);
     part.alert_rows.clear();
     part.alert_classes.clear();
-    std::vector<std::size_t> explained;  // rows of the part
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto p = part.proba.row(i);
+    const bool explain = config_.reasons > 0 && with_reasons;
+    // Row i's verdict from its probabilities; returns the class to name
+    // reasons for, or -1.
+    const auto judge = [&](std::size_t i, std::span<const float> p) -> std::int32_t {
       const auto best = static_cast<std::int32_t>(std::max_element(p.begin(), p.end()) - p.begin());
       Verdict& v = verdicts_[part.lo + i];
       v.predicted = best;
       v.confidence = p[static_cast<std::size_t>(best)];
-      v.probabilities = p;
       v.alert = best != benign_ && v.confidence >= config_.threshold;
       v.reasons.clear();
       v.anomaly = false;
@@ -201,25 +200,30 @@ class ClassifyingWorker {
           v.anomaly = v.alert = true;
           v.predicted = unknown_;
           v.confidence = static_cast<float>(scorer_.bundle().anomaly->rank(v.anomaly_score));
-          continue;  // no reasons: they explain a class, and this flow has none
+          return -1;  // no reasons: they explain a class, and this flow has none
         }
       }
-      if (v.alert) {
-        explained.push_back(i);
-        part.alert_rows.push_back(part.lo + i);
-        part.alert_classes.push_back(best);
-      }
-    }
-    if (config_.reasons > 0 && with_reasons && !explained.empty()) {
-      const auto why = scorer_.explain(part.rows, part.proba, explained, part.alert_classes, config_.reasons);
-      for (std::size_t a = 0; a < explained.size(); ++a) {
-        const std::size_t i = part.alert_rows[a];
-        for (const Contribution& c : why[a]) {
+      if (!v.alert) return -1;
+      part.alert_rows.push_back(part.lo + i);
+      part.alert_classes.push_back(best);
+      return explain ? best : -1;
+    };
+    if (explain) {
+      // One walk for both where the model can (the random forest).
+      FlowScorer::Explained scored = scorer_.predict_explained(part.rows, judge, config_.reasons);
+      part.proba = std::move(scored.proba);
+      for (std::size_t a = 0; a < scored.rows.size(); ++a) {
+        const std::size_t i = part.lo + scored.rows[a];
+        for (const Contribution& c : scored.reasons[a]) {
           verdicts_[i].reasons.push_back(
               {scorer_.feature_names()[c.feature], scorer_.raw_value(batch[i].flow, c.feature), c.delta});
         }
       }
+    } else {
+      part.proba = scorer_.predict_proba(part.rows);
+      for (std::size_t i = 0; i < n; ++i) judge(i, part.proba.row(i));
     }
+    for (std::size_t i = 0; i < n; ++i) verdicts_[part.lo + i].probabilities = part.proba.row(i);
     // Written here, by the part's own thread: formatting alerts is a good
     // share of the work, and the caller writes the parts' texts in order.
     part.text.clear();

@@ -129,15 +129,46 @@ bool FlowScorer::explain_by_paths(const Matrix& rows, std::span<const std::size_
   const Matrix by_model = bundle_->model->contributions(pipeline.config().reduces() ? pipeline.reduce(listed) : listed,
                                                         classes);
   if (by_model.empty()) return false;
-  const auto& selected = pipeline.selected();
-  for (std::size_t i = 0; i < which.size(); ++i) {
-    std::vector<Contribution> all(by_model.cols());
-    for (std::size_t j = 0; j < by_model.cols(); ++j) {
-      all[j] = {selected.empty() ? j : static_cast<std::size_t>(selected[j]), by_model(i, j)};
-    }
-    out[i] = top_contributions(std::move(all), top);
-  }
+  for (std::size_t i = 0; i < which.size(); ++i) out[i] = top_of(by_model, i, top);
   return true;
+}
+
+std::vector<Contribution> FlowScorer::top_of(const Matrix& by_model, std::size_t i, std::size_t top) const {
+  const auto& selected = bundle_->pipeline.selected();
+  std::vector<Contribution> all(by_model.cols());
+  for (std::size_t j = 0; j < by_model.cols(); ++j) {
+    all[j] = {selected.empty() ? j : static_cast<std::size_t>(selected[j]), by_model(i, j)};
+  }
+  return top_contributions(std::move(all), top);
+}
+
+FlowScorer::Explained FlowScorer::predict_explained(const Matrix& rows, const models::Classifier::ExplainWhich& which,
+                                                    std::size_t top) const {
+  const preprocess::Pipeline& pipeline = bundle_->pipeline;
+  Explained out;
+  std::vector<std::int32_t> classes;
+  // Principal components mix the inputs: no credit per input feature there.
+  if (pipeline.config().pca == 0 && top > 0 && width() > 0) {
+    auto by_model = bundle_->model->predict_explained(pipeline.config().reduces() ? pipeline.reduce(rows) : rows, which);
+    out.proba = std::move(by_model.proba);
+    out.rows = std::move(by_model.rows);
+    if (out.rows.empty() || !by_model.contributions.empty()) {
+      for (std::size_t i = 0; i < out.rows.size(); ++i) out.reasons.push_back(top_of(by_model.contributions, i, top));
+      return out;
+    }
+    classes = std::move(by_model.classes);
+  } else {
+    out.proba = predict_proba(rows);
+    for (std::size_t i = 0; i < rows.rows(); ++i) {
+      const std::int32_t c = which(i, out.proba.row(i));
+      if (c < 0) continue;
+      out.rows.push_back(i);
+      classes.push_back(c);
+    }
+  }
+  // The model has no contributions of its own: by occlusion.
+  out.reasons = explain(rows, out.proba, out.rows, classes, top);
+  return out;
 }
 
 std::string FlowScorer::raw_value(const capture::FlowRecord& flow, std::size_t feature) const {

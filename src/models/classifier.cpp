@@ -29,6 +29,25 @@ Classifier::Scored Classifier::predict_scored(const Matrix& x) const {
   return s;
 }
 
+Classifier::Explained Classifier::predict_explained(const Matrix& x, const ExplainWhich& which) const {
+  Explained out;
+  out.proba = predict_proba(x);
+  for (std::size_t i = 0; i < x.rows(); ++i) {
+    const std::int32_t c = which(i, out.proba.row(i));
+    if (c < 0) continue;
+    out.rows.push_back(i);
+    out.classes.push_back(c);
+  }
+  if (out.rows.empty()) return out;
+  Matrix listed(out.rows.size(), x.cols());
+  for (std::size_t i = 0; i < out.rows.size(); ++i) {
+    const auto src = x.row(out.rows[i]);
+    std::copy(src.begin(), src.end(), listed.row(i).begin());
+  }
+  out.contributions = contributions(listed, out.classes);
+  return out;
+}
+
 void Classifier::check_input(const Matrix& x) const {
   if (!fitted()) throw InternalError("model '" + name() + "' used before fit or load");
   if (x.cols() != features_) {

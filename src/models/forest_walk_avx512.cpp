@@ -17,6 +17,7 @@ constexpr int kLanes = 16;
 // Groups of lanes stepped in turn: their gathers are independent, so their
 // cache misses overlap (4 measured best among 2, 4 and 8).
 constexpr int kGroups = 4;
+static_assert(kLanes == WalkRecord::kLanes && kGroups == WalkRecord::kGroups);
 
 #define VIGIL_AVX512_INLINE __attribute__((target("avx512f"), always_inline)) inline
 
@@ -79,17 +80,32 @@ struct Chunk {
   __mmask16 used[kGroups];      // the lanes given a walk
 };
 
+// Where a recording walk writes: each group's steps, one vector of lanes a step.
+struct Recording {
+  std::uint32_t* steps[kGroups];
+  std::int32_t* step_counts[kGroups];
+  __m512i root;  // the tree's first node, in words
+};
+
 // Walks every lane to its leaf and stores the leaves' values. Every lane of a
 // group steps together, a lane that reached its leaf masked off so that it
 // loads nothing more while the others finish; the groups step in turn, so
-// their gathers' cache misses overlap.
+// their gathers' cache misses overlap. With a recording, each step's nodes
+// (position << 11 | feature) are stored too, and each lane's step count.
+template <bool kRecord>
 VIGIL_AVX512_INLINE void walk_chunk(const int* words, const float* xs, Chunk& chunk,
-                                    std::int32_t (&leaves)[kGroups][kLanes]) {
+                                    std::int32_t (&leaves)[kGroups][kLanes], const Recording* recording) {
   __m512 leaf[kGroups];
   __mmask16 walking[kGroups];
+  [[maybe_unused]] __m512i taken[kGroups];
+  [[maybe_unused]] std::uint32_t* written[kGroups];
   for (int g = 0; g < kGroups; ++g) {
     walking[g] = chunk.used[g];
     leaf[g] = _mm512_setzero_ps();
+    if constexpr (kRecord) {
+      taken[g] = _mm512_setzero_si512();
+      written[g] = recording->steps[g];
+    }
   }
   for (bool any = true; any;) {
     any = false;
@@ -97,12 +113,22 @@ VIGIL_AVX512_INLINE void walk_chunk(const int* words, const float* xs, Chunk& ch
       if (walking[g] == 0) continue;
       const Nodes n = gather_nodes(words, chunk.at[g], walking[g]);
       leaf[g] = _mm512_mask_mov_ps(leaf[g], walking[g] & ~n.split, n.value);
+      if constexpr (kRecord) {
+        // Lanes at their leaf store too; their step count leaves it out.
+        const __m512i position = _mm512_slli_epi32(_mm512_sub_epi32(chunk.at[g], recording->root), 10);
+        _mm512_storeu_si512(written[g], _mm512_or_si512(position, features_of(n)));
+        written[g] += kLanes;
+        taken[g] = _mm512_mask_add_epi32(taken[g], n.split, taken[g], _mm512_set1_epi32(1));
+      }
       chunk.at[g] = step(n, chunk.at[g], chunk.row_offset[g], xs);
       walking[g] = n.split;
       any |= n.split != 0;
     }
   }
-  for (int g = 0; g < kGroups; ++g) _mm512_storeu_si512(leaves[g], _mm512_castps_si512(leaf[g]));
+  for (int g = 0; g < kGroups; ++g) {
+    _mm512_storeu_si512(leaves[g], _mm512_castps_si512(leaf[g]));
+    if constexpr (kRecord) _mm512_storeu_si512(recording->step_counts[g], taken[g]);
+  }
 }
 
 // Sixteen rows a vector, tree after tree.
@@ -121,7 +147,7 @@ __attribute__((target("avx512f"))) void vote_by_rows(const VoteJob& job) {
         chunk.row_offset[g] = row_offsets(lo + kLanes * g, cols);
       }
       alignas(64) std::int32_t leaves[kGroups][kLanes];
-      walk_chunk(words, job.x, chunk, leaves);
+      walk_chunk<false>(words, job.x, chunk, leaves, nullptr);
       for (int g = 0; g < kGroups; ++g) {
         for (int l = 0; l < kLanes && (chunk.used[g] >> l & 1); ++l) {
           const auto row = static_cast<std::size_t>(lo + kLanes * g + l);
@@ -150,7 +176,7 @@ __attribute__((target("avx512f"))) void vote_by_trees(const VoteJob& job) {
         chunk.row_offset[g] = row_offset;
       }
       alignas(64) std::int32_t leaves[kGroups][kLanes];
-      walk_chunk(words, job.x, chunk, leaves);
+      walk_chunk<false>(words, job.x, chunk, leaves, nullptr);
       for (int g = 0; g < kGroups; ++g) {
         for (int l = 0; l < kLanes && (chunk.used[g] >> l & 1); ++l) {
           const auto tree = static_cast<std::size_t>(lo + kLanes * g + l);
@@ -161,7 +187,49 @@ __attribute__((target("avx512f"))) void vote_by_trees(const VoteJob& job) {
   }
 }
 
+// Up to 64 rows, tree after tree, each walk recorded.
+__attribute__((target("avx512f"))) void vote_and_record(const VoteJob& job, WalkRecord& record) {
+  const auto* words = reinterpret_cast<const int*>(job.nodes);
+  const auto cols = static_cast<int>(job.cols);
+  const auto rows = static_cast<int>(job.rows);
+  const std::size_t k = job.classes;
+  for (std::size_t tree = 0; tree < job.trees; ++tree) {
+    Recording recording;
+    recording.root = _mm512_set1_epi32(static_cast<int>(job.first[tree] * 2));
+    Chunk chunk;
+    for (int g = 0; g < kGroups; ++g) {
+      chunk.used[g] = lanes_of(rows, kLanes * g);
+      chunk.at[g] = recording.root;
+      chunk.row_offset[g] = row_offsets(kLanes * g, cols);
+      recording.steps[g] = record.steps.data() + record.first[tree] + static_cast<std::size_t>(g) * record.stride(tree);
+      recording.step_counts[g] = record.step_counts.data() + record.lane(tree, static_cast<std::size_t>(g) * kLanes);
+    }
+    std::int32_t(&leaves)[kGroups][kLanes] =
+        *reinterpret_cast<std::int32_t(*)[kGroups][kLanes]>(record.leaves.data() + record.lane(tree, 0));
+    walk_chunk<true>(words, job.x, chunk, leaves, &recording);
+    for (int g = 0; g < kGroups; ++g) {
+      for (int l = 0; l < kLanes && (chunk.used[g] >> l & 1); ++l) {
+        add_vote(job.votes + static_cast<std::size_t>(kLanes * g + l) * k, leaves[g][l], job.leaf_shares[tree], k);
+      }
+    }
+  }
+}
+
 }  // namespace
+
+void WalkRecord::reserve_for(const std::vector<std::uint32_t>& tree_depths) {
+  if (depth == tree_depths) return;
+  depth = tree_depths;
+  first.assign(depth.size(), 0);
+  std::size_t total = 0;
+  for (std::size_t t = 0; t < depth.size(); ++t) {
+    first[t] = total;
+    total += stride(t) * kGroups;
+  }
+  steps.assign(total, 0);
+  step_counts.assign(depth.size() * kGroups * kLanes, 0);
+  leaves.assign(depth.size() * kGroups * kLanes, 0);
+}
 
 namespace {
 std::atomic<bool> vector_walks{true};
@@ -184,6 +252,19 @@ bool vote_avx512(const VoteJob& job) {
   } else {
     vote_by_trees(job);
   }
+  return true;
+}
+
+bool vote_and_record_avx512(const VoteJob& job, WalkRecord& record) {
+  if (!has_avx512() || job.total_nodes >= (std::size_t{1} << 30) || job.rows * job.cols >= (std::size_t{1} << 31) ||
+      job.rows > WalkRecord::kRows || record.depth.size() != job.trees) {
+    return false;
+  }
+  for (std::size_t t = 0; t < job.trees; ++t) {
+    const std::size_t end = t + 1 < job.trees ? job.first[t + 1] : job.total_nodes;
+    if (end - job.first[t] >= kRecordedPositions) return false;
+  }
+  vote_and_record(job, record);
   return true;
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "models/forest_layout.hpp"
 
@@ -40,6 +41,34 @@ struct VoteJob {
   std::int64_t* votes;  // rows x classes; each tree's leaf is added
 };
 
+// What a recording vote walk keeps of each walk, so that reasons can be named
+// afterwards without walking again. Rows go in groups of 16, a vector's lanes.
+// For tree t and group g, step s holds each lane's node at that step as
+// position << 11 | feature (position counted from the tree's first node),
+// for as many steps as the lane took before its leaf; then the lane's step
+// count and leaf value.
+struct WalkRecord {
+  static constexpr std::size_t kLanes = 16, kGroups = 4;
+  static constexpr std::size_t kRows = kLanes * kGroups;  // the most rows one recording walk takes
+  std::vector<std::size_t> first;       // per tree, where its steps start (group g's at first[t] + g * stride(t))
+  std::vector<std::uint32_t> depth;     // per tree, the most splits on a path
+  std::vector<std::uint32_t> steps;     // as above
+  std::vector<std::int32_t> step_counts;  // [(t * kGroups + g) * 16 + lane]
+  std::vector<std::int32_t> leaves;       // the same, each walk's leaf value
+
+  // Sized for trees of these depths (most splits on a path).
+  void reserve_for(const std::vector<std::uint32_t>& tree_depths);
+  // A group's steps in tree t: one vector per split passed, and one at the leaf.
+  std::size_t stride(std::size_t tree) const { return (depth[tree] + 1) * kLanes; }
+  std::size_t lane(std::size_t tree, std::size_t row) const { return (tree * kGroups + row / kLanes) * kLanes + row % kLanes; }
+  // Step s of row `row` (of the recorded job) in tree t.
+  std::uint32_t step(std::size_t tree, std::size_t row, std::size_t s) const {
+    return steps[first[tree] + (row / kLanes) * stride(tree) + s * kLanes + row % kLanes];
+  }
+};
+inline constexpr std::uint32_t kRecordedFeatureBits = 11;
+inline constexpr std::size_t kRecordedPositions = std::size_t{1} << (32 - kRecordedFeatureBits);
+
 // Whether the vector walk runs here: the CPU has AVX-512 and it is not turned off.
 bool has_avx512();
 // Turns the vector walk off (or back on) for the whole process, so that tests
@@ -48,5 +77,9 @@ void use_vector_walks(bool on);
 // Adds every tree's vote for every row; false, doing nothing, where this CPU
 // has no AVX-512 or the forest is too large for 32-bit node indices.
 bool vote_avx512(const VoteJob& job);
+// The same votes for at most WalkRecord::kRows rows, every walk kept in
+// `record` (sized by reserve_for). False, doing nothing, where vote_avx512
+// would be, or where a tree has kRecordedPositions nodes or more.
+bool vote_and_record_avx512(const VoteJob& job, WalkRecord& record);
 
 }  // namespace vigil::models::forest_layout

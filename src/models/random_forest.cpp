@@ -382,6 +382,21 @@ void RandomForest::lay_out_for_walks() {
   compact_ = {};
   wide_ = {};
   if (!forest_layout::lay_out(trees_, k, compact_, walk_first_)) forest_layout::lay_out(trees_, k, wide_, walk_first_);
+  walk_depth_.clear();
+  std::vector<std::uint32_t> depth;
+  for (const Tree& t : trees_) {
+    depth.assign(t.nodes.size(), 0);
+    std::uint32_t most = 0;
+    for (std::size_t i = 0; i < t.nodes.size(); ++i) {
+      const Node& n = t.nodes[i];
+      if (n.feature < 0) {
+        most = std::max(most, depth[i]);
+      } else {
+        depth[i + 1] = depth[static_cast<std::size_t>(n.right)] = depth[i] + 1;
+      }
+    }
+    walk_depth_.push_back(most);
+  }
 }
 
 Matrix RandomForest::predict_proba(const Matrix& x) const {

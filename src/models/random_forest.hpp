@@ -32,6 +32,10 @@ class RandomForest final : public Classifier {
   // probability. Empty for forests saved before leaf weights were kept.
   Matrix contributions(const Matrix& x, std::span<const std::int32_t> classes) const override;
   void prepare_contributions() const override;
+  // With AVX-512, each block of rows walks once: the walks are recorded as
+  // they vote, and the chosen rows' contributions are read from the record
+  // (the same sums as contributions()). Elsewhere, the default.
+  Explained predict_explained(const Matrix& x, const ExplainWhich& which) const override;
   // Per class, the mean of the roots' shares: what contributions start from.
   std::vector<float> prior() const;
   std::vector<std::string> fit_notes() const override { return notes_; }
@@ -84,6 +88,7 @@ class RandomForest final : public Classifier {
   std::vector<forest_layout::CompactNode> compact_;
   std::vector<forest_layout::WideNode> wide_;
   std::vector<std::size_t> walk_first_;
+  std::vector<std::uint32_t> walk_depth_;  // per tree, the most splits on a path
   mutable std::mutex node_shares_mutex_;
   mutable NodeShares node_shares_;  // derived; empty until needed
   std::vector<double> importances_;

@@ -6,13 +6,14 @@
 #include <type_traits>
 
 #include "core/huge_pages.hpp"
+#include "models/forest_shares.hpp"
 #include "models/random_forest.hpp"
 #include "vigil/core/error.hpp"
 
 namespace vigil::models {
 namespace {
 
-constexpr float kShareUnit = 65535.0f;  // a split's share is kept in 65535ths
+using forest_shares::kShareUnit;
 
 // A class's share at a walk node: a split's from the table, a leaf's exact
 // (a pure leaf's is 1 for its class and 0 for the others).
@@ -25,21 +26,12 @@ float share_at(const WalkNode& n, const std::uint16_t* split_shares, std::int32_
   return leaf_shares[static_cast<std::size_t>(value) * classes + static_cast<std::size_t>(cls)];
 }
 
-// Contributions are summed in fixed point, in units of 1 / (65535 x 65536)
-// of a share: a split's share (in 65535ths) is then a whole number of units
-// with no division, and a leaf's exact share is rounded to 2^-32 or so.
-constexpr std::int64_t kSplitUnits = 65536;
-constexpr double kOne = 65535.0 * 65536.0;
-
-// The same share as share_at, in those units.
+// The same share as share_at, in fixed point.
 template <class WalkNode>
 std::int64_t fixed_share_at(const WalkNode& n, const std::uint16_t* split_shares, std::int32_t at,
                             const float* leaf_shares, std::size_t classes, std::int32_t cls) {
-  if (!forest_layout::is_leaf(n)) [[likely]] return split_shares[at] * kSplitUnits;
-  const std::int32_t value = forest_layout::leaf_value(n);
-  if (value < 0) return -value - 1 == cls ? static_cast<std::int64_t>(kOne) : 0;
-  const float share = leaf_shares[static_cast<std::size_t>(value) * classes + static_cast<std::size_t>(cls)];
-  return static_cast<std::int64_t>(static_cast<double>(share) * kOne + 0.5);
+  if (!forest_layout::is_leaf(n)) [[likely]] return forest_shares::fixed_split_share(split_shares[at]);
+  return forest_shares::fixed_leaf_share(forest_layout::leaf_value(n), leaf_shares, classes, cls);
 }
 
 }  // namespace
@@ -167,7 +159,7 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
           return true;
         });
   });
-  const double scale = 1.0 / (kOne * static_cast<double>(trees_.size()));
+  const double scale = 1.0 / (forest_shares::kOne * static_cast<double>(trees_.size()));
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t f = 0; f < width; ++f) out(r, f) = static_cast<float>(static_cast<double>(sums[r * width + f]) * scale);
   }

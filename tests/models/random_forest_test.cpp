@@ -197,6 +197,52 @@ TEST(RandomForest, ReasonsDoNotDependOnTheRowsExplainedAlongside) {
   }
 }
 
+// Probabilities and reasons from one recorded walk are those of
+// predict_proba and contributions, bit for bit: for blocks of rows of every
+// size around the record's 16 and 64, with classes chosen from the
+// probabilities (and not always the likeliest), on the vector walk and off it.
+TEST(RandomForest, OneWalkExplainsAsPredictThenContributions) {
+  auto train = vigil::testing::blobs(3, 300, 6, 21);
+  for (std::size_t r = 0; r < 60; ++r) train.y[r * 7] = static_cast<std::int32_t>(r % 3);  // noise: impure leaves
+  auto model = builtin_registry().create("rf", {"trees=9", "seed=4"});
+  model->fit(train.x, train.y, 3);
+  const auto& rf = dynamic_cast<const RandomForest&>(*model);
+  for (const bool vectors : {true, false}) {
+    forest_layout::use_vector_walks(vectors);
+    for (const std::size_t rows : {1, 15, 16, 63, 64, 65, 130, 300}) {
+      Matrix x(rows, train.x.cols());
+      for (std::size_t r = 0; r < rows; ++r) {
+        for (std::size_t c = 0; c < x.cols(); ++c) x(r, c) = train.x((r * 13) % train.x.rows(), c);
+      }
+      std::vector<std::size_t> seen;
+      const auto which = [&](std::size_t r, std::span<const float> p) -> std::int32_t {
+        seen.push_back(r);
+        if (r % 3 == 0) return -1;
+        const auto best = static_cast<std::int32_t>(std::max_element(p.begin(), p.end()) - p.begin());
+        return r % 3 == 1 ? best : (best + 1) % 3;
+      };
+      const auto e = rf.predict_explained(x, which);
+      const Matrix p = rf.predict_proba(x);
+      ASSERT_EQ(seen.size(), rows);
+      for (std::size_t r = 0; r < rows; ++r) ASSERT_EQ(seen[r], r);
+      for (std::size_t i = 0; i < p.values().size(); ++i) ASSERT_EQ(e.proba.values()[i], p.values()[i]) << rows;
+      ASSERT_EQ(e.rows.size(), e.classes.size());
+      ASSERT_EQ(e.contributions.rows(), e.rows.size());
+      Matrix listed(e.rows.size(), x.cols());
+      for (std::size_t i = 0; i < e.rows.size(); ++i) {
+        EXPECT_NE(e.rows[i] % 3, 0u);
+        for (std::size_t c = 0; c < x.cols(); ++c) listed(i, c) = x(e.rows[i], c);
+      }
+      if (e.rows.empty()) continue;
+      const Matrix why = rf.contributions(listed, e.classes);
+      for (std::size_t i = 0; i < why.values().size(); ++i) {
+        ASSERT_EQ(e.contributions.values()[i], why.values()[i]) << rows << " rows, vectors " << vectors;
+      }
+    }
+  }
+  forest_layout::use_vector_walks(true);
+}
+
 // A tree that is one leaf (its rows all of one class) votes its class for
 // every row and credits no feature.
 TEST(RandomForest, TreesThatAreOneLeaf) {
@@ -213,6 +259,9 @@ TEST(RandomForest, TreesThatAreOneLeaf) {
     }
     const Matrix why = rf.contributions(x, std::vector<std::int32_t>(x.rows(), 2));
     for (float c : why.values()) EXPECT_EQ(c, 0.0f);
+    const auto e = rf.predict_explained(x, [](std::size_t, std::span<const float>) { return 2; });
+    ASSERT_EQ(e.contributions.rows(), x.rows());
+    for (float c : e.contributions.values()) EXPECT_EQ(c, 0.0f);
   }
   EXPECT_EQ(rf.prior(), (std::vector<float>{0.0f, 0.0f, 1.0f}));
 }

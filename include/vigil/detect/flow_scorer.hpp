@@ -60,6 +60,18 @@ class FlowScorer {
                                                  std::span<const std::size_t> which,
                                                  std::span<const std::int32_t> classes, std::size_t top) const;
 
+  // predict_proba and explain at once: `which(i, p)` picks, from row i's
+  // probabilities, the class to name reasons for, or -1 for none. A model
+  // that can credit features from the walk it predicted with (the random
+  // forest) walks each row once; the others predict, then explain.
+  struct Explained {
+    Matrix proba;                                   // every row's
+    std::vector<std::size_t> rows;                  // the rows explained, in order
+    std::vector<std::vector<Contribution>> reasons;  // each one's `top`, as explain() names them
+  };
+  Explained predict_explained(const Matrix& rows, const models::Classifier::ExplainWhich& which,
+                              std::size_t top) const;
+
   // The flow's value of a feature as it was before encoding ("tcp", "254").
   std::string raw_value(const capture::FlowRecord& flow, std::size_t feature) const;
 
@@ -75,6 +87,8 @@ class FlowScorer {
   // explain() from the model's contributions; false when it has none.
   bool explain_by_paths(const Matrix& rows, std::span<const std::size_t> which, std::span<const std::int32_t> classes,
                         std::size_t top, std::vector<std::vector<Contribution>>& out) const;
+  // The `top` of row i of the model's contributions, in input feature indices.
+  std::vector<Contribution> top_of(const Matrix& by_model, std::size_t i, std::size_t top) const;
 
   const io::ModelBundle* bundle_;
   std::vector<Field> fields_;

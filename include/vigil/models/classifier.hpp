@@ -53,6 +53,20 @@ class Classifier {
     (void)classes;
     return {};
   }
+  // Probabilities and contributions at once, for a detector that names the
+  // reasons of some rows only, chosen by their probabilities: `which(i, p)`
+  // is called once per row i, in order, with its probabilities p, and returns
+  // the class to explain for it or -1. A model that can explain from the walk
+  // it predicted with overrides this; the default predicts, then calls
+  // contributions() for the chosen rows.
+  using ExplainWhich = std::function<std::int32_t(std::size_t row, std::span<const float> proba)>;
+  struct Explained {
+    Matrix proba;                       // every row's, as predict_proba
+    std::vector<std::size_t> rows;      // the rows explained, in order
+    std::vector<std::int32_t> classes;  // the class each was explained for
+    Matrix contributions;               // per explained row, as contributions(); empty as there
+  };
+  virtual Explained predict_explained(const Matrix& x, const ExplainWhich& which) const;
   // Prepares up front what contributions() would otherwise derive on first
   // use (a detector calls it at start, so the first alerts are not slowed).
   virtual void prepare_contributions() const {}
