@@ -58,6 +58,8 @@ class ClassifyingWorker {
         alerts_by_class_(bundle.class_names.size() + (bundle.anomaly ? 1 : 0), 0),
         part_threads_(model_threads() - 1) {}
 
+  static constexpr std::size_t kPartRows = 64;
+
   // Runs until the queue is closed and drained.
   // `stop` (the user's) is copied into `halt` (what intake watches) here, so
   // intake also halts when this worker fails.
@@ -131,14 +133,15 @@ class ClassifyingWorker {
   void classify(std::vector<QueuedFlow>& batch, std::size_t n, bool with_reasons) {
     const auto began = Clock::now();
     verdicts_.resize(n);
-    // Each model thread takes a run of whole batches (as config.batch sizes
-    // them), so each walks as many rows at once as a lone thread does.
-    const std::size_t per_part = std::max<std::size_t>(config_.batch, 1);
-    const std::size_t parts = std::min(part_threads_.capacity(), (n + per_part - 1) / per_part);
-    parts_.resize(std::max<std::size_t>(parts_.size(), parts));
+    // Parts of at most kPartRows rows, taken by the model threads as each
+    // finishes one: a thread the system pauses (intake shares the cores)
+    // holds up no more than its part. The forest walks 64 rows at once.
+    const std::size_t per_part = std::clamp<std::size_t>(config_.batch, 1, kPartRows);
+    const std::size_t parts = (n + per_part - 1) / per_part;
+    parts_.resize(std::max(parts_.size(), parts));
     for (std::size_t p = 0; p < parts; ++p) {
-      parts_[p].lo = n * p / parts;
-      parts_[p].hi = n * (p + 1) / parts;
+      parts_[p].lo = p * per_part;
+      parts_[p].hi = std::min(n, (p + 1) * per_part);
     }
     part_threads_.run(parts, [&](std::size_t p) {
       // An exception must not end a helper thread: it is kept and rethrown here.

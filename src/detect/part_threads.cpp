@@ -2,14 +2,13 @@
 
 #include <omp.h>
 
-#include "vigil/core/error.hpp"
+#include <algorithm>
 
 namespace vigil::detect {
 
 PartThreads::PartThreads(std::size_t helpers) {
   for (std::size_t i = 0; i < helpers; ++i) {
     auto helper = std::make_unique<Helper>();
-    helper->part = i + 1;
     Helper& h = *helper;
     helpers_.push_back(std::move(helper));
     h.thread = std::thread([this, &h] { serve(h); });
@@ -28,17 +27,24 @@ void PartThreads::serve(Helper& helper) {
   for (;;) {
     helper.go.acquire();  // the semaphore orders work_ and stopping_ after run() set them
     if (stopping_) return;
-    (*work_)(helper.part);
+    take_parts();
     helper.done.release();
   }
 }
 
+void PartThreads::take_parts() {
+  for (std::size_t p; (p = next_part_.fetch_add(1, std::memory_order_relaxed)) < parts_;) (*work_)(p);
+}
+
 void PartThreads::run(std::size_t parts, const std::function<void(std::size_t)>& work) {
-  VIGIL_CHECK(parts >= 1 && parts <= capacity(), "part threads: more parts than threads");
   work_ = &work;
-  for (std::size_t p = 1; p < parts; ++p) helpers_[p - 1]->go.release();
-  work(0);
-  for (std::size_t p = 1; p < parts; ++p) helpers_[p - 1]->done.acquire();
+  parts_ = parts;
+  next_part_.store(0, std::memory_order_relaxed);
+  // The semaphores order work_, parts_ and next_part_ before the helpers read them.
+  const std::size_t helpers = std::min(helpers_.size(), parts > 0 ? parts - 1 : 0);
+  for (std::size_t h = 0; h < helpers; ++h) helpers_[h]->go.release();
+  take_parts();
+  for (std::size_t h = 0; h < helpers; ++h) helpers_[h]->done.acquire();
 }
 
 }  // namespace vigil::detect

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <set>
 #include <thread>
 #include <vector>
@@ -10,31 +11,51 @@
 namespace vigil::detect {
 namespace {
 
-// Every part runs once per call, part 0 on the caller and the others on
-// helpers, call after call; fewer parts than threads leave helpers idle.
-TEST(PartThreads, RunsEveryPartOnceAndPartZeroOnTheCaller) {
+// Every part runs once per call, call after call, with fewer parts than
+// threads and with many more.
+TEST(PartThreads, RunsEveryPartOnce) {
   PartThreads threads(3);
-  ASSERT_EQ(threads.capacity(), 4u);
+  ASSERT_EQ(threads.threads(), 4u);
   for (std::size_t round = 0; round < 200; ++round) {
-    const std::size_t parts = 1 + round % 4;
+    const std::size_t parts = 1 + round % 13;
     std::vector<std::atomic<int>> runs(parts);
-    std::vector<std::thread::id> ran_on(parts);
-    threads.run(parts, [&](std::size_t p) {
-      ++runs[p];
-      ran_on[p] = std::this_thread::get_id();
-    });
-    std::set<std::thread::id> distinct(ran_on.begin(), ran_on.end());
-    ASSERT_EQ(distinct.size(), parts) << "round " << round;
-    ASSERT_EQ(ran_on[0], std::this_thread::get_id());
-    for (std::size_t p = 0; p < parts; ++p) ASSERT_EQ(runs[p].load(), 1) << "part " << p;
+    threads.run(parts, [&](std::size_t p) { ++runs[p]; });
+    for (std::size_t p = 0; p < parts; ++p) ASSERT_EQ(runs[p].load(), 1) << "round " << round << ", part " << p;
   }
 }
 
-TEST(PartThreads, WithoutHelpersTheCallerRunsTheOnePart) {
+// A thread held up in one part does not hold up the others: the first part
+// taken waits until every other part has run, which only another thread can
+// do (a static split would give that thread parts of its own to run after).
+TEST(PartThreads, OtherThreadsTakeThePartsOfAHeldThread) {
+  PartThreads threads(1);
+  constexpr std::size_t kParts = 10;
+  std::atomic<std::size_t> taken{0}, done{0};
+  std::vector<std::thread::id> ran_on(kParts);
+  bool waited_out = true;
+  threads.run(kParts, [&](std::size_t p) {
+    ran_on[p] = std::this_thread::get_id();
+    if (taken++ == 0) {
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (done.load() < kParts - 1 && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      waited_out = done.load() == kParts - 1;
+      return;
+    }
+    ++done;
+  });
+  EXPECT_TRUE(waited_out);
+  EXPECT_EQ(std::set<std::thread::id>(ran_on.begin(), ran_on.end()).size(), 2u);
+}
+
+TEST(PartThreads, WithoutHelpersTheCallerRunsEveryPart) {
   PartThreads threads(0);
-  int runs = 0;
-  threads.run(1, [&](std::size_t p) { runs += p == 0; });
-  EXPECT_EQ(runs, 1);
+  std::vector<int> runs(5, 0);
+  threads.run(5, [&](std::size_t p) { ++runs[p]; });
+  EXPECT_EQ(runs, std::vector<int>(5, 1));
+  threads.run(0, [&](std::size_t p) { ++runs[p]; });
+  EXPECT_EQ(runs, std::vector<int>(5, 1));
 }
 
 }  // namespace
