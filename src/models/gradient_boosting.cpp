@@ -2,6 +2,7 @@
 
 #include <xgboost/c_api.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -73,6 +74,9 @@ std::vector<ParamSpec> GradientBoostedTrees::param_specs() {
           ParamSpec::real("lambda", 1.0, 0, 1e12, "L2 penalty on leaf weights"),
           ParamSpec::integer("max_bin", 256, 2, 65535, "histogram bins per feature"),
           ParamSpec::integer("threads", 0, 0, 4096, "threads for fitting and prediction (0: all cores)"),
+          ParamSpec::choice("predictor", "vigil", {"vigil", "xgboost"},
+                            "vigil: Vigil walks the booster's trees (the same probabilities, microseconds a "
+                            "flow); xgboost: XGBoost's own predictor"),
           ParamSpec::integer("seed", 42, 0, 1L << 31, "seed for row and feature sampling")};
 }
 
@@ -97,6 +101,7 @@ void GradientBoostedTrees::fit(const Matrix& x, std::span<const std::int32_t> la
   VIGIL_CHECK(labels.size() == x.rows() && classes > 0, "gradient boosting fit shapes");
   if (x.rows() == 0) throw InputError("gradient boosting: no training rows");
   booster_.reset();
+  walk_.reset();
   notes_.clear();
   classes_ = classes;
   features_ = x.cols();
@@ -123,6 +128,17 @@ void GradientBoostedTrees::fit(const Matrix& x, std::span<const std::int32_t> la
   }
   if (progress) progress->end();
   booster_ = std::move(booster);
+  bst_ulong length = 0;
+  const char* bytes = nullptr;
+  xgb_check(XGBoosterSaveModelToBuffer(booster_->handle, R"({"format": "ubj"})", &length, &bytes),
+            "saving the booster");
+  read_trees({reinterpret_cast<const std::uint8_t*>(bytes), length});
+}
+
+void GradientBoostedTrees::read_trees(std::span<const std::uint8_t> ubjson) {
+  if (params_.text("predictor") != "vigil") return;
+  walk_ = BoostedTreesWalk::from_ubjson(ubjson, static_cast<std::size_t>(classes_), features_);
+  if (!walk_) notes_.push_back("xgb: predicting through XGBoost (its model has what Vigil's walk does not read)");
 }
 
 Matrix GradientBoostedTrees::predict_proba(const Matrix& x) const {
@@ -131,6 +147,16 @@ Matrix GradientBoostedTrees::predict_proba(const Matrix& x) const {
   if (x.rows() == 0) return out;
   if (only_class_ >= 0) {
     for (std::size_t r = 0; r < x.rows(); ++r) out(r, static_cast<std::size_t>(only_class_)) = 1.0f;
+    return out;
+  }
+  if (walk_) {
+    const std::size_t block = 256;
+    const auto blocks = static_cast<long>((x.rows() + block - 1) / block);
+#pragma omp parallel for schedule(dynamic) if (blocks > 1)
+    for (long b = 0; b < blocks; ++b) {
+      const std::size_t lo = static_cast<std::size_t>(b) * block;
+      walk_->predict_proba(x, lo, std::min(x.rows(), lo + block), out);
+    }
     return out;
   }
   DMatrix data(x);
@@ -163,6 +189,7 @@ void GradientBoostedTrees::load_state(ByteReader& r) {
   if (classes_ <= 0) r.fail("gradient boosting model has no classes");
   if (only_class_ >= classes_) r.fail("gradient boosting model's single class is out of range");
   booster_.reset();
+  walk_.reset();
   if (only_class_ >= 0) return;
   const std::string bytes = r.str();
   auto booster = std::make_unique<Booster>(nullptr, 0);
@@ -174,6 +201,7 @@ void GradientBoostedTrees::load_state(ByteReader& r) {
   if (features != features_) r.fail("the booster's feature count differs from the model's");
   booster->set("nthread", std::to_string(params_.integer("threads")));
   booster_ = std::move(booster);
+  read_trees({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
 }
 
 void register_gradient_boosting(Registry& registry) {

@@ -5,9 +5,12 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "models/boosted_trees_walk.hpp"
 #include "vigil/models/classifier.hpp"
 
 namespace vigil::models {
@@ -29,8 +32,11 @@ class GradientBoostedTrees final : public Classifier {
  private:
   struct Booster;  // owns the XGBoost handle
   void configure(Booster& booster) const;
+  // Reads the booster's trees for Vigil's own walk (see boosted_trees_walk.hpp).
+  void read_trees(std::span<const std::uint8_t> ubjson);
   std::unique_ptr<Booster> booster_;
-  // XGBoosterPredict keeps per-booster state: one prediction at a time.
+  std::optional<BoostedTreesWalk> walk_;  // predicts when set; else XGBoost does
+  // XGBoosterPredict keeps per-booster state: one prediction at a time (the walk needs no lock).
   mutable std::mutex predict_mutex_;
   int only_class_ = -1;  // training rows of one class: XGBoost needs two, the answer is fixed
   std::vector<std::string> notes_;
