@@ -1,5 +1,6 @@
 #include "models/boosted_trees_walk.hpp"
 
+#include <immintrin.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -8,33 +9,117 @@
 #include <limits>
 #include <string>
 
+#include "models/forest_walk_avx512.hpp"
+
+// GCC 12's AVX-512 gather and shift intrinsics start from an undefined vector,
+// which it then reports as maybe used uninitialised (a known false positive).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 namespace vigil::models {
 namespace {
 
-constexpr std::uint32_t kDefaultLeft = 1u << 31;
+// A node's meta: left child << 12 | default-left << 11 | feature.
+constexpr std::uint32_t kFeatureBits = 11, kFeatureMask = (1u << kFeatureBits) - 1, kDefaultLeft = 1u << kFeatureBits;
+constexpr std::uint32_t kLeftShift = 12;
+constexpr std::size_t kMostNodes = std::size_t{1} << (32 - kLeftShift);
 
-// Trees walked at once for a row: their walks do not wait on one another.
-constexpr std::size_t kTogether = 8;
+// Trees walked at once for a row (a vector's lanes): their walks do not wait
+// on one another.
+constexpr std::size_t kTogether = 16;
+// Groups of them stepped in turn by the vector walk, so that their gathers overlap.
+constexpr std::size_t kGroups = 4;
 
-// The node after `at` for `row` (whose slot features_ is the sentinel 0).
+// The node after `at` for `row` (whose slot `features` is the sentinel 0).
 // Rows without a missing value (all of them, once imputed) skip the check.
 template <bool kMissing, class Node>
 inline std::uint32_t next_node(const Node* nodes, std::uint32_t at, const float* row) {
   const Node& n = nodes[at];
-  const float v = row[n.feature & ~kDefaultLeft];
+  const float v = row[n.meta & kFeatureMask];
+  const std::uint32_t left = n.meta >> kLeftShift;
   if constexpr (kMissing) {
-    if (std::isnan(v)) return n.left + static_cast<std::uint32_t>((n.feature & kDefaultLeft) == 0);
+    if (std::isnan(v)) return left + static_cast<std::uint32_t>((n.meta & kDefaultLeft) == 0);
   }
-  return n.left + static_cast<std::uint32_t>(!(v < n.split));
+  return left + static_cast<std::uint32_t>(!(v < n.split));
 }
 
-// Walks trees [lo, lo + kTogether) of the padded tree list to their leaves.
 template <bool kMissing, class Node>
-inline void walk_group(const Node* nodes, const std::uint32_t* roots, std::uint32_t depth, const float* row,
-                       std::uint32_t (&at)[kTogether]) {
-  for (std::size_t j = 0; j < kTogether; ++j) at[j] = roots[j];
-  for (std::uint32_t d = 0; d < depth; ++d) {
-    for (std::size_t j = 0; j < kTogether; ++j) at[j] = next_node<kMissing>(nodes, at[j], row);
+void walk_row_scalar(const Node* nodes, const std::uint32_t* roots, const std::uint32_t* group_depth,
+                     std::size_t groups, const float* row, const float* leaf_values, float* leaves) {
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::uint32_t at[kTogether];
+    for (std::size_t j = 0; j < kTogether; ++j) at[j] = roots[g * kTogether + j];
+    for (std::uint32_t d = 0; d < group_depth[g]; ++d) {
+      for (std::size_t j = 0; j < kTogether; ++j) at[j] = next_node<kMissing>(nodes, at[j], row);
+    }
+    for (std::size_t j = 0; j < kTogether; ++j) leaves[g * kTogether + j] = leaf_values[at[j]];
+  }
+}
+
+// The row's value of each lane's feature. Rows of up to 64 values (the
+// sentinel slot included) are held in four registers and picked by
+// permutation, which is much faster than gathering them from memory.
+struct RowValues {
+  const float* row;
+  bool in_registers;
+  __m512 part[4];
+};
+
+__attribute__((target("avx512f"), always_inline)) inline RowValues load_row(const float* row, std::size_t width) {
+  RowValues v{row, width <= 64, {}};
+  if (!v.in_registers) return v;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const std::size_t lo = i * 16;
+    const std::size_t n = width > lo ? std::min<std::size_t>(16, width - lo) : 0;
+    v.part[i] = _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1), row + lo);
+  }
+  return v;
+}
+
+__attribute__((target("avx512f"), always_inline)) inline __m512 values_of(const RowValues& v, __m512i feature) {
+  if (!v.in_registers) return _mm512_i32gather_ps(feature, v.row, 4);
+  const __m512 low = _mm512_permutex2var_ps(v.part[0], feature, v.part[1]);   // features 0-31 (index bits 0-4)
+  const __m512 high = _mm512_permutex2var_ps(v.part[2], feature, v.part[3]);  // features 32-63
+  const __mmask16 upper = _mm512_test_epi32_mask(feature, _mm512_set1_epi32(32));
+  return _mm512_mask_blend_ps(upper, low, high);
+}
+
+// The same walk, sixteen trees a vector, kGroups vectors in turn. A node is
+// two words (split, meta); lanes past their tree's leaf stay on it.
+__attribute__((target("avx512f"))) void walk_row_avx512(const void* nodes, const std::uint32_t* roots,
+                                                        const std::uint32_t* group_depth, std::size_t groups,
+                                                        const float* row, std::size_t width, bool missing,
+                                                        const float* leaf_values, float* leaves) {
+  const auto* words = static_cast<const int*>(nodes);
+  const __m512i one = _mm512_set1_epi32(1);
+  const RowValues values = load_row(row, width);
+  for (std::size_t lo = 0; lo < groups; lo += kGroups) {
+    const std::size_t n = std::min(kGroups, groups - lo);
+    __m512i at[kGroups];
+    std::uint32_t depth = 0;
+    for (std::size_t g = 0; g < n; ++g) {
+      at[g] = _mm512_loadu_si512(roots + (lo + g) * kTogether);
+      depth = std::max(depth, group_depth[lo + g]);
+    }
+    for (std::uint32_t d = 0; d < depth; ++d) {
+      for (std::size_t g = 0; g < n; ++g) {
+        const __m512i split_word = _mm512_slli_epi32(at[g], 1);
+        const __m512 split = _mm512_i32gather_ps(split_word, words, 4);
+        const __m512i meta = _mm512_i32gather_epi32(_mm512_add_epi32(split_word, one), words, 4);
+        const __m512i feature = _mm512_and_si512(meta, _mm512_set1_epi32(static_cast<int>(kFeatureMask)));
+        const __m512 x = values_of(values, feature);
+        __mmask16 right = _mm512_cmp_ps_mask(x, split, _CMP_NLT_UQ);  // !(x < split); true for NaN
+        if (missing) {
+          const __mmask16 nan = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
+          const __mmask16 default_left = _mm512_test_epi32_mask(meta, _mm512_set1_epi32(static_cast<int>(kDefaultLeft)));
+          right = static_cast<__mmask16>((right & ~nan) | (nan & ~default_left));
+        }
+        const __m512i left = _mm512_srli_epi32(meta, kLeftShift);
+        at[g] = _mm512_mask_add_epi32(left, right, left, one);
+      }
+    }
+    for (std::size_t g = 0; g < n; ++g) {
+      _mm512_storeu_ps(leaves + (lo + g) * kTogether, _mm512_i32gather_ps(at[g], leaf_values, 4));
+    }
   }
 }
 
@@ -55,7 +140,8 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
     if (booster.at("name") != "gbtree") return std::nullopt;
     const nlohmann::json& trees = booster.at("model").at("trees");
     const auto tree_info = booster.at("model").at("tree_info").get<std::vector<std::int64_t>>();
-    if (tree_info.size() != trees.size() || trees.empty()) return std::nullopt;
+    // The leaves' sentinel slot must fit a node's feature bits.
+    if (tree_info.size() != trees.size() || trees.empty() || features >= kFeatureMask) return std::nullopt;
 
     BoostedTreesWalk walk;
     walk.classes_ = classes;
@@ -76,13 +162,16 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
         return std::nullopt;
       }
       const auto first = static_cast<std::uint32_t>(walk.nodes_.size());
+      if (first + n >= kMostNodes) return std::nullopt;
       std::vector<std::uint32_t> depth(n, 0);
       std::uint32_t deepest = 0;
       for (std::size_t i = 0; i < n; ++i) {
         Node node{};
-        if (left[i] < 0) {  // a leaf: its value is in split_conditions
-          node = {std::numeric_limits<float>::infinity(), static_cast<std::uint32_t>(features) | kDefaultLeft,
-                  first + static_cast<std::uint32_t>(i), split[i]};
+        float leaf = 0.0f;
+        if (left[i] < 0) {  // a leaf (its value is in split_conditions) loops to itself
+          node = {std::numeric_limits<float>::infinity(),
+                  (first + static_cast<std::uint32_t>(i)) << kLeftShift | kDefaultLeft | static_cast<std::uint32_t>(features)};
+          leaf = split[i];
           deepest = std::max(deepest, depth[i]);
         } else {
           // XGBoost's predictor takes the right child as left + 1; children come after their parent.
@@ -91,11 +180,12 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
               static_cast<std::size_t>(feature[i]) >= features) {
             return std::nullopt;
           }
-          node = {split[i], static_cast<std::uint32_t>(feature[i]) | (default_left[i] != 0 ? kDefaultLeft : 0u),
-                  first + static_cast<std::uint32_t>(left[i]), 0.0f};
+          node = {split[i], (first + static_cast<std::uint32_t>(left[i])) << kLeftShift |
+                                (default_left[i] != 0 ? kDefaultLeft : 0u) | static_cast<std::uint32_t>(feature[i])};
           depth[static_cast<std::size_t>(left[i])] = depth[static_cast<std::size_t>(right[i])] = depth[i] + 1;
         }
         walk.nodes_.push_back(node);
+        walk.leaf_.push_back(leaf);
       }
       walk.tree_root_.push_back(first);
       walk.tree_depth_.push_back(deepest);
@@ -104,8 +194,9 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
     // Padded to whole groups with one-leaf trees, walked but never added.
     const std::size_t padded = (trees.size() + kTogether - 1) / kTogether * kTogether;
     const auto pad = static_cast<std::uint32_t>(walk.nodes_.size());
-    walk.nodes_.push_back({std::numeric_limits<float>::infinity(), static_cast<std::uint32_t>(features) | kDefaultLeft,
-                           pad, 0.0f});
+    walk.nodes_.push_back({std::numeric_limits<float>::infinity(),
+                           pad << kLeftShift | kDefaultLeft | static_cast<std::uint32_t>(features)});
+    walk.leaf_.push_back(0.0f);
     walk.tree_root_.resize(padded, pad);
     walk.tree_depth_.resize(padded, 0);
     for (std::size_t lo = 0; lo < padded; lo += kTogether) {
@@ -118,22 +209,23 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
 }
 
 void BoostedTreesWalk::predict_proba(const Matrix& x, std::size_t lo_row, std::size_t hi_row, Matrix& out) const {
-  const std::size_t cols = features_, trees = tree_class_.size();
+  const std::size_t cols = features_, trees = tree_class_.size(), groups = group_depth_.size();
   std::vector<float> row(cols + 1, 0.0f);  // the row, then the leaves' sentinel slot
   std::vector<float> leaves(tree_root_.size());
   std::vector<float> margin(classes_);
-  const Node* nodes = nodes_.data();
+  const bool vectors = forest_layout::has_avx512();
   for (std::size_t r = lo_row; r < hi_row; ++r) {
     std::copy_n(x.row(r).data(), cols, row.data());
     const bool missing = std::any_of(row.begin(), row.end(), [](float v) { return std::isnan(v); });
-    for (std::size_t lo = 0, g = 0; lo < tree_root_.size(); lo += kTogether, ++g) {
-      std::uint32_t at[kTogether];
-      if (missing) {
-        walk_group<true>(nodes, &tree_root_[lo], group_depth_[g], row.data(), at);
-      } else {
-        walk_group<false>(nodes, &tree_root_[lo], group_depth_[g], row.data(), at);
-      }
-      for (std::size_t j = 0; j < kTogether; ++j) leaves[lo + j] = nodes[at[j]].leaf;
+    if (vectors) {
+      walk_row_avx512(nodes_.data(), tree_root_.data(), group_depth_.data(), groups, row.data(), row.size(), missing,
+                      leaf_.data(), leaves.data());
+    } else if (missing) {
+      walk_row_scalar<true>(nodes_.data(), tree_root_.data(), group_depth_.data(), groups, row.data(), leaf_.data(),
+                            leaves.data());
+    } else {
+      walk_row_scalar<false>(nodes_.data(), tree_root_.data(), group_depth_.data(), groups, row.data(), leaf_.data(),
+                             leaves.data());
     }
     // XGBoost's order and precision: float sums in tree order, then softmax.
     std::fill(margin.begin(), margin.end(), base_score_);

@@ -41,11 +41,10 @@ class BoostedTreesWalk {
   // (always 0), so every tree can be walked its full depth without a branch.
   struct Node {
     float split;
-    std::uint32_t feature;  // default-left << 31 | feature
-    std::uint32_t left;     // the left child's index; the right child is left + 1
-    float leaf;             // the leaf value (leaves only)
+    std::uint32_t meta;  // left child << 12 | default-left << 11 | feature; the right child is left + 1
   };
   std::vector<Node> nodes_;                 // every tree's, one after another
+  std::vector<float> leaf_;                 // per node, its leaf value (leaves only)
   std::vector<std::uint32_t> tree_root_;    // per tree, its root's index (padded to whole groups)
   std::vector<std::uint32_t> tree_depth_;   // per tree, the most splits on a path (padded)
   std::vector<std::uint32_t> group_depth_;  // per group of trees walked together, its deepest

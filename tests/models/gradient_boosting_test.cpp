@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "models/fixtures.hpp"
+#include "models/forest_walk_avx512.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/models/classifier.hpp"
 
@@ -67,36 +68,49 @@ TEST(GradientBoostedTrees, CorruptBoosterIsAModelFormatError) {
 
 // Vigil's walk of the booster's trees gives XGBoost's own probabilities, bit
 // for bit: deeper trees, four classes, and missing values (NaN) in training
-// and in prediction, so that splits send them both ways by default.
+// and in prediction, so that splits send them both ways by default; rows
+// narrow enough for the vector walk to hold in registers, and wider ones.
 TEST(GradientBoostedTrees, VigilsWalkPredictsAsXgboost) {
-  const auto train = vigil::testing::blobs(4, 150, 5, 31);
-  Matrix x = train.x;
-  for (std::size_t r = 0; r < x.rows(); r += 7) x(r, r % 5) = std::numeric_limits<float>::quiet_NaN();
-  Matrix probe(200, 5);
-  for (std::size_t r = 0; r < probe.rows(); ++r) {
-    for (std::size_t c = 0; c < 5; ++c) {
-      probe(r, c) = r % 11 == c ? std::numeric_limits<float>::quiet_NaN()
-                                : x((r * 37) % x.rows(), c) + static_cast<float>(r % 5) * 0.5f - 1.0f;
+  for (const int dims : {5, 70}) {
+    const auto train = vigil::testing::blobs(4, 150, dims, 31);
+    const auto width = static_cast<std::size_t>(dims);
+    Matrix x = train.x;
+    for (std::size_t r = 0; r < x.rows(); r += 7) x(r, r % width) = std::numeric_limits<float>::quiet_NaN();
+    Matrix probe(200, width);
+    for (std::size_t r = 0; r < probe.rows(); ++r) {
+      for (std::size_t c = 0; c < width; ++c) {
+        probe(r, c) = r % 11 == c % 11 ? std::numeric_limits<float>::quiet_NaN()
+                                       : x((r * 37) % x.rows(), c) + static_cast<float>(r % 5) * 0.5f - 1.0f;
+      }
     }
+    const std::vector<std::string> params = {"rounds=30", "max_depth=5", "eta=0.2", "subsample=0.8",
+                                             "colsample_bytree=0.5", "seed=3"};
+    auto ours = builtin_registry().create("xgb", params);
+    auto params_xgboost = params;
+    params_xgboost.push_back("predictor=xgboost");
+    auto theirs = builtin_registry().create("xgb", params_xgboost);
+    ours->fit(x, train.y, 4);
+    theirs->fit(x, train.y, 4);
+    const Matrix b = theirs->predict_proba(probe);
+    // Sixteen trees a vector where the CPU has AVX-512, and the scalar walk.
+    forest_layout::use_vector_walks(false);
+    const Matrix scalar = ours->predict_proba(probe);
+    forest_layout::use_vector_walks(true);
+    const Matrix a = ours->predict_proba(probe);
+    for (std::size_t i = 0; i < a.values().size(); ++i) {
+      ASSERT_EQ(a.values()[i], b.values()[i]) << dims << " features, value " << i;
+      ASSERT_EQ(scalar.values()[i], b.values()[i]) << dims << " features, value " << i;
+    }
+    // And after a save and load, through the model file's state.
+    ByteWriter w;
+    ours->save_state(w);
+    const std::vector<std::uint8_t> bytes = w.take();
+    ByteReader r(bytes, "test model");
+    auto loaded = builtin_registry().create("xgb", params);
+    loaded->load_state(r);
+    const Matrix c = loaded->predict_proba(probe.select_rows(std::vector<std::size_t>{0, 5, 199}));
+    for (std::size_t j = 0; j < 4; ++j) EXPECT_EQ(c(2, j), a(199, j));
   }
-  const std::vector<std::string> params = {"rounds=30", "max_depth=5", "eta=0.2", "subsample=0.8", "seed=3"};
-  auto ours = builtin_registry().create("xgb", params);
-  auto params_xgboost = params;
-  params_xgboost.push_back("predictor=xgboost");
-  auto theirs = builtin_registry().create("xgb", params_xgboost);
-  ours->fit(x, train.y, 4);
-  theirs->fit(x, train.y, 4);
-  const Matrix a = ours->predict_proba(probe), b = theirs->predict_proba(probe);
-  for (std::size_t i = 0; i < a.values().size(); ++i) ASSERT_EQ(a.values()[i], b.values()[i]) << "value " << i;
-  // And after a save and load, through the model file's state.
-  ByteWriter w;
-  ours->save_state(w);
-  const std::vector<std::uint8_t> bytes = w.take();
-  ByteReader r(bytes, "test model");
-  auto loaded = builtin_registry().create("xgb", params);
-  loaded->load_state(r);
-  const Matrix c = loaded->predict_proba(probe.select_rows(std::vector<std::size_t>{0, 5, 199}));
-  for (std::size_t j = 0; j < 4; ++j) EXPECT_EQ(c(2, j), a(199, j));
 }
 
 }  // namespace
