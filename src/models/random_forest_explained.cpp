@@ -17,6 +17,8 @@ namespace {
 using forest_layout::kRecordedFeatureBits;
 using forest_layout::WalkRecord;
 
+constexpr std::size_t kMostRecordBytes = std::size_t{64} << 20;  // per model thread
+
 // Credits row `row` of the recorded block's walk of one tree to `sums`, as the
 // contributions walk does: each split's feature gets the class's share at the
 // child less its share at the split.
@@ -43,7 +45,12 @@ void credit_recorded_walk(const WalkRecord& record, std::size_t tree, std::size_
 Classifier::Explained RandomForest::predict_explained(const Matrix& x, const ExplainWhich& which) const {
   check_input(x);
   // Fewer rows than a vector walk by trees, not by rows, and record nothing.
-  if (compact_.empty() || !has_leaf_weights() || x.rows() < WalkRecord::kLanes || !forest_layout::has_avx512()) {
+  // A forest of very deep trees would need too large a record (a lane's steps
+  // are kept for its tree's deepest walk): it walks twice instead.
+  std::size_t record_bytes = 0;
+  for (const std::uint32_t d : walk_depth_) record_bytes += (d + std::size_t{1}) * WalkRecord::kRows * sizeof(std::uint32_t);
+  if (compact_.empty() || !has_leaf_weights() || x.rows() < WalkRecord::kLanes || !forest_layout::has_avx512() ||
+      record_bytes > kMostRecordBytes) {
     return Classifier::predict_explained(x, which);
   }
   const auto k = static_cast<std::size_t>(classes_);
