@@ -29,6 +29,17 @@ constexpr std::size_t kTogether = 16;
 // Groups of them stepped in turn by the vector walk, so that their gathers overlap.
 constexpr std::size_t kGroups = 4;
 
+// A split's mean value as XGBoost derives it for its approximate
+// contributions: its children's means weighted by their hessian sums, in
+// float, each product rounded (no fused multiply-add, as XGBoost's build).
+__attribute__((optimize("fp-contract=off"))) float split_mean(float left, float left_hessian, float right,
+                                                              float right_hessian, float hessian) {
+  float result = left * left_hessian;
+  result += right * right_hessian;
+  result /= hessian;
+  return result;
+}
+
 // The node after `at` for `row` (whose slot `features` is the sentinel 0).
 // Rows without a missing value (all of them, once imputed) skip the check.
 template <bool kMissing, class Node>
@@ -156,6 +167,8 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
       const auto split = tree.at("split_conditions").get<std::vector<float>>();
       const auto default_left = tree.at("default_left").get<std::vector<std::int64_t>>();
       const auto split_type = tree.at("split_type").get<std::vector<std::int64_t>>();
+      const auto hessian =
+          tree.contains("sum_hessian") ? tree.at("sum_hessian").get<std::vector<float>>() : std::vector<float>{};
       const std::size_t n = left.size();
       if (n == 0 || right.size() != n || feature.size() != n || split.size() != n || default_left.size() != n ||
           split_type.size() != n || tree_info[t] < 0 || static_cast<std::size_t>(tree_info[t]) >= classes) {
@@ -187,6 +200,19 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
         walk.nodes_.push_back(node);
         walk.leaf_.push_back(leaf);
       }
+      // Each node's mean value, for contributions; children come after their parent.
+      if (hessian.size() == n) {
+        std::vector<float> mean(n);
+        for (std::size_t i = n; i-- > 0;) {
+          if (left[i] < 0) {
+            mean[i] = split[i];
+          } else {
+            const auto l = static_cast<std::size_t>(left[i]), r = static_cast<std::size_t>(right[i]);
+            mean[i] = split_mean(mean[l], hessian[l], mean[r], hessian[r], hessian[i]);
+          }
+        }
+        walk.mean_.insert(walk.mean_.end(), mean.begin(), mean.end());
+      }
       walk.tree_root_.push_back(first);
       walk.tree_depth_.push_back(deepest);
       walk.tree_class_.push_back(static_cast<std::uint32_t>(tree_info[t]));
@@ -197,6 +223,12 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
     walk.nodes_.push_back({std::numeric_limits<float>::infinity(),
                            pad << kLeftShift | kDefaultLeft | static_cast<std::uint32_t>(features)});
     walk.leaf_.push_back(0.0f);
+    // Contributions need every tree's means (a model without hessian sums has none).
+    if (walk.mean_.size() + 1 != walk.nodes_.size()) {
+      walk.mean_.clear();
+    } else {
+      walk.mean_.push_back(0.0f);
+    }
     walk.tree_root_.resize(padded, pad);
     walk.tree_depth_.resize(padded, 0);
     for (std::size_t lo = 0; lo < padded; lo += kTogether) {
@@ -240,6 +272,38 @@ void BoostedTreesWalk::predict_proba(const Matrix& x, std::size_t lo_row, std::s
     }
     for (std::size_t c = 0; c < classes_; ++c) p[c] /= static_cast<float>(sum);
   }
+}
+
+void BoostedTreesWalk::contributions(std::span<const float> x, std::int32_t cls, std::span<float> out) const {
+  std::fill(out.begin(), out.end(), 0.0f);
+  std::vector<float> row(x.begin(), x.end());
+  row.push_back(0.0f);  // the leaves' sentinel slot
+  const bool missing = std::any_of(x.begin(), x.end(), [](float v) { return std::isnan(v); });
+  std::vector<float> tree_part(features_ + 1);
+  const Node* nodes = nodes_.data();
+  // XGBoost's approximate contributions (RegTree::CalculateContributionsApprox
+  // and the sums around it), in its order and precision.
+  for (std::size_t t = 0; t < tree_class_.size(); ++t) {
+    if (tree_class_[t] != static_cast<std::uint32_t>(cls)) continue;
+    std::fill(tree_part.begin(), tree_part.end(), 0.0f);
+    const auto is_leaf = [&](std::uint32_t node) { return (nodes[node].meta & kFeatureMask) == features_; };
+    std::uint32_t at = tree_root_[t];
+    float value = mean_[at];
+    tree_part[features_] += value;  // the bias: the root's mean
+    if (!is_leaf(at)) {
+      std::uint32_t split_feature = 0;
+      while (!is_leaf(at)) {
+        split_feature = nodes[at].meta & kFeatureMask;
+        at = missing ? next_node<true>(nodes, at, row.data()) : next_node<false>(nodes, at, row.data());
+        const float next_value = mean_[at];
+        tree_part[split_feature] += next_value - value;
+        value = next_value;
+      }
+      tree_part[split_feature] += leaf_[at] - value;
+    }
+    for (std::size_t c = 0; c <= features_; ++c) out[c] += tree_part[c];
+  }
+  out[features_] += base_score_;
 }
 
 }  // namespace vigil::models

@@ -34,6 +34,14 @@ class BoostedTreesWalk {
   // the same rows of out (x.rows() x classes).
   void predict_proba(const Matrix& x, std::size_t lo, std::size_t hi, Matrix& out) const;
 
+  // Whether contributions() can be asked (the model file has the nodes' hessian sums).
+  bool has_contributions() const { return !mean_.empty(); }
+  // XGBoost's approximate contributions of one row (Saabas's, with
+  // pred_contribs and approx_contribs): per feature, then the bias, in margin
+  // units (the log-odds before softmax) of class `cls`; they add up to its
+  // margin. `out` has features + 1 entries.
+  void contributions(std::span<const float> x, std::int32_t cls, std::span<float> out) const;
+
   std::size_t trees() const { return tree_class_.size(); }
 
  private:
@@ -45,6 +53,7 @@ class BoostedTreesWalk {
   };
   std::vector<Node> nodes_;                 // every tree's, one after another
   std::vector<float> leaf_;                 // per node, its leaf value (leaves only)
+  std::vector<float> mean_;                 // per node, its mean value (XGBoost's node mean); empty without
   std::vector<std::uint32_t> tree_root_;    // per tree, its root's index (padded to whole groups)
   std::vector<std::uint32_t> tree_depth_;   // per tree, the most splits on a path (padded)
   std::vector<std::uint32_t> group_depth_;  // per group of trees walked together, its deepest

@@ -170,6 +170,20 @@ Matrix GradientBoostedTrees::predict_proba(const Matrix& x) const {
   return out;
 }
 
+Matrix GradientBoostedTrees::contributions(const Matrix& x, std::span<const std::int32_t> classes) const {
+  check_input(x);
+  VIGIL_CHECK(classes.size() == x.rows(), "gradient boosting contributions: one class per row");
+  if (!walk_ || !walk_->has_contributions()) return {};
+  Matrix out(x.rows(), features_);
+  std::vector<float> with_bias(features_ + 1);
+  for (std::size_t r = 0; r < x.rows(); ++r) {
+    VIGIL_CHECK(classes[r] >= 0 && classes[r] < classes_, "gradient boosting contributions: class out of range");
+    walk_->contributions(x.row(r), classes[r], with_bias);
+    std::copy_n(with_bias.begin(), features_, out.row(r).begin());
+  }
+  return out;
+}
+
 void GradientBoostedTrees::save_state(ByteWriter& w) const {
   w.i32(classes_);
   w.u64(features_);

@@ -25,6 +25,11 @@ class GradientBoostedTrees final : public Classifier {
   void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
            Progress* progress) override;
   Matrix predict_proba(const Matrix& x) const override;
+  // XGBoost's approximate (Saabas) contributions, as its pred_contribs with
+  // approx_contribs gives them: in margin units (log-odds before softmax),
+  // adding up, with the bias, to the class's margin rather than its
+  // probability. Empty where Vigil's walk does not read the booster.
+  Matrix contributions(const Matrix& x, std::span<const std::int32_t> classes) const override;
   std::vector<std::string> fit_notes() const override { return notes_; }
   void save_state(ByteWriter& w) const override;
   void load_state(ByteReader& r) override;

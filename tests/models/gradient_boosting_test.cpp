@@ -44,6 +44,36 @@ TEST(GradientBoostedTrees, MatchesXgboostsPythonClassifier) {
   }
 }
 
+// XGBoost's approximate contributions of the same model: python3-xgboost
+// 1.7.4, booster.predict(DMatrix(X[:4]), pred_contribs=True,
+// approx_contribs=True), per class the three features (the bias left out),
+// bit for bit.
+TEST(GradientBoostedTrees, ContributionsAreXgboostsApproximateOnes) {
+  const float expected[4][3][3] = {
+      {{0.0f, 0.0f, 0.020114586f}, {0.06504527f, 0.13042465f, -0.11939246f}, {0.0f, 0.0f, 0.07970253f}},
+      {{0.0f, 0.0f, 0.020114586f}, {0.06504527f, -0.018106502f, -0.11939246f}, {0.0f, 0.0f, 0.07970253f}},
+      {{0.0f, 0.0f, 0.020114586f}, {0.06504527f, -0.018106502f, -0.11939246f}, {0.0f, 0.0f, 0.07970253f}},
+      {{0.0f, 0.0f, 0.020114586f}, {-0.17461546f, -0.05314574f, -0.08353662f}, {0.0f, 0.0f, 0.07970253f}}};
+  const Rows rows;
+  auto model = builtin_registry().create("xgb", {"rounds=5", "max_depth=3", "eta=0.3"});
+  model->fit(rows.x, rows.y, 3);
+  const Matrix first = rows.x.select_rows(std::vector<std::size_t>{0, 1, 2, 3});
+  for (std::int32_t c = 0; c < 3; ++c) {
+    const Matrix why = model->contributions(first, std::vector<std::int32_t>(4, c));
+    ASSERT_EQ(why.rows(), 4u);
+    ASSERT_EQ(why.cols(), 3u);
+    for (std::size_t r = 0; r < 4; ++r) {
+      for (std::size_t f = 0; f < 3; ++f) {
+        EXPECT_EQ(why(r, f), expected[r][static_cast<std::size_t>(c)][f]) << r << ", class " << c << ", " << f;
+      }
+    }
+  }
+  // XGBoost's own predictor has no walk to read them from: occlusion instead.
+  auto through_xgboost = builtin_registry().create("xgb", {"rounds=5", "max_depth=3", "eta=0.3", "predictor=xgboost"});
+  through_xgboost->fit(rows.x, rows.y, 3);
+  EXPECT_TRUE(through_xgboost->contributions(first, std::vector<std::int32_t>(4, 1)).empty());
+}
+
 TEST(GradientBoostedTrees, OneClassOfTrainingRowsIsAlwaysPredicted) {
   Matrix x(3, 2, 1.0f);
   const std::vector<std::int32_t> y = {2, 2, 2};

@@ -45,9 +45,10 @@ class Classifier {
 
   // Why a row got its probability: per-feature contributions (rows x
   // features()) to the probability of class classes[i], additive (the model's
-  // prior for the class plus a row's contributions is its probability), or an
-  // empty matrix when the model cannot say it this way (callers then measure
-  // each feature's effect by occlusion).
+  // prior for the class plus a row's contributions is its probability; for
+  // boosted trees, as XGBoost gives them, its margin, the log-odds before
+  // softmax), or an empty matrix when the model cannot say it this way
+  // (callers then measure each feature's effect by occlusion).
   virtual Matrix contributions(const Matrix& x, std::span<const std::int32_t> classes) const {
     (void)x;
     (void)classes;
