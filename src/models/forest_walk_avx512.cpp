@@ -131,8 +131,9 @@ VIGIL_AVX512_INLINE void walk_chunk(const int* words, const float* xs, Chunk& ch
   }
 }
 
-// Sixteen rows a vector, tree after tree.
-__attribute__((target("avx512f"))) void vote_by_rows(const VoteJob& job) {
+// Sixteen rows a vector, tree after tree. With a record (at most 64 rows,
+// so one chunk a tree), every walk is kept in it, leaves included.
+__attribute__((target("avx512f"))) void vote_by_rows(const VoteJob& job, WalkRecord* record) {
   const auto* words = reinterpret_cast<const int*>(job.nodes);  // a node is two 32-bit words: value, meta
   const auto cols = static_cast<int>(job.cols);
   const auto rows = static_cast<int>(job.rows);
@@ -141,13 +142,27 @@ __attribute__((target("avx512f"))) void vote_by_rows(const VoteJob& job) {
     const __m512i root = _mm512_set1_epi32(static_cast<int>(job.first[tree] * 2));
     for (int lo = 0; lo < rows; lo += kLanes * kGroups) {
       Chunk chunk;
+      Recording recording;
+      recording.root = root;
       for (int g = 0; g < kGroups; ++g) {
         chunk.used[g] = lanes_of(rows, lo + kLanes * g);
         chunk.at[g] = root;
         chunk.row_offset[g] = row_offsets(lo + kLanes * g, cols);
+        if (record) {
+          const auto first_row = static_cast<std::size_t>(g) * kLanes;
+          recording.steps[g] = record->steps.data() + record->first[tree] + static_cast<std::size_t>(g) * record->stride(tree);
+          recording.step_counts[g] = record->step_counts.data() + record->lane(tree, first_row);
+        }
       }
-      alignas(64) std::int32_t leaves[kGroups][kLanes];
-      walk_chunk<false>(words, job.x, chunk, leaves, nullptr);
+      alignas(64) std::int32_t own_leaves[kGroups][kLanes];
+      std::int32_t(&leaves)[kGroups][kLanes] =
+          record ? *reinterpret_cast<std::int32_t(*)[kGroups][kLanes]>(record->leaves.data() + record->lane(tree, 0))
+                 : own_leaves;
+      if (record) {
+        walk_chunk<true>(words, job.x, chunk, leaves, &recording);
+      } else {
+        walk_chunk<false>(words, job.x, chunk, leaves, nullptr);
+      }
       for (int g = 0; g < kGroups; ++g) {
         for (int l = 0; l < kLanes && (chunk.used[g] >> l & 1); ++l) {
           const auto row = static_cast<std::size_t>(lo + kLanes * g + l);
@@ -187,34 +202,6 @@ __attribute__((target("avx512f"))) void vote_by_trees(const VoteJob& job) {
   }
 }
 
-// Up to 64 rows, tree after tree, each walk recorded.
-__attribute__((target("avx512f"))) void vote_and_record(const VoteJob& job, WalkRecord& record) {
-  const auto* words = reinterpret_cast<const int*>(job.nodes);
-  const auto cols = static_cast<int>(job.cols);
-  const auto rows = static_cast<int>(job.rows);
-  const std::size_t k = job.classes;
-  for (std::size_t tree = 0; tree < job.trees; ++tree) {
-    Recording recording;
-    recording.root = _mm512_set1_epi32(static_cast<int>(job.first[tree] * 2));
-    Chunk chunk;
-    for (int g = 0; g < kGroups; ++g) {
-      chunk.used[g] = lanes_of(rows, kLanes * g);
-      chunk.at[g] = recording.root;
-      chunk.row_offset[g] = row_offsets(kLanes * g, cols);
-      recording.steps[g] = record.steps.data() + record.first[tree] + static_cast<std::size_t>(g) * record.stride(tree);
-      recording.step_counts[g] = record.step_counts.data() + record.lane(tree, static_cast<std::size_t>(g) * kLanes);
-    }
-    std::int32_t(&leaves)[kGroups][kLanes] =
-        *reinterpret_cast<std::int32_t(*)[kGroups][kLanes]>(record.leaves.data() + record.lane(tree, 0));
-    walk_chunk<true>(words, job.x, chunk, leaves, &recording);
-    for (int g = 0; g < kGroups; ++g) {
-      for (int l = 0; l < kLanes && (chunk.used[g] >> l & 1); ++l) {
-        add_vote(job.votes + static_cast<std::size_t>(kLanes * g + l) * k, leaves[g][l], job.leaf_shares[tree], k);
-      }
-    }
-  }
-}
-
 }  // namespace
 
 void WalkRecord::reserve_for(const std::vector<std::uint32_t>& tree_depths) {
@@ -248,7 +235,7 @@ bool vote_avx512(const VoteJob& job) {
     return false;
   }
   if (job.rows >= kLanes) {
-    vote_by_rows(job);
+    vote_by_rows(job, nullptr);
   } else {
     vote_by_trees(job);
   }
@@ -264,7 +251,7 @@ bool vote_and_record_avx512(const VoteJob& job, WalkRecord& record) {
     const std::size_t end = t + 1 < job.trees ? job.first[t + 1] : job.total_nodes;
     if (end - job.first[t] >= kRecordedPositions) return false;
   }
-  vote_and_record(job, record);
+  vote_by_rows(job, &record);
   return true;
 }
 
