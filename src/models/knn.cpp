@@ -42,10 +42,11 @@ std::vector<ParamSpec> KNearestNeighbours::param_specs() {
                             "a tied vote goes to the nearest tied neighbour's class, or to the lowest class "
                             "index (scikit-learn's rule)"),
           ParamSpec::choice("search", "clusters", {"clusters", "brute", "tree"},
-                            "clusters: matrix products over k-means clusters, skipping clusters too far away "
-                            "(fastest measured on UNSW-NB15; Euclidean only, Manhattan uses brute); brute: every "
-                            "row; tree: k-d tree"),
-          ParamSpec::integer("clusters", 0, 0, 1000000, "clusters for search=clusters (0: about sqrt of the rows)"),
+                            "clusters: two levels of k-means balls, skipping every group, cell and row the "
+                            "triangle inequality rules out (fastest measured on UNSW-NB15; Euclidean only, "
+                            "Manhattan uses brute); brute: every row; tree: k-d tree"),
+          ParamSpec::integer("clusters", 0, 0, 1000000,
+                             "top-level groups for search=clusters (0: about sqrt of the rows)"),
           ParamSpec::integer("leaf_size", 16, 1, 100000, "rows per k-d tree leaf (speed only)")};
 }
 
@@ -197,7 +198,7 @@ const knn::ClusterIndex& KNearestNeighbours::cluster_index() const {
 
 std::vector<std::uint32_t> KNearestNeighbours::exact_neighbours(const Matrix& x, std::size_t k) const {
   const bool manhattan = params_.text("metric") == "manhattan";
-  // Float products can misorder near-equal distances; keep a margin of extra
+  // Float distances can misorder near-equal ones; keep a margin of extra
   // candidates and settle the order with exact distances. Every distinct row
   // stands for at least one training row, so k + 8 of them hold the k nearest.
   const std::size_t cap = std::min(distinct_.rows(), k + 8);

@@ -1,5 +1,5 @@
-// k-nearest neighbours: exact search (by default matrix products over k-means
-// clusters that skip clusters too far away; or every row; or a k-d tree),
+// k-nearest neighbours: exact search (by default over two levels of k-means
+// balls that skip what lies too far away; or every row; or a k-d tree),
 // Euclidean or Manhattan, majority vote with ties going to the class of the
 // nearest tied neighbour. Queries run in parallel.
 #pragma once
@@ -36,8 +36,9 @@ class KNearestNeighbours final : public Classifier {
   // Vote shares and winning classes from the neighbours of `rows` query rows.
   Matrix vote_shares(const std::vector<std::uint32_t>& nn, std::size_t rows) const;
   std::vector<std::int32_t> vote(const std::vector<std::uint32_t>& nn, std::size_t rows) const;
-  // The same without the k-d tree: candidates from float matrix products
-  // (over clusters or all rows), then re-ranked by exact double distances.
+  // The same without the k-d tree: candidates by float distances (from the
+  // cluster index, or matrix products over all rows), then re-ranked by exact
+  // double distances.
   std::vector<std::uint32_t> exact_neighbours(const Matrix& x, std::size_t k) const;
   const knn::ClusterIndex& cluster_index() const;
   std::vector<std::uint32_t> tree_candidates(const Matrix& x, std::size_t cap) const;

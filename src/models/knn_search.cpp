@@ -2,9 +2,14 @@
 
 #include <Eigen/Core>
 
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 #include <utility>
 
 #include "vigil/core/random.hpp"
@@ -19,8 +24,9 @@ ConstMap rows_map(const Matrix& m, std::size_t first, std::size_t count) {
   return {m.data() + first * m.cols(), static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(m.cols())};
 }
 
-// Float arithmetic on |a|^2 + |b|^2 - 2 a.b loses about this share of the
-// norms; pruning keeps that much slack so it never drops a true neighbour.
+// Float distances can be off by about this share of the magnitudes involved
+// (far less, in fact); pruning keeps that much slack so it never drops a true
+// neighbour.
 constexpr double kSlack = 1e-5;
 
 // The best `cap` candidates so far, sorted by (distance, index).
@@ -180,141 +186,280 @@ std::vector<std::uint32_t> brute_candidates(const Matrix& rows, std::span<const 
   return out;
 }
 
-ClusterIndex::ClusterIndex(const Matrix& rows, std::size_t clusters, std::uint64_t seed) {
-  const std::size_t n = rows.rows(), d = rows.cols();
-  if (clusters == 0) clusters = static_cast<std::size_t>(std::sqrt(static_cast<double>(n)));
-  clusters = std::clamp<std::size_t>(clusters, 1, n);
-  // Seeds: distinct random rows. Lloyd rounds on a sample refine them; the
-  // clusters need only be compact, not optimal, for the search to prune well.
+namespace {
+
+// Rows a cell holds, about: small enough that a query reads few rows beyond
+// its neighbours, large enough that cell centroids stay few.
+constexpr std::size_t kCellRows = 48;
+
+float squared_distance(const float* a, const float* b, std::size_t d) {
+#if defined(__AVX512F__)
+  // Sixteen lanes and a masked tail: a row of flow features (40-odd) is three
+  // steps, where a scalar tail would cost more than the rest together.
+  __m512 sum = _mm512_setzero_ps();
+  std::size_t j = 0;
+  for (; j + 16 <= d; j += 16) {
+    const __m512 t = _mm512_sub_ps(_mm512_loadu_ps(a + j), _mm512_loadu_ps(b + j));
+    sum = _mm512_fmadd_ps(t, t, sum);
+  }
+  if (j < d) {
+    const __mmask16 tail = static_cast<__mmask16>((1u << (d - j)) - 1);
+    const __m512 t = _mm512_sub_ps(_mm512_maskz_loadu_ps(tail, a + j), _mm512_maskz_loadu_ps(tail, b + j));
+    sum = _mm512_fmadd_ps(t, t, sum);
+  }
+  return _mm512_reduce_add_ps(sum);
+#else
+  float s = 0;
+#pragma omp simd reduction(+ : s)
+  for (std::size_t j = 0; j < d; ++j) {
+    const float t = a[j] - b[j];
+    s += t * t;
+  }
+  return s;
+#endif
+}
+
+// True when every member of a ball lies beyond `reach`, the query's current
+// cap-th distance: `lower` is the least distance any member can have. The
+// slack covers float rounding, which grows with the magnitudes in play
+// (`scale`: the query's norm plus the distances and radius involved), so that
+// a true neighbour is never skipped.
+bool beyond(float lower, float scale, float reach) {
+  return lower > reach + static_cast<float>(kSlack) * (scale + reach);
+}
+
+// Farthest of `members` from `centroid`, exactly, rounded up to a float.
+float radius_of(const Matrix& rows, std::span<const std::uint32_t> members, std::span<const float> centroid) {
+  double widest = 0;
+  for (std::uint32_t i : members) {
+    double s = 0;
+    for (std::size_t j = 0; j < centroid.size(); ++j) {
+      const double diff = static_cast<double>(rows(i, j)) - centroid[j];
+      s += diff * diff;
+    }
+    widest = std::max(widest, s);
+  }
+  return std::nextafter(static_cast<float>(std::sqrt(widest)), std::numeric_limits<float>::infinity());
+}
+
+// k-means of `rows` into at most `count` centroids from random distinct seeds,
+// `rounds` Lloyd rounds over `sample` rows first: the balls need to be compact,
+// not optimal. Returns each row's centroid.
+std::vector<std::uint32_t> k_means(const Matrix& rows, std::size_t count, std::size_t sample_size, int rounds,
+                                   std::uint64_t seed, Matrix& centroids) {
+  const std::size_t n = rows.rows();
   Rng rng(seed);
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
   rng.shuffle(std::span(order));
-  centroids_ = rows.select_rows(std::span(order).first(clusters));
-  const std::size_t sample_size = std::min(n, std::max<std::size_t>(clusters * 32, 4096));
-  const Matrix sample = rows.select_rows(std::span(order).first(sample_size));
-  for (int round = 0; round < 4; ++round) update_centroids(sample, assign_all(sample, centroids_), centroids_);
-  std::vector<std::uint32_t> assignment = assign_all(rows, centroids_);
-  update_centroids(rows, assignment, centroids_);
+  centroids = rows.select_rows(std::span(order).first(count));
+  if (sample_size < n) {
+    const Matrix sample = rows.select_rows(std::span(order).first(sample_size));
+    for (int round = 0; round < rounds; ++round) update_centroids(sample, assign_all(sample, centroids), centroids);
+    rounds = 0;
+  }
+  for (int round = 0; round < rounds; ++round) update_centroids(rows, assign_all(rows, centroids), centroids);
+  std::vector<std::uint32_t> assignment = assign_all(rows, centroids);
+  update_centroids(rows, assignment, centroids);
+  return assignment;
+}
 
-  // Lay the rows out cluster by cluster, dropping clusters left empty.
-  std::vector<std::size_t> counts(clusters, 0);
-  for (auto c : assignment) ++counts[c];
-  std::vector<std::size_t> kept;
-  for (std::size_t c = 0; c < clusters; ++c) {
-    if (counts[c] > 0) kept.push_back(c);
+// Members of each of `count` centroids, in row order.
+std::vector<std::vector<std::uint32_t>> members_of(std::span<const std::uint32_t> assignment, std::size_t count) {
+  std::vector<std::vector<std::uint32_t>> members(count);
+  for (std::size_t i = 0; i < assignment.size(); ++i) members[assignment[i]].push_back(static_cast<std::uint32_t>(i));
+  return members;
+}
+
+struct Cell {
+  std::vector<float> centroid;
+  std::vector<std::uint32_t> members;  // row indices
+};
+
+// A group's rows split into cells of about kCellRows by k-means.
+std::vector<Cell> split_group(const Matrix& rows, std::span<const std::uint32_t> group, std::span<const float> centroid,
+                              std::uint64_t seed) {
+  const std::size_t want = (group.size() + kCellRows - 1) / kCellRows;
+  if (want <= 1) return {Cell{{centroid.begin(), centroid.end()}, {group.begin(), group.end()}}};
+  std::vector<std::size_t> picks(group.begin(), group.end());
+  const Matrix local = rows.select_rows(picks);
+  Matrix centroids;
+  const std::vector<std::uint32_t> assignment = k_means(local, want, local.rows(), 3, seed, centroids);
+  std::vector<Cell> cells;
+  for (auto& members : members_of(assignment, want)) {
+    if (members.empty()) continue;
+    const std::size_t c = assignment[members.front()];
+    for (auto& m : members) m = group[m];
+    cells.push_back({{centroids.row(c).begin(), centroids.row(c).end()}, std::move(members)});
   }
-  std::vector<std::size_t> slot(clusters, 0);
-  start_.assign(1, 0);
-  for (std::size_t c : kept) {
-    slot[c] = start_.back();
-    start_.push_back(start_.back() + counts[c]);
+  return cells;
+}
+
+}  // namespace
+
+ClusterIndex::ClusterIndex(const Matrix& rows, std::size_t clusters, std::uint64_t seed) {
+  const std::size_t n = rows.rows(), d = rows.cols();
+  if (clusters == 0) clusters = static_cast<std::size_t>(std::sqrt(static_cast<double>(n)));
+  clusters = std::clamp<std::size_t>(clusters, 1, n);
+  Matrix centroids;
+  const std::vector<std::uint32_t> assignment =
+      k_means(rows, clusters, std::min(n, std::max<std::size_t>(clusters * 32, 4096)), 4, seed, centroids);
+  std::vector<std::vector<std::uint32_t>> groups = members_of(assignment, clusters);
+  std::erase_if(groups, [](const auto& g) { return g.empty(); });
+  // Groups keep their k-means centroid; empty ones are gone, so renumber by members.
+  std::vector<std::vector<Cell>> cells(groups.size());
+  group_centroids_ = Matrix(groups.size(), d);
+  group_radius_.resize(groups.size());
+  const auto group_count = static_cast<long>(groups.size());
+#pragma omp parallel for schedule(dynamic)
+  for (long gl = 0; gl < group_count; ++gl) {
+    const auto g = static_cast<std::size_t>(gl);
+    const std::span<const float> centroid = centroids.row(assignment[groups[g].front()]);
+    std::copy(centroid.begin(), centroid.end(), group_centroids_.row(g).begin());
+    group_radius_[g] = radius_of(rows, groups[g], centroid);
+    cells[g] = split_group(rows, groups[g], centroid, seed + 1 + g);
   }
-  centroids_ = centroids_.select_rows(kept);
-  std::vector<std::size_t> renumber(clusters, 0);
-  for (std::size_t i = 0; i < kept.size(); ++i) renumber[kept[i]] = i;
+
+  // Lay the rows out group by group, cell by cell, nearest to the cell's centroid first.
   sorted_ = Matrix(n, d);
+  row_radius_.resize(n);
   original_.resize(n);
-  std::vector<std::uint32_t> sorted_cluster(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t at = slot[assignment[i]]++;
-    std::copy_n(rows.row(i).data(), d, sorted_.row(at).data());
-    original_[at] = static_cast<std::uint32_t>(i);
-    sorted_cluster[at] = static_cast<std::uint32_t>(renumber[assignment[i]]);
-  }
-  // Members are kept relative to their centroid: distances computed from small
-  // vectors lose far less to float rounding than |q|^2 + |t|^2 - 2 q.t on raw rows.
-  radius_.assign(kept.size(), 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t c = sorted_cluster[i];
-    double s = 0;
-    for (std::size_t j = 0; j < d; ++j) {
-      const double diff = static_cast<double>(sorted_(i, j)) - centroids_(c, j);
-      s += diff * diff;
-      sorted_(i, j) = static_cast<float>(diff);
+  group_cells_.assign(1, 0);
+  cell_rows_.assign(1, 0);
+  std::vector<std::pair<double, std::uint32_t>> by_radius;
+  for (std::size_t g = 0; g < cells.size(); ++g) {
+    for (Cell& cell : cells[g]) {
+      by_radius.clear();
+      for (std::uint32_t i : cell.members) {
+        double s = 0;
+        for (std::size_t j = 0; j < d; ++j) {
+          const double diff = static_cast<double>(rows(i, j)) - cell.centroid[j];
+          s += diff * diff;
+        }
+        by_radius.emplace_back(std::sqrt(s), i);
+      }
+      std::sort(by_radius.begin(), by_radius.end());
+      std::size_t at = cell_rows_.back();
+      for (const auto& [radius, i] : by_radius) {
+        // Kept relative to the centroid: distances computed from small vectors
+        // lose far less to float rounding than from raw rows.
+        for (std::size_t j = 0; j < d; ++j) sorted_(at, j) = static_cast<float>(static_cast<double>(rows(i, j)) - cell.centroid[j]);
+        row_radius_[at] = static_cast<float>(radius);
+        original_[at++] = i;
+      }
+      cell_centroids_.append_row(cell.centroid);
+      double shell = 0;
+      for (std::size_t j = 0; j < d; ++j) {
+        const double diff = static_cast<double>(cell.centroid[j]) - group_centroids_(g, j);
+        shell += diff * diff;
+      }
+      cell_shell_.push_back(static_cast<float>(std::sqrt(shell)));
+      cell_radius_.push_back(std::nextafter(static_cast<float>(by_radius.back().first), std::numeric_limits<float>::infinity()));
+      cell_rows_.push_back(at);
     }
-    radius_[c] = std::max(radius_[c], std::sqrt(s));
+    group_cells_.push_back(cell_rows_.size() - 1);
   }
-  norms_ = squared_norms(sorted_);
-  centroid_norms_ = squared_norms(centroids_);
+}
+
+struct ClusterIndex::Scratch {
+  const float* query = nullptr;
+  TopList top;
+  float reach = 0;  // sqrt of top's worst: the distance a row must beat
+  std::vector<float> group_lower;
+  std::vector<std::pair<float, std::uint32_t>> groups;  // (lower bound, group) still to visit
+  std::vector<std::tuple<float, float, std::uint32_t>> cells;  // (lower bound, distance, cell)
+  float query_norm = 0;
+  std::vector<float> zeros, query_less_centroid;
+
+  void offer(float squared, std::uint32_t row) {
+    top.offer(squared, row);
+    reach = std::sqrt(top.worst());
+  }
+};
+
+void ClusterIndex::scan_group(std::size_t group, Scratch& s) const {
+  const std::size_t d = sorted_.cols();
+  s.cells.clear();
+  const float group_distance = s.group_lower[group] + group_radius_[group];
+  for (std::size_t c = group_cells_[group]; c < group_cells_[group + 1]; ++c) {
+    // Every member of the cell lies between shell -+ radius from the group's
+    // centroid, so at least |group_distance - shell| - radius from the query.
+    const float shell_gap = std::abs(group_distance - cell_shell_[c]) - cell_radius_[c];
+    if (beyond(shell_gap, s.query_norm + group_distance + cell_shell_[c] + cell_radius_[c], s.reach)) continue;
+    const float distance = std::sqrt(squared_distance(s.query, cell_centroids_.row(c).data(), d));
+    const float lower = distance - cell_radius_[c];
+    if (!beyond(lower, s.query_norm + distance + cell_radius_[c], s.reach)) {
+      s.cells.emplace_back(lower, distance, static_cast<std::uint32_t>(c));
+    }
+  }
+  std::sort(s.cells.begin(), s.cells.end());
+  for (const auto& [lower, distance, c] : s.cells) {
+    const float scale = s.query_norm + distance + cell_radius_[c];
+    if (beyond(lower, scale, s.reach)) break;
+    const float* centroid = cell_centroids_.row(c).data();
+    for (std::size_t j = 0; j < d; ++j) s.query_less_centroid[j] = s.query[j] - centroid[j];
+    // A row at distance r from the centroid lies at least |distance - r| from
+    // the query: only rows with r within distance -+ reach can be nearer.
+    const float* first = &row_radius_[cell_rows_[c]];
+    const float* last = &row_radius_[cell_rows_[c + 1]];
+    const float* at = std::lower_bound(first, last, distance - s.reach - static_cast<float>(kSlack) * (scale + s.reach));
+    for (; at != last; ++at) {
+      if (beyond(*at - distance, scale, s.reach)) break;
+      const auto t = static_cast<std::size_t>(at - row_radius_.data());
+      const float squared = squared_distance(s.query_less_centroid.data(), sorted_.row(t).data(), d);
+      if (squared < s.top.worst()) s.offer(squared, original_[t]);
+    }
+  }
+}
+
+void ClusterIndex::search(const float* query, std::size_t cap, Scratch& s, std::uint32_t* out) const {
+  const std::size_t groups = clusters(), d = sorted_.cols();
+  s.query = query;
+  s.top.items.clear();
+  s.top.cap = cap;
+  s.reach = std::numeric_limits<float>::infinity();
+  s.query_norm = std::sqrt(squared_distance(query, s.zeros.data(), d));
+  // The group nearest by its bound first: its rows set a reach that rules out most others.
+  std::size_t home = 0;
+  for (std::size_t g = 0; g < groups; ++g) {
+    const float distance = std::sqrt(squared_distance(query, group_centroids_.row(g).data(), d));
+    s.group_lower[g] = distance - group_radius_[g];
+    if (s.group_lower[g] < s.group_lower[home]) home = g;
+  }
+  scan_group(home, s);
+  s.groups.clear();
+  for (std::size_t g = 0; g < groups; ++g) {
+    const float lower = s.group_lower[g];
+    if (g != home && !beyond(lower, s.query_norm + lower + 2 * group_radius_[g], s.reach)) {
+      s.groups.emplace_back(lower, static_cast<std::uint32_t>(g));
+    }
+  }
+  // Nearest bound first; a heap, as the search usually ends long before the last.
+  const auto farther = [](const auto& a, const auto& b) { return a > b; };
+  std::make_heap(s.groups.begin(), s.groups.end(), farther);
+  for (auto end = s.groups.end(); end != s.groups.begin(); --end) {
+    std::pop_heap(s.groups.begin(), end, farther);
+    const auto [lower, g] = end[-1];
+    if (beyond(lower, s.query_norm + lower + 2 * group_radius_[g], s.reach)) break;
+    scan_group(g, s);
+  }
+  write_candidates(s.top, out);
 }
 
 std::vector<std::uint32_t> ClusterIndex::candidates(const Matrix& queries, std::size_t cap) const {
-  const std::size_t qn = queries.rows(), d = queries.cols(), nc = clusters();
-  // Neighbouring queries share their pruning work: sort them by nearest centroid.
-  const std::vector<std::uint32_t> home = assign_all(queries, centroids_);
-  std::vector<std::uint32_t> order(qn);
-  std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return home[a] < home[b]; });
-  const std::vector<float> query_norms = squared_norms(queries);
-
+  const std::size_t qn = queries.rows();
   std::vector<std::uint32_t> out(qn * cap);
-  constexpr std::size_t kBlock = 64;
-  constexpr std::size_t kRowBlock = 4096;
-  const auto blocks = static_cast<long>((qn + kBlock - 1) / kBlock);
-#pragma omp parallel
+  const auto count = static_cast<long>(qn);
+  // A few queries (a detector's flow at a time) are answered on the caller's thread.
+#pragma omp parallel if (qn >= 64)
   {
-    RowMat block(kBlock, static_cast<Eigen::Index>(d)), centred, to_centroids, products;
-    std::vector<float> centred_norms(kBlock);
-    std::vector<float> bound(kBlock * nc);  // per query and cluster: least squared distance any member can have
-    std::vector<float> block_bound(nc);
-    std::vector<std::uint32_t> visit(nc);
-    std::vector<TopList> tops(kBlock);
-    std::vector<float> limit(kBlock);
-#pragma omp for schedule(dynamic)
-    for (long b = 0; b < blocks; ++b) {
-      const std::size_t b0 = static_cast<std::size_t>(b) * kBlock;
-      const std::size_t bn = std::min(kBlock, qn - b0);
-      for (std::size_t i = 0; i < bn; ++i) {
-        std::copy_n(queries.row(order[b0 + i]).data(), d, block.row(static_cast<Eigen::Index>(i)).data());
-        tops[i].items.clear();
-        tops[i].cap = cap;
-      }
-      const auto live = block.topRows(static_cast<Eigen::Index>(bn));
-      to_centroids.noalias() = live * rows_map(centroids_, 0, nc).transpose();
-      std::fill(block_bound.begin(), block_bound.end(), std::numeric_limits<float>::infinity());
-      for (std::size_t i = 0; i < bn; ++i) {
-        const double qq = query_norms[order[b0 + i]];
-        for (std::size_t c = 0; c < nc; ++c) {
-          // |q - mu| from the product form, less its float error; then every
-          // member lies at least |q - mu| - radius away (triangle inequality).
-          const double approx = qq + centroid_norms_[c] - 2.0 * to_centroids(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c));
-          const double error = kSlack * (qq + centroid_norms_[c]);
-          const double gap = std::sqrt(std::max(0.0, approx - error)) - radius_[c];
-          const auto least = static_cast<float>(gap > 0 ? gap * gap : 0.0);
-          bound[i * nc + c] = least;
-          block_bound[c] = std::min(block_bound[c], least);
-        }
-      }
-      std::iota(visit.begin(), visit.end(), 0u);
-      std::sort(visit.begin(), visit.end(), [&](auto x, auto y) { return block_bound[x] < block_bound[y]; });
-      for (std::uint32_t c : visit) {
-        // A query's current cap-th candidate, as a true squared distance with
-        // slack; a cluster that lies beyond it for every query is skipped, and
-        // clusters come nearest first, so the first one beyond all ends the search.
-        float widest = 0;
-        bool needed = false;
-        for (std::size_t i = 0; i < bn; ++i) {
-          const double worst = tops[i].worst();
-          limit[i] = static_cast<float>(worst + kSlack * (std::abs(worst) + radius_[c] * radius_[c]));
-          widest = std::max(widest, limit[i]);
-          needed |= bound[i * nc + c] <= limit[i];
-        }
-        if (block_bound[c] > widest) break;
-        if (!needed) continue;
-        centred.noalias() = live.rowwise() - rows_map(centroids_, c, 1).row(0);
-        for (std::size_t i = 0; i < bn; ++i) centred_norms[i] = centred.row(static_cast<Eigen::Index>(i)).squaredNorm();
-        for (std::size_t t0 = start_[c]; t0 < start_[c + 1]; t0 += kRowBlock) {
-          const std::size_t tn = std::min(kRowBlock, start_[c + 1] - t0);
-          products.noalias() = centred * rows_map(sorted_, t0, tn).transpose();
-          for (std::size_t i = 0; i < bn; ++i) {
-            if (bound[i * nc + c] > limit[i]) continue;
-            scan_products(centred_norms[i], products.row(static_cast<Eigen::Index>(i)).data(), &norms_[t0], tn,
-                          &original_[t0], tops[i]);
-          }
-        }
-      }
-      for (std::size_t i = 0; i < bn; ++i) write_candidates(tops[i], &out[order[b0 + i] * cap]);
+    Scratch s;
+    s.group_lower.resize(clusters());
+    s.zeros.resize(sorted_.cols());
+    s.query_less_centroid.resize(sorted_.cols());
+#pragma omp for schedule(dynamic, 16)
+    for (long i = 0; i < count; ++i) {
+      search(queries.row(static_cast<std::size_t>(i)).data(), cap, s, &out[static_cast<std::size_t>(i) * cap]);
     }
   }
   return out;

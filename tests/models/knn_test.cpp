@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "models/fixtures.hpp"
+#include "models/knn_search.hpp"
+
+#include <algorithm>
+#include <cmath>
 
 namespace vigil::models {
 namespace {
@@ -73,6 +77,74 @@ TEST(Knn, EverySearchFindsTheSameNeighbours) {
       auto other = builtin_registry().create("knn", {search, clusters});
       other->fit(train.x, train.y, 3);
       EXPECT_EQ(other->predict_proba(test.x).values(), expected) << search << " " << clusters;
+    }
+  }
+}
+
+// The cluster index against distances computed here in double over every row:
+// its candidates must be each query's `cap` nearest (compared as distances, so
+// that ties may go either way; the data has no near ties for float rounding
+// to swap). Rows lie near a 3-dimensional surface in 40
+// dimensions, as flow rows do, so that neighbours are far nearer than the
+// balls are wide and every bound prunes; a tight blob far from the origin,
+// where float rounding is largest relative to the distances, comes too. The
+// index is built with groups of every size: one group of many cells, about
+// sqrt(n), one row each.
+TEST(Knn, ClusterIndexCandidatesHoldTheExactNearestRows) {
+  Rng rng(5);
+  std::vector<float> mix(3 * 40);
+  for (auto& v : mix) v = static_cast<float>(rng.uniform() - 0.5);
+  const auto surface_row = [&] {
+    double z[3];
+    for (double& v : z) v = 4.0 * rng.uniform();
+    std::vector<float> row(40);
+    for (std::size_t c = 0; c < 40; ++c) {
+      row[c] = static_cast<float>(z[0] * mix[c] + z[1] * mix[40 + c] + z[2] * mix[80 + c] + std::sin(z[0] * z[1]) +
+                                  1e-3 * rng.uniform());
+    }
+    return row;
+  };
+  Matrix train(0, 40);
+  for (int i = 0; i < 2500; ++i) train.append_row(surface_row());
+  for (int i = 0; i < 300; ++i) {
+    std::vector<float> row(40);
+    for (auto& v : row) v = static_cast<float>(1e4 + 1e-2 * rng.uniform());
+    train.append_row(row);
+  }
+  Matrix queries(0, 40);
+  for (int i = 0; i < 100; ++i) queries.append_row(surface_row());
+  for (std::size_t r = 0; r < 10; ++r) {
+    for (std::size_t c = 0; c < queries.cols(); ++c) queries(r, c) *= 40.0f;  // far outside the rows
+  }
+  for (std::size_t r = 0; r < 30; ++r) {  // beside the far blob, near its rows
+    const std::span<const float> near = train.row(train.rows() - 1 - 7 * r);
+    std::vector<float> q(near.begin(), near.end());
+    for (auto& v : q) v += static_cast<float>(1e-3 * (rng.uniform() - 0.5));
+    queries.append_row(q);
+  }
+  const std::size_t k = 5, cap = k + 8;
+  const auto distance = [&](std::size_t q, std::size_t row) {
+    double s = 0;
+    for (std::size_t c = 0; c < queries.cols(); ++c) {
+      const double t = static_cast<double>(queries(q, c)) - train(row, c);
+      s += t * t;
+    }
+    return s;
+  };
+  for (std::size_t clusters : {1, 3, 0, 2400}) {
+    const knn::ClusterIndex index(train, clusters, 42);
+    EXPECT_GT(index.cells(), index.clusters() / 2);
+    const std::vector<std::uint32_t> found = index.candidates(queries, cap);
+    for (std::size_t q = 0; q < queries.rows(); ++q) {
+      std::vector<double> all(train.rows()), mine;
+      for (std::size_t row = 0; row < train.rows(); ++row) all[row] = distance(q, row);
+      for (std::size_t j = 0; j < cap; ++j) {
+        ASSERT_NE(found[q * cap + j], knn::kNoRow);
+        mine.push_back(distance(q, found[q * cap + j]));
+      }
+      std::partial_sort(all.begin(), all.begin() + cap, all.end());
+      std::sort(mine.begin(), mine.end());
+      for (std::size_t j = 0; j < cap; ++j) EXPECT_EQ(mine[j], all[j]) << "clusters " << clusters << " query " << q << " #" << j;
     }
   }
 }
