@@ -84,12 +84,11 @@ TEST(Knn, EverySearchFindsTheSameNeighbours) {
 // The cluster index against distances computed here in double over every row:
 // its candidates must be each query's `cap` nearest (compared as distances, so
 // that ties may go either way; the data has no near ties for float rounding
-// to swap). Rows lie near a 3-dimensional surface in 40
-// dimensions, as flow rows do, so that neighbours are far nearer than the
-// balls are wide and every bound prunes; a tight blob far from the origin,
-// where float rounding is largest relative to the distances, comes too. The
-// index is built with groups of every size: one group of many cells, about
-// sqrt(n), one row each.
+// to swap). Rows lie near a 3-dimensional surface in 40 dimensions, as flow
+// rows do, so that neighbours are far nearer than the balls are wide and every
+// bound prunes; a tight blob far from the origin, where float rounding is
+// largest relative to the distances, comes too. The index is built with groups
+// of every size: one group of many cells, about sqrt(n), one row each.
 TEST(Knn, ClusterIndexCandidatesHoldTheExactNearestRows) {
   Rng rng(5);
   std::vector<float> mix(3 * 40);
@@ -122,7 +121,7 @@ TEST(Knn, ClusterIndexCandidatesHoldTheExactNearestRows) {
     for (auto& v : q) v += static_cast<float>(1e-3 * (rng.uniform() - 0.5));
     queries.append_row(q);
   }
-  const std::size_t k = 5, cap = k + 8;
+  const std::size_t cap = 13;  // as kNN asks with k = 5
   const auto distance = [&](std::size_t q, std::size_t row) {
     double s = 0;
     for (std::size_t c = 0; c < queries.cols(); ++c) {
@@ -133,7 +132,11 @@ TEST(Knn, ClusterIndexCandidatesHoldTheExactNearestRows) {
   };
   for (std::size_t clusters : {1, 3, 0, 2400}) {
     const knn::ClusterIndex index(train, clusters, 42);
-    EXPECT_GT(index.cells(), index.clusters() / 2);
+    // Groups of more than a cell's rows are split, so the cell level is searched too.
+    EXPECT_GE(index.cells(), index.clusters());
+    if (clusters < 100) {
+      EXPECT_GT(index.cells(), index.clusters()) << clusters;
+    }
     const std::vector<std::uint32_t> found = index.candidates(queries, cap);
     for (std::size_t q = 0; q < queries.rows(); ++q) {
       std::vector<double> all(train.rows()), mine;
