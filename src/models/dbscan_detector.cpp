@@ -7,6 +7,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/distance.hpp"
 #include "core/kd_tree.hpp"
 #include "models/knn_search.hpp"
 #include "vigil/core/error.hpp"
@@ -35,12 +36,6 @@ struct RadiusVisitor {
     return true;
   }
 };
-
-double squared_distance(std::span<const float> a, std::span<const float> b) {
-  double s = 0;
-  for (std::size_t j = 0; j < a.size(); ++j) s += (static_cast<double>(a[j]) - b[j]) * (static_cast<double>(a[j]) - b[j]);
-  return s;
-}
 
 template <typename Visit>
 void within(const KdTree& tree, std::span<const float> row, double radius, Visit visit) {
@@ -177,7 +172,7 @@ double DbscanDetector::k_distance_quantile(const Matrix& distinct, const std::ve
       const auto r = static_cast<std::size_t>(i);
       for (std::size_t j = 0; j < k; ++j) {
         const std::uint32_t other = nearest[r * k + j];
-        found[j] = {squared_distance(distinct.row(r), distinct.row(other)), weight[other]};
+        found[j] = {exact_squared_distance(distinct.row(r), distinct.row(other)), weight[other]};
       }
       std::sort(found.begin(), found.end());
       std::uint64_t seen = 0;
@@ -219,7 +214,7 @@ std::vector<float> DbscanDetector::score(const Matrix& x) const {
   for (long i = 0; i < rows; ++i) {
     const auto r = static_cast<std::size_t>(i);
     double best = std::numeric_limits<double>::infinity();
-    for (std::size_t j = 0; j < cap; ++j) best = std::min(best, squared_distance(x.row(r), core_.row(nearest[r * cap + j])));
+    for (std::size_t j = 0; j < cap; ++j) best = std::min(best, exact_squared_distance(x.row(r), core_.row(nearest[r * cap + j])));
     out[r] = static_cast<float>(std::sqrt(best));
   }
   return out;

@@ -2,6 +2,7 @@
 
 #include <nanoflann.hpp>
 
+#include "core/distance.hpp"
 #include "core/huge_pages.hpp"
 #include "core/kd_tree.hpp"
 #include "models/knn_search.hpp"
@@ -173,13 +174,11 @@ std::vector<std::uint32_t> KNearestNeighbours::tree_candidates(const Matrix& x, 
 
 namespace {
 
-// Exact distance in double, for the final ranking.
+// Exact distance in double (squared for Euclidean), for the final ranking.
 double exact_distance(std::span<const float> a, std::span<const float> b, bool manhattan) {
+  if (!manhattan) return exact_squared_distance(a, b);
   double d = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const double diff = static_cast<double>(a[i]) - b[i];
-    d += manhattan ? std::abs(diff) : diff * diff;
-  }
+  for (std::size_t i = 0; i < a.size(); ++i) d += std::abs(static_cast<double>(a[i]) - b[i]);
   return d;
 }
 

@@ -2,16 +2,13 @@
 
 #include <Eigen/Core>
 
-#if defined(__AVX512F__)
-#include <immintrin.h>
-#endif
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <tuple>
 #include <utility>
 
+#include "core/distance.hpp"
 #include "vigil/core/random.hpp"
 
 namespace vigil::models::knn {
@@ -192,33 +189,6 @@ namespace {
 // its neighbours, large enough that cell centroids stay few.
 constexpr std::size_t kCellRows = 48;
 
-float squared_distance(const float* a, const float* b, std::size_t d) {
-#if defined(__AVX512F__)
-  // Sixteen lanes and a masked tail: a row of flow features (40-odd) is three
-  // steps, where a scalar tail would cost more than the rest together.
-  __m512 sum = _mm512_setzero_ps();
-  std::size_t j = 0;
-  for (; j + 16 <= d; j += 16) {
-    const __m512 t = _mm512_sub_ps(_mm512_loadu_ps(a + j), _mm512_loadu_ps(b + j));
-    sum = _mm512_fmadd_ps(t, t, sum);
-  }
-  if (j < d) {
-    const __mmask16 tail = static_cast<__mmask16>((1u << (d - j)) - 1);
-    const __m512 t = _mm512_sub_ps(_mm512_maskz_loadu_ps(tail, a + j), _mm512_maskz_loadu_ps(tail, b + j));
-    sum = _mm512_fmadd_ps(t, t, sum);
-  }
-  return _mm512_reduce_add_ps(sum);
-#else
-  float s = 0;
-#pragma omp simd reduction(+ : s)
-  for (std::size_t j = 0; j < d; ++j) {
-    const float t = a[j] - b[j];
-    s += t * t;
-  }
-  return s;
-#endif
-}
-
 // True when every member of a ball lies beyond `reach`, the query's current
 // cap-th distance: `lower` is the least distance any member can have. The
 // slack covers float rounding, which grows with the magnitudes in play
@@ -231,14 +201,7 @@ bool beyond(float lower, float scale, float reach) {
 // Farthest of `members` from `centroid`, exactly, rounded up to a float.
 float radius_of(const Matrix& rows, std::span<const std::uint32_t> members, std::span<const float> centroid) {
   double widest = 0;
-  for (std::uint32_t i : members) {
-    double s = 0;
-    for (std::size_t j = 0; j < centroid.size(); ++j) {
-      const double diff = static_cast<double>(rows(i, j)) - centroid[j];
-      s += diff * diff;
-    }
-    widest = std::max(widest, s);
-  }
+  for (std::uint32_t i : members) widest = std::max(widest, exact_squared_distance(rows.row(i), centroid));
   return std::nextafter(static_cast<float>(std::sqrt(widest)), std::numeric_limits<float>::infinity());
 }
 
@@ -330,14 +293,7 @@ ClusterIndex::ClusterIndex(const Matrix& rows, std::size_t clusters, std::uint64
   for (std::size_t g = 0; g < cells.size(); ++g) {
     for (Cell& cell : cells[g]) {
       by_radius.clear();
-      for (std::uint32_t i : cell.members) {
-        double s = 0;
-        for (std::size_t j = 0; j < d; ++j) {
-          const double diff = static_cast<double>(rows(i, j)) - cell.centroid[j];
-          s += diff * diff;
-        }
-        by_radius.emplace_back(std::sqrt(s), i);
-      }
+      for (std::uint32_t i : cell.members) by_radius.emplace_back(std::sqrt(exact_squared_distance(rows.row(i), cell.centroid)), i);
       std::sort(by_radius.begin(), by_radius.end());
       std::size_t at = cell_rows_.back();
       for (const auto& [radius, i] : by_radius) {
@@ -348,12 +304,7 @@ ClusterIndex::ClusterIndex(const Matrix& rows, std::size_t clusters, std::uint64
         original_[at++] = i;
       }
       cell_centroids_.append_row(cell.centroid);
-      double shell = 0;
-      for (std::size_t j = 0; j < d; ++j) {
-        const double diff = static_cast<double>(cell.centroid[j]) - group_centroids_(g, j);
-        shell += diff * diff;
-      }
-      cell_shell_.push_back(static_cast<float>(std::sqrt(shell)));
+      cell_shell_.push_back(static_cast<float>(std::sqrt(exact_squared_distance(cell.centroid, group_centroids_.row(g)))));
       cell_radius_.push_back(std::nextafter(static_cast<float>(by_radius.back().first), std::numeric_limits<float>::infinity()));
       cell_rows_.push_back(at);
     }
