@@ -27,6 +27,16 @@ cache="${SKLEARN_CACHE:-$out}"
 mkdir -p "$cache"
 
 "$root/scripts/setup"
+# The reference needs Debian's scikit-learn, imbalanced-learn and pandas for
+# Debian's python3 (the python3 first on PATH may be another install).
+reference_packages=(python3-sklearn python3-imblearn python3-pandas)
+if ! /usr/bin/python3 -c "import sklearn, imblearn, pandas" 2>/dev/null; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "compare_sklearn: installing ${reference_packages[*]}" >&2
+  $sudo apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${reference_packages[@]}" >&2
+fi
 export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GiB"
 seeds="${SEEDS:-42}"
@@ -42,8 +52,13 @@ for protocol in $protocols; do
     for model in ${models//,/ }; do
       key="$cache/sklearn-$protocol-$model$suffix.json"
       if [ ! -s "$key" ]; then
-        /usr/bin/python3 "$ref" --train "$data" --protocol "$protocol" --models "$model" --threads 2 \
-          --seed "$seed" --json "$key" >/dev/null 2>&1
+        if ! /usr/bin/python3 "$ref" --train "$data" --protocol "$protocol" --models "$model" --threads 2 \
+          --seed "$seed" --json "$key" >"$out/reference.log" 2>&1; then
+          tail -20 "$out/reference.log" >&2
+          echo "compare_sklearn: the scikit-learn reference failed on $model ($protocol, seed $seed); its output is above" >&2
+          rm -f "$key"
+          exit 1
+        fi
         touch "$out/fresh-$protocol-$model$suffix"
       fi
     done

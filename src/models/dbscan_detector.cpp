@@ -9,6 +9,7 @@
 
 #include "core/distance.hpp"
 #include "core/kd_tree.hpp"
+#include "core/parallel.hpp"
 #include "models/knn_search.hpp"
 #include "vigil/core/error.hpp"
 
@@ -161,7 +162,7 @@ double DbscanDetector::k_distance_quantile(const Matrix& distinct, const std::ve
   const std::size_t n = distinct.rows();
   const std::size_t k = std::min<std::size_t>(n, min_samples);
   const knn::ClusterIndex index(distinct, 0, 42);
-  const std::vector<std::uint32_t> nearest = index.candidates(distinct, k);
+  const std::vector<std::uint32_t> nearest = index.candidates(distinct, k, k);
   std::vector<std::pair<double, std::uint32_t>> needed(n);  // (distance, rows that share it)
   const auto rows = static_cast<long>(n);
 #pragma omp parallel
@@ -208,15 +209,16 @@ std::vector<float> DbscanDetector::score(const Matrix& x) const {
   if (!tree_) return out;
   // Nearest core rows by float arithmetic (a few, in case of near ties), then exact distances.
   const std::size_t cap = std::min<std::size_t>(core_.rows(), 4);
-  const std::vector<std::uint32_t> nearest = tree_->index.candidates(x, cap);
-  const auto rows = static_cast<long>(x.rows());
-#pragma omp parallel for schedule(static)
-  for (long i = 0; i < rows; ++i) {
-    const auto r = static_cast<std::size_t>(i);
-    double best = std::numeric_limits<double>::infinity();
-    for (std::size_t j = 0; j < cap; ++j) best = std::min(best, exact_squared_distance(x.row(r), core_.row(nearest[r * cap + j])));
-    out[r] = static_cast<float>(std::sqrt(best));
-  }
+  const std::vector<std::uint32_t> nearest = tree_->index.candidates(x, 1, cap);
+  for_row_pieces(x.rows(), 1024, [&](std::size_t first, std::size_t last) {
+    for (std::size_t r = first; r < last; ++r) {
+      double best = std::numeric_limits<double>::infinity();
+      for (std::size_t j = 0; j < cap && nearest[r * cap + j] != knn::kNoRow; ++j) {
+        best = std::min(best, exact_squared_distance(x.row(r), core_.row(nearest[r * cap + j])));
+      }
+      out[r] = static_cast<float>(std::sqrt(best));
+    }
+  });
   return out;
 }
 

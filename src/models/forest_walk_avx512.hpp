@@ -1,6 +1,8 @@
-// The forest's walk on AVX-512: sixteen rows walk a tree at once, their nodes
-// and feature values gathered into vector registers; or, for fewer rows than
-// that, each row walks sixteen trees at once.
+// The forest's walk on AVX-512, sixteen walks a vector, their nodes gathered
+// into vector registers: each row walks sixteen trees at once, its feature
+// values held in registers (rows of up to 64 features); or, for wider rows
+// and for the walk that records its steps, sixteen rows walk a tree at once,
+// their feature values gathered too.
 // Chosen at run time where the CPU has AVX-512; it reaches the same leaves
 // and adds the same fixed-point votes as the scalar walk, so a row's
 // probabilities do not depend on which walk ran. (Contributions stay scalar:
@@ -42,28 +44,31 @@ struct VoteJob {
 };
 
 // What a recording vote walk keeps of each walk, so that reasons can be named
-// afterwards without walking again. Rows go in groups of 16, a vector's lanes.
-// For tree t and group g, step s holds each lane's node at that step as
-// position << 11 | feature (position counted from the tree's first node),
-// for as many steps as the lane took before its leaf; then the lane's step
-// count and leaf value.
+// afterwards without walking again. Trees go in blocks of 16, a vector's
+// lanes, each row walking a block at once. For block b and row r, step s
+// holds each lane's node at that step as position << 11 | feature (position
+// counted from the lane's tree's first node), for as many steps as the lane
+// took before its leaf; then the lane's step count and leaf value.
 struct WalkRecord {
-  static constexpr std::size_t kLanes = 16, kGroups = 4;
-  static constexpr std::size_t kRows = kLanes * kGroups;  // the most rows one recording walk takes
-  std::vector<std::size_t> first;       // per tree, where its steps start (group g's at first[t] + g * stride(t))
-  std::vector<std::uint32_t> depth;     // per tree, the most splits on a path
-  std::vector<std::uint32_t> steps;     // as above
-  std::vector<std::int32_t> step_counts;  // [(t * kGroups + g) * 16 + lane]
-  std::vector<std::int32_t> leaves;       // the same, each walk's leaf value
+  static constexpr std::size_t kLanes = 16;
+  static constexpr std::size_t kRows = 64;  // the most rows one recording walk takes
+  std::vector<std::uint32_t> depth;          // per tree, the most splits on a path
+  std::vector<std::size_t> block_first;      // per block, where its rows' steps start
+  std::vector<std::size_t> block_stride;     // per block, one row's steps: (its deepest tree's depth + 1) x 16
+  std::size_t padded_trees = 0;              // trees, up to whole blocks
+  std::vector<std::uint32_t> steps;          // as above
+  std::vector<std::int32_t> step_counts;     // [row * padded_trees + tree]
+  std::vector<std::int32_t> leaves;          // the same, each walk's leaf value
 
-  // Sized for trees of these depths (most splits on a path).
+  // The bytes a record for trees of these depths (most splits on a path) takes.
+  static std::size_t bytes_for(const std::vector<std::uint32_t>& tree_depths);
+  // Sized for trees of these depths.
   void reserve_for(const std::vector<std::uint32_t>& tree_depths);
-  // A group's steps in tree t: one vector per split passed, and one at the leaf.
-  std::size_t stride(std::size_t tree) const { return (depth[tree] + 1) * kLanes; }
-  std::size_t lane(std::size_t tree, std::size_t row) const { return (tree * kGroups + row / kLanes) * kLanes + row % kLanes; }
+  std::size_t lane(std::size_t tree, std::size_t row) const { return row * padded_trees + tree; }
   // Step s of row `row` (of the recorded job) in tree t.
   std::uint32_t step(std::size_t tree, std::size_t row, std::size_t s) const {
-    return steps[first[tree] + (row / kLanes) * stride(tree) + s * kLanes + row % kLanes];
+    const std::size_t b = tree / kLanes;
+    return steps[block_first[b] + row * block_stride[b] + s * kLanes + tree % kLanes];
   }
 };
 inline constexpr std::uint32_t kRecordedFeatureBits = 11;

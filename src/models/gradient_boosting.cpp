@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "core/parallel.hpp"
 #include "vigil/core/error.hpp"
 
 namespace vigil::models {
@@ -150,13 +151,7 @@ Matrix GradientBoostedTrees::predict_proba(const Matrix& x) const {
     return out;
   }
   if (walk_) {
-    const std::size_t block = 256;
-    const auto blocks = static_cast<long>((x.rows() + block - 1) / block);
-#pragma omp parallel for schedule(dynamic) if (blocks > 1)
-    for (long b = 0; b < blocks; ++b) {
-      const std::size_t lo = static_cast<std::size_t>(b) * block;
-      walk_->predict_proba(x, lo, std::min(x.rows(), lo + block), out);
-    }
+    for_row_pieces(x.rows(), 256, [&](std::size_t lo, std::size_t hi) { walk_->predict_proba(x, lo, hi, out); });
     return out;
   }
   DMatrix data(x);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/parallel.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/random.hpp"
 
@@ -85,11 +86,8 @@ void nearest_centres(const Matrix& x, const Matrix& centres, std::vector<std::ui
   nearest.assign(n, 0);
   squared.assign(n, 0);
   const std::vector<float> x_norms = squared_norms(x), c_norms = squared_norms(centres);
-  constexpr std::size_t kBlock = 4096;
-  const auto blocks = static_cast<long>((n + kBlock - 1) / kBlock);
-#pragma omp parallel for schedule(dynamic)
-  for (long b = 0; b < blocks; ++b) {
-    const std::size_t begin = static_cast<std::size_t>(b) * kBlock, end = std::min(n, begin + kBlock);
+  // A detector scores a flow at a time: one piece, without a parallel region.
+  for_row_pieces(n, 4096, [&](std::size_t begin, std::size_t end) {
     const RowMatrix products =
         view(x).middleRows(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(end - begin)) *
         view(centres).transpose();
@@ -106,7 +104,7 @@ void nearest_centres(const Matrix& x, const Matrix& centres, std::vector<std::ui
       nearest[r] = arg;
       squared[r] = std::max(0.0f, best + x_norms[r]);
     }
-  }
+  });
 }
 
 KMeansResult kmeans(const Matrix& x, const KMeansOptions& options) {

@@ -5,6 +5,7 @@
 #include "core/distance.hpp"
 #include "core/huge_pages.hpp"
 #include "core/kd_tree.hpp"
+#include "core/parallel.hpp"
 #include "models/knn_search.hpp"
 
 #include <algorithm>
@@ -43,8 +44,8 @@ std::vector<ParamSpec> KNearestNeighbours::param_specs() {
                             "a tied vote goes to the nearest tied neighbour's class, or to the lowest class "
                             "index (scikit-learn's rule)"),
           ParamSpec::choice("search", "clusters", {"clusters", "brute", "tree"},
-                            "clusters: two levels of k-means balls, skipping every group, cell and row the "
-                            "triangle inequality rules out (fastest measured on UNSW-NB15; Euclidean only, "
+                            "clusters: two levels of k-means groups, skipping every group, cell and row that "
+                            "its ball or bounding box rules out (fastest measured on UNSW-NB15; Euclidean only, "
                             "Manhattan uses brute); brute: every row; tree: k-d tree"),
           ParamSpec::integer("clusters", 0, 0, 1000000,
                              "top-level groups for search=clusters (0: about sqrt of the rows)"),
@@ -199,37 +200,49 @@ std::vector<std::uint32_t> KNearestNeighbours::exact_neighbours(const Matrix& x,
   const bool manhattan = params_.text("metric") == "manhattan";
   // Float distances can misorder near-equal ones; keep a margin of extra
   // candidates and settle the order with exact distances. Every distinct row
-  // stands for at least one training row, so k + 8 of them hold the k nearest.
+  // stands for at least one training row, so k + 8 of them hold the k nearest
+  // (the cluster index fills the margin only with rows whose float distance
+  // ties the k-th's within rounding, and so searches no farther than the k-th).
   const std::size_t cap = std::min(distinct_.rows(), k + 8);
   const std::string& search = params_.text("search");
   const std::vector<std::uint32_t> candidates =
       search == "tree"                      ? tree_candidates(x, cap)
-      : search == "clusters" && !manhattan ? cluster_index().candidates(x, cap)
+      : search == "clusters" && !manhattan ? cluster_index().candidates(x, k, cap)
                                            : knn::brute_candidates(distinct_, distinct_norms_, x, cap, manhattan);
   std::vector<std::uint32_t> out(x.rows() * k);
-  const auto rows = static_cast<long>(x.rows());
-#pragma omp parallel
-  {
-    std::vector<std::tuple<double, std::uint32_t, std::uint32_t>> exact;  // distance, first row, distinct row
-#pragma omp for schedule(static)
-    for (long rl = 0; rl < rows; ++rl) {
-      const auto r = static_cast<std::size_t>(rl);
-      exact.clear();
-      for (std::size_t j = 0; j < cap; ++j) {
-        const std::uint32_t idx = candidates[r * cap + j];
-        if (idx == knn::kNoRow) break;
-        exact.emplace_back(exact_distance(x.row(r), distinct_.row(idx), manhattan), distinct_first_[idx], idx);
-      }
-      // Ties in distance go to the earlier training row, whatever the order found.
-      std::sort(exact.begin(), exact.end());
-      std::size_t filled = 0;
-      for (const auto& [dist, first, idx] : exact) {
-        const std::uint32_t copies = distinct_count_[idx];
-        for (std::uint32_t c = 0; c < copies && filled < k; ++c) out[r * k + filled++] = first;
-        if (filled == k) break;
-      }
+  using Exact = std::vector<std::tuple<double, std::uint32_t, std::uint32_t>>;  // distance, first row, distinct row
+  const auto settle = [&](std::size_t r, Exact& exact) {
+    exact.clear();
+    // The candidates' rows are scattered through memory: ask for all of them
+    // at once, so that their cache misses overlap rather than queue behind
+    // each distance's long chain of additions.
+    for (std::size_t j = 0; j < cap; ++j) {
+      const std::uint32_t idx = candidates[r * cap + j];
+      if (idx == knn::kNoRow) break;
+      const auto* row = reinterpret_cast<const char*>(distinct_.row(idx).data());
+      for (std::size_t b = 0; b < distinct_.cols() * sizeof(float); b += 64) __builtin_prefetch(row + b);
+      __builtin_prefetch(&distinct_first_[idx]);
+      __builtin_prefetch(&distinct_count_[idx]);
     }
-  }
+    for (std::size_t j = 0; j < cap; ++j) {
+      const std::uint32_t idx = candidates[r * cap + j];
+      if (idx == knn::kNoRow) break;
+      exact.emplace_back(exact_distance(x.row(r), distinct_.row(idx), manhattan), distinct_first_[idx], idx);
+    }
+    // Ties in distance go to the earlier training row, whatever the order found.
+    std::sort(exact.begin(), exact.end());
+    std::size_t filled = 0;
+    for (const auto& [dist, first, idx] : exact) {
+      const std::uint32_t copies = distinct_count_[idx];
+      for (std::uint32_t c = 0; c < copies && filled < k; ++c) out[r * k + filled++] = first;
+      if (filled == k) break;
+    }
+  };
+  // A detector's flow at a time is one piece, settled without a parallel region.
+  for_row_pieces(x.rows(), 64, [&](std::size_t first, std::size_t last) {
+    Exact exact;
+    for (std::size_t r = first; r < last; ++r) settle(r, exact);
+  });
   return out;
 }
 

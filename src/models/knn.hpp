@@ -1,7 +1,7 @@
 // k-nearest neighbours: exact search (by default over two levels of k-means
-// balls that skip what lies too far away; or every row; or a k-d tree),
-// Euclidean or Manhattan, majority vote with ties going to the class of the
-// nearest tied neighbour. Queries run in parallel.
+// groups, their balls and boxes skipping what lies too far away; or every row;
+// or a k-d tree), Euclidean or Manhattan, majority vote with ties going to the
+// class of the nearest tied neighbour. Queries run in parallel.
 #pragma once
 
 #include <memory>

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/distance.hpp"
+#include "core/parallel.hpp"
 #include "vigil/core/random.hpp"
 
 namespace vigil::models::knn {
@@ -258,6 +259,157 @@ std::vector<Cell> split_group(const Matrix& rows, std::span<const std::uint32_t>
   return cells;
 }
 
+// Appends `count` rows of `points` from `first` on by columns, sixteen to a
+// block, padded with copies of the last so that every lane holds a real point.
+constexpr std::size_t kLanes = 16;
+
+void append_columns(const Matrix& points, std::size_t first, std::size_t count, std::vector<float>& out) {
+  const std::size_t d = points.cols();
+  for (std::size_t b = 0; b < count; b += kLanes) {
+    for (std::size_t j = 0; j < d; ++j) {
+      for (std::size_t lane = 0; lane < kLanes; ++lane) {
+        out.push_back(points(first + std::min(b + lane, count - 1), j));
+      }
+    }
+  }
+}
+
+// Distances from `query` to `count` points laid out by append_columns.
+void column_distances(const float* query, const float* columns, std::size_t count, std::size_t d, float* out) {
+#if defined(__AVX512F__)
+  // Spelled out: GCC's -O3 kept the plain loop's sums in memory, at a third of the speed.
+  static_assert(kLanes == 16);
+  for (std::size_t b = 0; b < count; b += kLanes, columns += d * kLanes) {
+    __m512 sum = _mm512_setzero_ps();
+    for (std::size_t j = 0; j < d; ++j) {
+      const __m512 t = _mm512_sub_ps(_mm512_loadu_ps(columns + j * kLanes), _mm512_set1_ps(query[j]));
+      sum = _mm512_fmadd_ps(t, t, sum);
+    }
+    const auto lanes = static_cast<unsigned>(std::min(kLanes, count - b));
+    _mm512_mask_storeu_ps(out + b, static_cast<__mmask16>((1u << lanes) - 1), _mm512_sqrt_ps(sum));
+  }
+#else
+  for (std::size_t b = 0; b < count; b += kLanes, columns += d * kLanes) {
+    float sum[kLanes] = {};
+    for (std::size_t j = 0; j < d; ++j) {
+      for (std::size_t lane = 0; lane < kLanes; ++lane) {
+        const float t = columns[j * kLanes + lane] - query[j];
+        sum[lane] += t * t;
+      }
+    }
+    const std::size_t lanes = std::min(kLanes, count - b);
+    for (std::size_t lane = 0; lane < lanes; ++lane) out[b + lane] = std::sqrt(sum[lane]);
+  }
+#endif
+}
+
+// Distances from `query` to `count` boxes whose corners are coded on a grid
+// (per feature: low + code x step), by columns of sixteen as append_columns
+// lays out points. Codes are bytes or 16-bit words.
+template <class Code>
+void coded_box_distances(const float* query, const Code* low_codes, const Code* high_codes, const float* grid_low,
+                         const float* grid_step, std::size_t count, std::size_t d, float* out) {
+#if defined(__AVX512F__)
+  const auto decode = [](const Code* codes, __m512 step, __m512 low) {
+    __m512i wide;
+    if constexpr (sizeof(Code) == 1) {
+      wide = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(codes)));
+    } else {
+      wide = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes)));
+    }
+    return _mm512_fmadd_ps(_mm512_cvtepi32_ps(wide), step, low);
+  };
+  for (std::size_t b = 0; b < count; b += kLanes, low_codes += d * kLanes, high_codes += d * kLanes) {
+    __m512 sum = _mm512_setzero_ps();
+    for (std::size_t j = 0; j < d; ++j) {
+      const __m512 q = _mm512_set1_ps(query[j]);
+      const __m512 step = _mm512_set1_ps(grid_step[j]), low = _mm512_set1_ps(grid_low[j]);
+      const __m512 below = _mm512_max_ps(_mm512_sub_ps(decode(low_codes + j * kLanes, step, low), q), _mm512_setzero_ps());
+      const __m512 above = _mm512_max_ps(_mm512_sub_ps(q, decode(high_codes + j * kLanes, step, low)), _mm512_setzero_ps());
+      const __m512 t = _mm512_add_ps(below, above);  // one of the two is zero
+      sum = _mm512_fmadd_ps(t, t, sum);
+    }
+    const auto lanes = static_cast<unsigned>(std::min(kLanes, count - b));
+    _mm512_mask_storeu_ps(out + b, static_cast<__mmask16>((1u << lanes) - 1), _mm512_sqrt_ps(sum));
+  }
+#else
+  for (std::size_t b = 0; b < count; b += kLanes, low_codes += d * kLanes, high_codes += d * kLanes) {
+    float sum[kLanes] = {};
+    for (std::size_t j = 0; j < d; ++j) {
+      for (std::size_t lane = 0; lane < kLanes; ++lane) {
+        const float lo = std::fma(static_cast<float>(low_codes[j * kLanes + lane]), grid_step[j], grid_low[j]);
+        const float hi = std::fma(static_cast<float>(high_codes[j * kLanes + lane]), grid_step[j], grid_low[j]);
+        const float t = std::max(lo - query[j], 0.0f) + std::max(query[j] - hi, 0.0f);
+        sum[lane] += t * t;
+      }
+    }
+    const std::size_t lanes = std::min(kLanes, count - b);
+    for (std::size_t lane = 0; lane < lanes; ++lane) out[b + lane] = std::sqrt(sum[lane]);
+  }
+#endif
+}
+
+// A grid a feature from `low` to `high` in as many steps as a Code has
+// values less one, as the query computes its lines (one fused multiply-add:
+// low + code x step), the last at or above high.
+template <class Code>
+void grid_between(std::span<const float> low, std::span<const float> high, float* grid_low, float* grid_step) {
+  const auto steps = static_cast<float>(std::numeric_limits<Code>::max());
+  for (std::size_t j = 0; j < low.size(); ++j) {
+    grid_low[j] = low[j];
+    grid_step[j] = (high[j] - low[j]) / steps;
+    while (std::fma(steps, grid_step[j], low[j]) < high[j]) {
+      grid_step[j] = std::nextafter(grid_step[j], std::numeric_limits<float>::infinity());
+    }
+  }
+}
+
+// Appends the boxes [first, first + count) of `low` and `high` coded on the
+// grid, by columns of sixteen (padded as append_columns pads). Each corner is
+// the grid line at or outside the true one, so the coded box holds the box.
+template <class Code>
+void append_coded_boxes(const Matrix& low, const Matrix& high, std::size_t first, std::size_t count,
+                        const float* grid_low, const float* grid_step, std::vector<Code>& low_codes,
+                        std::vector<Code>& high_codes) {
+  constexpr long kTop = std::numeric_limits<Code>::max();
+  const auto line = [&](std::size_t j, long code) { return std::fma(static_cast<float>(code), grid_step[j], grid_low[j]); };
+  // Clamped as a float: a cast of a float beyond long's range is undefined.
+  const auto code_of = [&](float steps) {
+    return std::isnan(steps) ? 0L : static_cast<long>(std::clamp(steps, 0.0f, static_cast<float>(kTop)));
+  };
+  for (std::size_t b = 0; b < count; b += kLanes) {
+    for (std::size_t j = 0; j < low.cols(); ++j) {
+      for (std::size_t lane = 0; lane < kLanes; ++lane) {
+        const std::size_t i = first + std::min(b + lane, count - 1);
+        long lo = 0, hi = kTop;
+        if (grid_step[j] > 0) {
+          lo = code_of(std::floor((low(i, j) - grid_low[j]) / grid_step[j]));
+          hi = code_of(std::ceil((high(i, j) - grid_low[j]) / grid_step[j]));
+        }
+        while (lo > 0 && line(j, lo) > low(i, j)) --lo;
+        while (hi < kTop && line(j, hi) < high(i, j)) ++hi;
+        low_codes.push_back(static_cast<Code>(lo));
+        high_codes.push_back(static_cast<Code>(hi));
+      }
+    }
+  }
+}
+
+// The low and high corners of the box around each of `sets` (rows of `rows`).
+std::pair<Matrix, Matrix> bounding_boxes(const Matrix& rows, std::span<const std::vector<std::uint32_t>> sets) {
+  Matrix low(sets.size(), rows.cols(), std::numeric_limits<float>::infinity());
+  Matrix high(sets.size(), rows.cols(), -std::numeric_limits<float>::infinity());
+  for (std::size_t s = 0; s < sets.size(); ++s) {
+    for (const std::uint32_t i : sets[s]) {
+      for (std::size_t j = 0; j < rows.cols(); ++j) {
+        low(s, j) = std::min(low(s, j), rows(i, j));
+        high(s, j) = std::max(high(s, j), rows(i, j));
+      }
+    }
+  }
+  return {std::move(low), std::move(high)};
+}
+
 }  // namespace
 
 ClusterIndex::ClusterIndex(const Matrix& rows, std::size_t clusters, std::uint64_t seed) {
@@ -304,84 +456,228 @@ ClusterIndex::ClusterIndex(const Matrix& rows, std::size_t clusters, std::uint64
         original_[at++] = i;
       }
       cell_centroids_.append_row(cell.centroid);
-      cell_shell_.push_back(static_cast<float>(std::sqrt(exact_squared_distance(cell.centroid, group_centroids_.row(g)))));
       cell_radius_.push_back(std::nextafter(static_cast<float>(by_radius.back().first), std::numeric_limits<float>::infinity()));
       cell_rows_.push_back(at);
     }
     group_cells_.push_back(cell_rows_.size() - 1);
   }
+  quantise_rows();
+  std::vector<std::vector<std::uint32_t>> cell_members;
+  for (auto& group_cells : cells) {
+    for (Cell& cell : group_cells) cell_members.push_back(std::move(cell.members));
+  }
+  const auto [group_low, group_high] = bounding_boxes(rows, groups);
+  const auto [cell_low, cell_high] = bounding_boxes(rows, cell_members);
+  append_columns(group_centroids_, 0, group_centroids_.rows(), group_columns_);
+  // Boxes coded: the groups' in 16 bits a feature on a grid across all rows
+  // (a byte's grid is too coarse there: queries then visited 10-20% more
+  // groups), each group's cells' in a byte on the group's own grid.
+  std::vector<float> all_low(d, std::numeric_limits<float>::infinity()), all_high(d, -all_low[0]);
+  for (std::size_t g = 0; g < group_low.rows(); ++g) {
+    for (std::size_t j = 0; j < d; ++j) {
+      all_low[j] = std::min(all_low[j], group_low(g, j));
+      all_high[j] = std::max(all_high[j], group_high(g, j));
+    }
+  }
+  grid_low_.resize(d);
+  grid_step_.resize(d);
+  grid_between<std::uint16_t>(all_low, all_high, grid_low_.data(), grid_step_.data());
+  append_coded_boxes(group_low, group_high, 0, group_low.rows(), grid_low_.data(), grid_step_.data(),
+                     group_low_codes_, group_high_codes_);
+  group_grid_low_.assign(group_low.rows() * d, 0.0f);
+  group_grid_step_.assign(group_low.rows() * d, 0.0f);
+  for (std::size_t g = 0; g < group_low.rows(); ++g) {
+    grid_between<std::uint8_t>(group_low.row(g), group_high.row(g), &group_grid_low_[g * d], &group_grid_step_[g * d]);
+    group_cell_codes_.push_back(cell_low_codes_.size());
+    append_coded_boxes(cell_low, cell_high, group_cells_[g], group_cells_[g + 1] - group_cells_[g],
+                       &group_grid_low_[g * d], &group_grid_step_[g * d], cell_low_codes_, cell_high_codes_);
+  }
 }
+
+void ClusterIndex::quantise_rows() {
+  const std::size_t d = sorted_.cols(), cells = cell_rows_.size() - 1;
+  code_width_ = (d + kLanes - 1) / kLanes * kLanes;
+  codes_.assign(sorted_.rows() * code_width_, 0);
+  code_low_.assign(cells * code_width_, 0.0f);
+  code_step_.assign(cells * code_width_, 0.0f);
+  code_error_.assign(cells * code_width_, 0.0f);
+  for (std::size_t c = 0; c < cells; ++c) {
+    const std::size_t first = cell_rows_[c], last = cell_rows_[c + 1];
+    for (std::size_t j = 0; j < d; ++j) {
+      float low = std::numeric_limits<float>::infinity(), high = -low;
+      for (std::size_t t = first; t < last; ++t) {
+        low = std::min(low, sorted_(t, j));
+        high = std::max(high, sorted_(t, j));
+      }
+      const float step = (high - low) / 255.0f;
+      double error = 0;
+      for (std::size_t t = first; t < last; ++t) {
+        const float steps = step > 0 ? (sorted_(t, j) - low) / step : 0.0f;
+        const float code = std::isfinite(steps) ? std::clamp(std::nearbyint(steps), 0.0f, 255.0f) : 0.0f;
+        codes_[t * code_width_ + j] = static_cast<std::uint8_t>(code);
+        const double rebuilt = static_cast<double>(low) + static_cast<double>(code) * step;
+        error = std::max(error, std::abs(static_cast<double>(sorted_(t, j)) - rebuilt));
+      }
+      code_low_[c * code_width_ + j] = low;
+      code_step_[c * code_width_ + j] = step;
+      code_error_[c * code_width_ + j] =
+          std::nextafter(static_cast<float>(error), std::numeric_limits<float>::infinity());
+    }
+  }
+}
+
+namespace {
+
+// The least squared distance a row coded on a cell's grid can have from a
+// query: per feature, how far the query lies from the code's value less the
+// grid's error, never below zero. `gap` is the query less the cell's centroid
+// less the grid's low corner.
+float coded_lower_bound(const std::uint8_t* code, const float* gap, const float* step, const float* error,
+                        std::size_t width) {
+#if defined(__AVX512F__)
+  __m512 sum = _mm512_setzero_ps();
+  for (std::size_t j = 0; j < width; j += kLanes) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(code + j));
+    const __m512 value = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(bytes));
+    const __m512 off = _mm512_abs_ps(_mm512_fnmadd_ps(value, _mm512_loadu_ps(step + j), _mm512_loadu_ps(gap + j)));
+    const __m512 t = _mm512_max_ps(_mm512_sub_ps(off, _mm512_loadu_ps(error + j)), _mm512_setzero_ps());
+    sum = _mm512_fmadd_ps(t, t, sum);
+  }
+  return _mm512_reduce_add_ps(sum);
+#else
+  float sum = 0;
+  for (std::size_t j = 0; j < width; ++j) {
+    const float t = std::max(std::abs(gap[j] - static_cast<float>(code[j]) * step[j]) - error[j], 0.0f);
+    sum += t * t;
+  }
+  return sum;
+#endif
+}
+
+}  // namespace
+
+// The k nearest rows so far by float distance, and after them up to
+// `cap` - k more whose float distance lies within rounding of the k-th's.
+// Float distances can misorder near-equal rows, and the caller settles the
+// order with exact ones: a row among the k nearest by exact distance is
+// within twice the rounding of the k-th float distance, so it is kept. The
+// search itself only has to reach as far as the k-th, not the cap-th.
+struct NearList {
+  struct Item {
+    float squared;
+    std::uint32_t row;
+    float scale;  // the magnitudes its float distance was computed from
+    bool operator<(const Item& o) const { return std::tie(squared, row) < std::tie(o.squared, o.row); }
+  };
+  std::vector<Item> items;  // sorted by distance, then row
+  std::size_t k = 0, cap = 0;
+  float reach = std::numeric_limits<float>::infinity();  // the k-th's distance: what a row must come near
+
+  void clear(std::size_t nearest, std::size_t most) {
+    items.clear();
+    k = std::min(nearest, most);
+    cap = most;
+    reach = std::numeric_limits<float>::infinity();
+  }
+  // Whether a row at this float distance (computed from magnitudes about
+  // `scale`) may be among the k nearest.
+  bool near(float squared, float scale) const { return !beyond(std::sqrt(squared), scale, reach); }
+  void offer(float squared, std::uint32_t row, float scale) {
+    const Item item{squared, row, scale};
+    items.insert(std::upper_bound(items.begin(), items.end(), item), item);
+    if (items.size() < k) return;
+    reach = std::sqrt(items[k - 1].squared);
+    // The rows after the k-th that a nearer k-th has left out of reach go.
+    const auto kept = std::remove_if(items.begin() + static_cast<std::ptrdiff_t>(k), items.end(),
+                                     [&](const Item& i) { return !near(i.squared, i.scale); });
+    items.erase(kept, items.end());
+    if (items.size() > cap) items.resize(cap);
+  }
+  void write(std::uint32_t* out) const {
+    std::size_t i = 0;
+    for (const Item& item : items) out[i++] = item.row;
+    for (; i < cap; ++i) out[i] = kNoRow;
+  }
+};
 
 struct ClusterIndex::Scratch {
   const float* query = nullptr;
-  TopList top;
-  float reach = 0;  // sqrt of top's worst: the distance a row must beat
-  std::vector<float> group_lower;
+  NearList nearest;
+  std::vector<float> group_distance, group_box;
   std::vector<std::pair<float, std::uint32_t>> groups;  // (lower bound, group) still to visit
-  std::vector<std::tuple<float, float, std::uint32_t>> cells;  // (lower bound, distance, cell)
+  std::vector<float> cell_box;
+  std::vector<std::pair<float, std::uint32_t>> cells;  // (distance, cell) that may hold a candidate
   float query_norm = 0;
-  std::vector<float> zeros, query_less_centroid;
-
-  void offer(float squared, std::uint32_t row) {
-    top.offer(squared, row);
-    reach = std::sqrt(top.worst());
-  }
+  std::vector<float> zeros, query_less_centroid, gap;
 };
 
 void ClusterIndex::scan_group(std::size_t group, Scratch& s) const {
   const std::size_t d = sorted_.cols();
+  const std::size_t first_cell = group_cells_[group], cell_count = group_cells_[group + 1] - first_cell;
+  const std::size_t codes = group_cell_codes_[group];
+  coded_box_distances(s.query, &cell_low_codes_[codes], &cell_high_codes_[codes], &group_grid_low_[group * d],
+                      &group_grid_step_[group * d], cell_count, d, s.cell_box.data());
+  // The magnitudes of any of the group's cells' distances, at most.
+  const float group_scale = s.query_norm + s.group_distance[group] + 3 * group_radius_[group];
   s.cells.clear();
-  const float group_distance = s.group_lower[group] + group_radius_[group];
-  for (std::size_t c = group_cells_[group]; c < group_cells_[group + 1]; ++c) {
-    // Every member of the cell lies between shell -+ radius from the group's
-    // centroid, so at least |group_distance - shell| - radius from the query.
-    const float shell_gap = std::abs(group_distance - cell_shell_[c]) - cell_radius_[c];
-    if (beyond(shell_gap, s.query_norm + group_distance + cell_shell_[c] + cell_radius_[c], s.reach)) continue;
+  for (std::size_t i = 0; i < cell_count; ++i) {
+    if (beyond(s.cell_box[i], group_scale, s.nearest.reach)) continue;
+    // Only the cells the box leaves in reach read their centroid.
+    const std::size_t c = first_cell + i;
     const float distance = std::sqrt(squared_distance(s.query, cell_centroids_.row(c).data(), d));
-    const float lower = distance - cell_radius_[c];
-    if (!beyond(lower, s.query_norm + distance + cell_radius_[c], s.reach)) {
-      s.cells.emplace_back(lower, distance, static_cast<std::uint32_t>(c));
+    s.cell_box[i] = std::max(s.cell_box[i], distance - cell_radius_[c]);  // the tighter bound
+    if (!beyond(s.cell_box[i], s.query_norm + distance + cell_radius_[c], s.nearest.reach)) {
+      s.cells.emplace_back(distance, static_cast<std::uint32_t>(c));
     }
   }
+  // Nearest centroid first, not nearest bound: the rows around the query come
+  // first and shrink the reach soonest; each cell is then checked on its own.
   std::sort(s.cells.begin(), s.cells.end());
-  for (const auto& [lower, distance, c] : s.cells) {
+  for (const auto& [distance, c] : s.cells) {
     const float scale = s.query_norm + distance + cell_radius_[c];
-    if (beyond(lower, scale, s.reach)) break;
+    if (beyond(s.cell_box[c - first_cell], scale, s.nearest.reach)) continue;
     const float* centroid = cell_centroids_.row(c).data();
-    for (std::size_t j = 0; j < d; ++j) s.query_less_centroid[j] = s.query[j] - centroid[j];
+    const float* low = &code_low_[c * code_width_];
+    for (std::size_t j = 0; j < d; ++j) {
+      s.query_less_centroid[j] = s.query[j] - centroid[j];
+      s.gap[j] = s.query_less_centroid[j] - low[j];
+    }
+    const float* step = &code_step_[c * code_width_];
+    const float* error = &code_error_[c * code_width_];
     // A row at distance r from the centroid lies at least |distance - r| from
     // the query: only rows with r within distance -+ reach can be nearer.
     const float* first = &row_radius_[cell_rows_[c]];
     const float* last = &row_radius_[cell_rows_[c + 1]];
-    const float* at = std::lower_bound(first, last, distance - s.reach - static_cast<float>(kSlack) * (scale + s.reach));
+    const float reach = s.nearest.reach;
+    const float* at = std::lower_bound(first, last, distance - reach - static_cast<float>(kSlack) * (scale + reach));
     for (; at != last; ++at) {
-      if (beyond(*at - distance, scale, s.reach)) break;
+      if (beyond(*at - distance, scale, s.nearest.reach)) break;
       const auto t = static_cast<std::size_t>(at - row_radius_.data());
+      const float bound = coded_lower_bound(&codes_[t * code_width_], s.gap.data(), step, error, code_width_);
+      if (beyond(std::sqrt(bound), scale, s.nearest.reach)) continue;
       const float squared = squared_distance(s.query_less_centroid.data(), sorted_.row(t).data(), d);
-      if (squared < s.top.worst()) s.offer(squared, original_[t]);
+      if (s.nearest.near(squared, scale)) s.nearest.offer(squared, original_[t], scale);
     }
   }
 }
 
-void ClusterIndex::search(const float* query, std::size_t cap, Scratch& s, std::uint32_t* out) const {
+void ClusterIndex::search(const float* query, std::size_t k, std::size_t cap, Scratch& s, std::uint32_t* out) const {
   const std::size_t groups = clusters(), d = sorted_.cols();
   s.query = query;
-  s.top.items.clear();
-  s.top.cap = cap;
-  s.reach = std::numeric_limits<float>::infinity();
+  s.nearest.clear(k, cap);
   s.query_norm = std::sqrt(squared_distance(query, s.zeros.data(), d));
-  // The group nearest by its bound first: its rows set a reach that rules out most others.
-  std::size_t home = 0;
-  for (std::size_t g = 0; g < groups; ++g) {
-    const float distance = std::sqrt(squared_distance(query, group_centroids_.row(g).data(), d));
-    s.group_lower[g] = distance - group_radius_[g];
-    if (s.group_lower[g] < s.group_lower[home]) home = g;
-  }
+  column_distances(query, group_columns_.data(), groups, d, s.group_distance.data());
+  coded_box_distances(query, group_low_codes_.data(), group_high_codes_.data(), grid_low_.data(), grid_step_.data(),
+                      groups, d, s.group_box.data());
+  // The group with the nearest centroid first: its rows set a reach that rules out most others.
+  const auto home = static_cast<std::size_t>(
+      std::min_element(s.group_distance.begin(), s.group_distance.begin() + static_cast<long>(groups)) -
+      s.group_distance.begin());
   scan_group(home, s);
   s.groups.clear();
   for (std::size_t g = 0; g < groups; ++g) {
-    const float lower = s.group_lower[g];
-    if (g != home && !beyond(lower, s.query_norm + lower + 2 * group_radius_[g], s.reach)) {
+    const float lower = std::max(s.group_box[g], s.group_distance[g] - group_radius_[g]);
+    if (g != home && !beyond(lower, s.query_norm + s.group_distance[g] + group_radius_[g], s.nearest.reach)) {
       s.groups.emplace_back(lower, static_cast<std::uint32_t>(g));
     }
   }
@@ -391,28 +687,32 @@ void ClusterIndex::search(const float* query, std::size_t cap, Scratch& s, std::
   for (auto end = s.groups.end(); end != s.groups.begin(); --end) {
     std::pop_heap(s.groups.begin(), end, farther);
     const auto [lower, g] = end[-1];
-    if (beyond(lower, s.query_norm + lower + 2 * group_radius_[g], s.reach)) break;
+    if (beyond(lower, s.query_norm + s.group_distance[g] + group_radius_[g], s.nearest.reach)) break;
     scan_group(g, s);
   }
-  write_candidates(s.top, out);
+  s.nearest.write(out);
 }
 
-std::vector<std::uint32_t> ClusterIndex::candidates(const Matrix& queries, std::size_t cap) const {
+std::vector<std::uint32_t> ClusterIndex::candidates(const Matrix& queries, std::size_t k, std::size_t cap) const {
   const std::size_t qn = queries.rows();
   std::vector<std::uint32_t> out(qn * cap);
-  const auto count = static_cast<long>(qn);
-  // A few queries (a detector's flow at a time) are answered on the caller's thread.
-#pragma omp parallel if (qn >= 64)
-  {
+  const auto scratch = [&] {
     Scratch s;
-    s.group_lower.resize(clusters());
+    s.group_distance.resize(clusters());
+    s.group_box.resize(clusters());
+    std::size_t widest = 0;
+    for (std::size_t g = 0; g < clusters(); ++g) widest = std::max(widest, group_cells_[g + 1] - group_cells_[g]);
+    s.cell_box.resize(widest + kLanes);
     s.zeros.resize(sorted_.cols());
     s.query_less_centroid.resize(sorted_.cols());
-#pragma omp for schedule(dynamic, 16)
-    for (long i = 0; i < count; ++i) {
-      search(queries.row(static_cast<std::size_t>(i)).data(), cap, s, &out[static_cast<std::size_t>(i) * cap]);
-    }
-  }
+    s.gap.assign(code_width_, 0.0f);
+    return s;
+  };
+  // A detector's flow at a time is one piece, answered without a parallel region.
+  for_row_pieces(qn, 64, [&](std::size_t first, std::size_t last) {
+    Scratch s = scratch();
+    for (std::size_t i = first; i < last; ++i) search(queries.row(i).data(), k, cap, s, &out[i * cap]);
+  });
   return out;
 }
 

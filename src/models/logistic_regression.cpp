@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/parallel.hpp"
 #include "vigil/core/error.hpp"
 
 namespace vigil::models {
@@ -143,14 +144,14 @@ Matrix LogisticRegression::predict_proba(const Matrix& x) const {
   const Eigen::RowVectorXf b = Eigen::Map<const Eigen::RowVectorXd>(intercept_.data(), k).cast<float>();
   Eigen::Map<RowMatF> z(out.data(), static_cast<Eigen::Index>(x.rows()), k);
   z.noalias() = Eigen::Map<const RowMatF>(x.data(), static_cast<Eigen::Index>(x.rows()), d) * w;
-  const auto rows = static_cast<long>(x.rows());
-#pragma omp parallel for schedule(static)
-  for (long r = 0; r < rows; ++r) {
-    auto row = z.row(r);
-    row += b;
-    row.array() = (row.array() - row.maxCoeff()).exp();
-    row /= row.sum();
-  }
+  for_row_pieces(x.rows(), 1024, [&](std::size_t first, std::size_t last) {
+    for (std::size_t r = first; r < last; ++r) {
+      auto row = z.row(static_cast<Eigen::Index>(r));
+      row += b;
+      row.array() = (row.array() - row.maxCoeff()).exp();
+      row /= row.sum();
+    }
+  });
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/parallel.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/random.hpp"
 
@@ -249,16 +250,11 @@ void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes
 Matrix Mlp::predict_proba(const Matrix& x) const {
   check_input(x);
   Matrix out(x.rows(), static_cast<std::size_t>(classes_));
-  constexpr std::size_t kChunk = 2048;
-  const auto chunks = static_cast<long>((x.rows() + kChunk - 1) / kChunk);
-#pragma omp parallel for schedule(dynamic)
-  for (long c = 0; c < chunks; ++c) {
-    const std::size_t lo = static_cast<std::size_t>(c) * kChunk;
-    const std::size_t rows = std::min(kChunk, x.rows() - lo);
-    const ConstRowMap in(x.row(lo).data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(x.cols()));
+  for_row_pieces(x.rows(), 2048, [&](std::size_t lo, std::size_t hi) {
+    const ConstRowMap in(x.row(lo).data(), static_cast<Eigen::Index>(hi - lo), static_cast<Eigen::Index>(x.cols()));
     const RowMatrix p = net_.forward(in);
     std::copy_n(p.data(), p.size(), out.row(lo).data());
-  }
+  });
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <limits>
 #include <numbers>
 
+#include "core/parallel.hpp"
 #include "vigil/core/error.hpp"
 
 namespace vigil::models {
@@ -93,11 +94,9 @@ Matrix GaussianNaiveBayes::predict_proba(const Matrix& x) const {
   const std::size_t d = features_;
   const auto k = static_cast<std::size_t>(classes_);
   Matrix proba(x.rows(), k);
-#pragma omp parallel
-  {
+  for_row_pieces(x.rows(), 1024, [&](std::size_t first, std::size_t last) {
     std::vector<double> joint(k);
-#pragma omp for schedule(static)
-    for (std::size_t r = 0; r < x.rows(); ++r) {
+    for (std::size_t r = first; r < last; ++r) {
       const auto row = x.row(r);
       double best = -std::numeric_limits<double>::infinity();
       for (std::size_t c = 0; c < k; ++c) {
@@ -118,7 +117,7 @@ Matrix GaussianNaiveBayes::predict_proba(const Matrix& x) const {
         proba(r, c) = static_cast<float>(std::exp(joint[c] - best) / total);
       }
     }
-  }
+  });
   return proba;
 }
 

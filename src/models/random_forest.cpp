@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "core/huge_pages.hpp"
+#include "core/parallel.hpp"
 #include "models/forest_walk_avx512.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/random.hpp"
@@ -381,7 +382,9 @@ void RandomForest::lay_out_for_walks() {
   const auto k = static_cast<std::size_t>(classes_);
   compact_ = {};
   wide_ = {};
-  if (!forest_layout::lay_out(trees_, k, compact_, walk_first_)) forest_layout::lay_out(trees_, k, wide_, walk_first_);
+  if (!forest_layout::lay_out(trees_, k, compact_, walk_first_, walk_source_)) {
+    forest_layout::lay_out(trees_, k, wide_, walk_first_, walk_source_);
+  }
   walk_depth_.clear();
   std::vector<std::uint32_t> depth;
   for (const Tree& t : trees_) {
@@ -409,7 +412,6 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
   // all of the block's rows walk it (measured: 4x faster than 256-row blocks).
   const auto threads = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
   const std::size_t block = std::clamp<std::size_t>((x.rows() + threads - 1) / threads, 1024, 4096);
-  const auto blocks = static_cast<long>((x.rows() + block - 1) / block);
   const double scale = 1.0 / (static_cast<double>(kWholeVote) * static_cast<double>(trees_.size()));
   const auto write_probabilities = [&](const std::vector<std::int64_t>& votes, std::size_t lo, std::size_t rows) {
     for (std::size_t r = 0; r < rows; ++r) {
@@ -421,10 +423,8 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
   for (const Tree& t : trees_) leaf_shares.push_back(t.leaf_shares.data());
   with_walk_nodes([&](const auto& walk_nodes) {
     using WalkNode = std::remove_cvref_t<decltype(walk_nodes[0])>;
-#pragma omp parallel for schedule(dynamic) if (blocks > 1)
-    for (long b = 0; b < blocks; ++b) {
-      const std::size_t lo = static_cast<std::size_t>(b) * block;
-      const std::size_t rows = std::min(x.rows(), lo + block) - lo;
+    for_row_pieces(x.rows(), block, [&](std::size_t lo, std::size_t hi) {
+      const std::size_t rows = hi - lo;
       // Lanes walk (tree, row) pairs, tree by tree: with many rows they all
       // share one tree, which stays in cache; with few (one flow on a quiet
       // link) they walk several trees at once. Each node is prefetched a
@@ -441,12 +441,12 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
       // same whichever rows share its batch, in `predict` and in `detect` alike.
       std::vector<std::int64_t> votes(rows * k, 0);
       if constexpr (std::is_same_v<WalkNode, forest_layout::CompactNode>) {
-        // Sixteen rows (or, for fewer rows, sixteen trees) a vector where the CPU has AVX-512.
+        // Sixteen walks a vector where the CPU has AVX-512 (forest_walk_avx512.hpp).
         const forest_layout::VoteJob job{walk_nodes.data(), walk_first_.data(), trees_.size(), walk_nodes.size(),
                                          leaf_shares.data(), k, x.row(lo).data(), rows, x.cols(), votes.data()};
         if (forest_layout::vote_avx512(job)) {
           write_probabilities(votes, lo, rows);
-          continue;
+          return;
         }
       }
       interleave_walks<32, Lane>(
@@ -459,12 +459,16 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
           },
           [&](Lane& lane) {
             const WalkNode& n = lane.nodes[lane.at];
+            std::int32_t value = 0;
             if (!forest_layout::is_leaf(n)) [[likely]] {
-              lane.at = forest_layout::next_node(n, lane.at, lane.row);
-              __builtin_prefetch(lane.nodes + lane.at);
-              return true;
+              lane.at = forest_layout::next_node(n, lane.at, lane.row, value);
+              if (lane.at >= 0) [[likely]] {
+                __builtin_prefetch(lane.nodes + lane.at);
+                return true;
+              }
+            } else {
+              value = forest_layout::leaf_value(n);
             }
-            const std::int32_t value = forest_layout::leaf_value(n);
             if (value < 0) {
               lane.votes[static_cast<std::size_t>(-value - 1)] += kWholeVote;
             } else {
@@ -475,7 +479,7 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
             return false;
           });
       write_probabilities(votes, lo, rows);
-    }
+    });
   });
   return out;
 }

@@ -60,6 +60,8 @@ class RandomForest final : public Classifier {
   const std::vector<double>& feature_importances() const { return importances_; }
   // Whether prediction walks 8-byte nodes (see forest_layout.hpp).
   bool compact_walk() const { return !compact_.empty(); }
+  // How many nodes the walk layout has (leaves held in their splits are not among them).
+  std::size_t walk_nodes() const { return compact_.empty() ? wide_.size() : compact_.size(); }
 
  private:
   // Derives the walk layout from trees_ (after fit and load).
@@ -88,6 +90,7 @@ class RandomForest final : public Classifier {
   std::vector<forest_layout::CompactNode> compact_;
   std::vector<forest_layout::WideNode> wide_;
   std::vector<std::size_t> walk_first_;
+  std::vector<std::uint32_t> walk_source_;  // per walk node, its index in its tree's nodes
   std::vector<std::uint32_t> walk_depth_;  // per tree, the most splits on a path
   mutable std::mutex node_shares_mutex_;
   mutable NodeShares node_shares_;  // derived; empty until needed

@@ -41,24 +41,23 @@ const RandomForest::NodeShares& RandomForest::node_shares() const {
   if (!node_shares_.splits.empty()) return node_shares_;
   const auto k = static_cast<std::size_t>(classes_);
   NodeShares out;
-  for (const Tree& t : trees_) out.per_class += t.nodes.size();
-  // Half the memory of floats: on the bench forest 132 MB instead of 264,
-  // and bringing fresh memory in is most of the preparation's time.
+  out.per_class = compact_.empty() ? wide_.size() : compact_.size();
+  // Half the memory of floats: on the bench forest 67 MB instead of 134,
+  // and bringing fresh memory in is much of the preparation's time.
   resize_on_huge_pages(out.splits, out.per_class * k);
   const auto count = static_cast<long>(trees_.size());
 #pragma omp parallel
   {
     std::vector<double> mass;  // per node: its weight, then weight x share per class
-    std::vector<std::uint32_t> position, stack;
 #pragma omp for schedule(dynamic)
     for (long tl = 0; tl < count; ++tl) {
       const auto t = static_cast<std::size_t>(tl);
       const Tree& tree = trees_[t];
       const std::size_t nodes = tree.nodes.size(), first = walk_first_[t];
+      const std::size_t end = t + 1 < trees_.size() ? walk_first_[t + 1] : walk_source_.size();
       mass.resize(nodes * (k + 1));
       // Children follow their parent in preorder, so a backward pass meets
-      // both children before the parent. Masses first, then the walk
-      // positions from their weights (the same sums as the layout's).
+      // both children before the parent.
       for (std::size_t i = nodes; i-- > 0;) {
         const Node& n = tree.nodes[i];
         double* m = &mass[i * (k + 1)];
@@ -72,16 +71,17 @@ const RandomForest::NodeShares& RandomForest::node_shares() const {
           for (std::size_t c = 0; c <= k; ++c) m[c] = l[c] + r[c];
         }
       }
-      forest_layout::heavy_first_positions(tree, [&](std::uint32_t i) { return mass[i * (k + 1)]; }, position, stack);
-      for (std::size_t i = 0; i < nodes; ++i) {
+      // Then the shares in walk order, each split's from the node it was laid out from.
+      for (std::size_t at = first; at < end; ++at) {
+        const std::uint32_t i = walk_source_[at];
         if (tree.nodes[i].feature < 0) continue;  // a leaf's share is read exact
         const double* m = &mass[i * (k + 1)];
         // Rounded by adding a half and cutting: lround, a library call, took
         // a third of the preparation.
         const double units = kShareUnit / m[0];
-        std::uint16_t* at = out.splits.data() + first + position[i];
+        std::uint16_t* to = out.splits.data() + at;
         for (std::size_t c = 0; c < k; ++c) {
-          at[c * out.per_class] = static_cast<std::uint16_t>(std::clamp(m[c + 1] * units, 0.0, 65535.0) + 0.5);
+          to[c * out.per_class] = static_cast<std::uint16_t>(std::clamp(m[c + 1] * units, 0.0, 65535.0) + 0.5);
         }
       }
     }
@@ -153,7 +153,12 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
           if (forest_layout::is_leaf(n)) return false;
           lane.split = static_cast<std::int32_t>(forest_layout::feature_of(n));
           lane.share = share;
-          lane.at = forest_layout::next_node(n, lane.at, lane.row);
+          std::int32_t leaf = 0;
+          lane.at = forest_layout::next_node(n, lane.at, lane.row, leaf);
+          if (lane.at < 0) {  // a leaf the split holds
+            lane.sums[lane.split] += forest_shares::fixed_leaf_share(leaf, lane.leaf_shares, k, lane.cls) - share;
+            return false;
+          }
           __builtin_prefetch(lane.nodes + lane.at);
           __builtin_prefetch(lane.split_shares + lane.at);
           return true;

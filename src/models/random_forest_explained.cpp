@@ -44,13 +44,10 @@ void credit_recorded_walk(const WalkRecord& record, std::size_t tree, std::size_
 
 Classifier::Explained RandomForest::predict_explained(const Matrix& x, const ExplainWhich& which) const {
   check_input(x);
-  // Fewer rows than a vector walk by trees, not by rows, and record nothing.
   // A forest of very deep trees would need too large a record (a lane's steps
-  // are kept for its tree's deepest walk): it walks twice instead.
-  std::size_t record_bytes = 0;
-  for (const std::uint32_t d : walk_depth_) record_bytes += (d + std::size_t{1}) * WalkRecord::kRows * sizeof(std::uint32_t);
-  if (compact_.empty() || !has_leaf_weights() || x.rows() < WalkRecord::kLanes || !forest_layout::has_avx512() ||
-      record_bytes > kMostRecordBytes) {
+  // are kept for its block's deepest walk): it walks twice instead.
+  if (compact_.empty() || !has_leaf_weights() || !forest_layout::has_avx512() ||
+      WalkRecord::bytes_for(walk_depth_) > kMostRecordBytes) {
     return Classifier::predict_explained(x, which);
   }
   const auto k = static_cast<std::size_t>(classes_);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "core/parallel.hpp"
 #include "models/svm_dual_solver.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/random.hpp"
@@ -51,12 +52,12 @@ Matrix SupportVectorMachine::features(const Matrix& x) const {
   Eigen::Map<RowMatrix> z(out.data(), static_cast<Eigen::Index>(x.rows()), static_cast<Eigen::Index>(mapped_));
   z.noalias() = in * w;
   const auto scale = static_cast<float>(std::sqrt(2.0 / static_cast<double>(mapped_)));
-  const auto rows = static_cast<long>(x.rows());
-#pragma omp parallel for schedule(static)
-  for (long r = 0; r < rows; ++r) {
-    auto row = out.row(static_cast<std::size_t>(r));
-    for (std::size_t j = 0; j < mapped_; ++j) row[j] = scale * std::cos(row[j] + offsets_[j]);
-  }
+  for_row_pieces(x.rows(), 256, [&](std::size_t first, std::size_t last) {
+    for (std::size_t r = first; r < last; ++r) {
+      auto row = out.row(r);
+      for (std::size_t j = 0; j < mapped_; ++j) row[j] = scale * std::cos(row[j] + offsets_[j]);
+    }
+  });
   return out;
 }
 

@@ -137,7 +137,7 @@ TEST(Knn, ClusterIndexCandidatesHoldTheExactNearestRows) {
     if (clusters < 100) {
       EXPECT_GT(index.cells(), index.clusters()) << clusters;
     }
-    const std::vector<std::uint32_t> found = index.candidates(queries, cap);
+    const std::vector<std::uint32_t> found = index.candidates(queries, cap, cap);
     for (std::size_t q = 0; q < queries.rows(); ++q) {
       std::vector<double> all(train.rows()), mine;
       for (std::size_t row = 0; row < train.rows(); ++row) all[row] = distance(q, row);
@@ -150,6 +150,40 @@ TEST(Knn, ClusterIndexCandidatesHoldTheExactNearestRows) {
       for (std::size_t j = 0; j < cap; ++j) EXPECT_EQ(mine[j], all[j]) << "clusters " << clusters << " query " << q << " #" << j;
     }
   }
+}
+
+// Asked for the k nearest with room for more, the index returns the k nearest
+// and then only the rows whose distance ties the k-th's (within rounding):
+// here twelve rows lie exactly 1 from the query, so all twelve come back
+// (and no farther row), whichever five of them a float search meets first.
+TEST(Knn, ClusterIndexKeepsEveryRowTiedWithTheKth) {
+  Rng rng(7);
+  Matrix train(0, 8);
+  std::vector<float> row(8);
+  for (std::size_t j = 0; j < 6; ++j) {
+    for (const float sign : {1.0f, -1.0f}) {
+      std::fill(row.begin(), row.end(), 0.0f);
+      row[j] = sign;
+      train.append_row(row);
+    }
+  }
+  for (int i = 0; i < 3000; ++i) {  // farther than 1 from the origin, all of them
+    for (auto& v : row) v = static_cast<float>(1.5 + 3.0 * rng.uniform()) * (rng.uniform() < 0.5 ? -1.0f : 1.0f);
+    train.append_row(row);
+  }
+  Matrix origin(1, 8);
+  for (std::size_t clusters : {1, 0, 400}) {
+    const knn::ClusterIndex index(train, clusters, 42);
+    const std::vector<std::uint32_t> found = index.candidates(origin, 5, 16);
+    std::vector<std::uint32_t> rows(found.begin(), found.begin() + 12);
+    std::sort(rows.begin(), rows.end());
+    for (std::uint32_t j = 0; j < 12; ++j) EXPECT_EQ(rows[j], j) << "clusters " << clusters;
+    for (std::size_t j = 12; j < 16; ++j) EXPECT_EQ(found[j], knn::kNoRow) << "clusters " << clusters;
+  }
+  // With no room beyond the k, exactly k of the tied rows.
+  const knn::ClusterIndex index(train, 0, 42);
+  const std::vector<std::uint32_t> five = index.candidates(origin, 5, 5);
+  for (std::uint32_t r : five) EXPECT_LT(r, 12u);
 }
 
 }  // namespace

@@ -82,6 +82,18 @@ void expect_contributions_add_up(const RandomForest& rf, const Matrix& x, int cl
   }
 }
 
+// The forest gives `x` the probabilities `batch` bit for bit, in one call and
+// (its first `alone` rows) one row a call.
+void expect_same_in_batch_and_alone(const RandomForest& rf, const Matrix& x, const Matrix& batch, std::size_t alone) {
+  ASSERT_EQ(rf.predict_proba(x).values(), batch.values());
+  Matrix one(1, x.cols());
+  for (std::size_t r = 0; r < alone; ++r) {
+    for (std::size_t c = 0; c < x.cols(); ++c) one(0, c) = x(r, c);
+    const Matrix p = rf.predict_proba(one);
+    for (std::size_t c = 0; c < p.cols(); ++c) ASSERT_EQ(p(0, c), batch(r, c)) << "row " << r;
+  }
+}
+
 // The interleaved, branch-free walk of the derived layout must land on
 // exactly the leaves a plain walk does; noisy labels on repeated points leave
 // impure leaves to average.
@@ -100,20 +112,112 @@ TEST(RandomForest, FastWalkMatchesAPlainWalkOfEveryTree) {
   const Matrix batch = rf.predict_proba(test.x);
   expect_near_matrices(batch, plain_walk_proba(rf, test.x, 2, &impure_leaf));
   EXPECT_TRUE(impure_leaf);
-  // Where the CPU has AVX-512 a block of rows walks a tree 16 rows a vector,
-  // and a lone row 16 trees a vector; elsewhere both walk scalar lanes. The
-  // votes, and so the probabilities, are the same bit for bit in all four.
-  Matrix one(1, test.x.cols());
+  // Where the CPU has AVX-512 each row walks 16 trees a vector, in a block of
+  // rows and alone; elsewhere both walk scalar lanes. The votes, and so the
+  // probabilities, are the same bit for bit in all four. (Rows walk a tree 16
+  // rows a vector when they are too wide for registers, below, and when the
+  // walk is recorded for reasons.)
   for (const bool vectors : {true, false}) {
     forest_layout::use_vector_walks(vectors);
-    ASSERT_EQ(rf.predict_proba(test.x).values(), batch.values());
-    for (std::size_t r = 0; r < 200; ++r) {
-      for (std::size_t c = 0; c < test.x.cols(); ++c) one(0, c) = test.x(r, c);
-      const Matrix alone = rf.predict_proba(one);
-      for (std::size_t c = 0; c < 2; ++c) ASSERT_EQ(alone(0, c), batch(r, c)) << "row " << r;
-    }
+    expect_same_in_batch_and_alone(rf, test.x, batch, 200);
   }
   forest_layout::use_vector_walks(true);
+}
+
+// Splits hold their leaf children in the walk layout: both where their codes
+// fit in 10 bits, which pure leaves' and the first impure ones' do, else only
+// the high one, the low one laid out as a leaf node. Depth-limited trees on
+// noisy labels have thousands of impure leaves, so every case occurs; each
+// walks to the leaves a plain walk reaches, and credits its features as it
+// predicts.
+TEST(RandomForest, LeavesHeldInTheirSplitsWalkAsPlainTrees) {
+  auto train = vigil::testing::xor_problem(30000, 31);
+  for (std::size_t r = 0; r < train.y.size(); r += 3) train.y[r] = 1 - train.y[r];  // a third mislabelled
+  auto model = builtin_registry().create("rf", {"trees=6", "seed=2", "max_depth=16"});
+  model->fit(train.x, train.y, 2);
+  const auto& rf = dynamic_cast<const RandomForest&>(*model);
+  ASSERT_TRUE(rf.compact_walk());
+  std::size_t nodes = 0, splits = 0, most_leaves = 0;
+  for (const auto& tree : rf.trees()) {
+    nodes += tree.nodes.size();
+    for (const auto& n : tree.nodes) splits += n.feature >= 0;
+    most_leaves = std::max(most_leaves, tree.leaf_shares.size() / 2);
+  }
+  EXPECT_GT(most_leaves, 1000u);  // impure leaves past the 10-bit codes
+  // Some leaves are laid out (a split's two leaves that do not fit), far fewer than are held.
+  EXPECT_GT(rf.walk_nodes(), splits);
+  EXPECT_LT(rf.walk_nodes(), splits + (nodes - splits) / 4);
+  const auto test = vigil::testing::xor_problem(3000, 32);
+  const Matrix batch = rf.predict_proba(test.x);
+  expect_near_matrices(batch, plain_walk_proba(rf, test.x, 2));
+  for (const bool vectors : {true, false}) {
+    forest_layout::use_vector_walks(vectors);
+    expect_same_in_batch_and_alone(rf, test.x, batch, 100);
+    const auto likeliest = [](std::size_t, std::span<const float> p) {
+      return static_cast<std::int32_t>(std::max_element(p.begin(), p.end()) - p.begin());
+    };
+    const auto e = rf.predict_explained(test.x, likeliest);
+    ASSERT_EQ(e.proba.values(), batch.values());
+    ASSERT_EQ(e.contributions.values(), rf.contributions(test.x, e.classes).values());
+  }
+  forest_layout::use_vector_walks(true);
+  expect_contributions_add_up(rf, test.x, 2);
+}
+
+// Saabas's contributions by a plain walk of the saved trees: each split's
+// class share computed afresh from the weights and shares of the leaves below
+// it, each step crediting its feature with the share's change. Adding up
+// (above) holds whatever the split shares are, as the changes telescope; this
+// pins every split's share on the path.
+Matrix plain_walk_contributions(const RandomForest& rf, const Matrix& x, std::int32_t cls, int classes) {
+  const auto k = static_cast<std::size_t>(classes);
+  const auto c = static_cast<std::size_t>(cls);
+  Matrix out(x.rows(), x.cols());
+  std::vector<double> sums(x.rows() * x.cols(), 0.0);
+  for (const auto& tree : rf.trees()) {
+    // Per node, its training weight and its weight of class c; children follow their parent.
+    std::vector<double> weight(tree.nodes.size()), of_class(tree.nodes.size());
+    for (std::size_t i = tree.nodes.size(); i-- > 0;) {
+      const auto& n = tree.nodes[i];
+      const auto right = static_cast<std::size_t>(n.right);
+      if (n.feature < 0) {
+        weight[i] = tree.leaf_weights[right];
+        of_class[i] = weight[i] * tree.leaf_shares[right * k + c];
+      } else {
+        weight[i] = weight[i + 1] + weight[right];
+        of_class[i] = of_class[i + 1] + of_class[right];
+      }
+    }
+    for (std::size_t r = 0; r < x.rows(); ++r) {
+      std::size_t at = 0;
+      while (tree.nodes[at].feature >= 0) {
+        const auto& n = tree.nodes[at];
+        const std::size_t next =
+            x(r, static_cast<std::size_t>(n.feature)) <= n.threshold ? at + 1 : static_cast<std::size_t>(n.right);
+        sums[r * x.cols() + static_cast<std::size_t>(n.feature)] +=
+            of_class[next] / weight[next] - of_class[at] / weight[at];
+        at = next;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < sums.size(); ++i) out.values()[i] = static_cast<float>(sums[i] / rf.trees().size());
+  return out;
+}
+
+TEST(RandomForest, PathContributionsMatchAPlainWalkOfTheTrees) {
+  auto train = vigil::testing::blobs(3, 400, 4, 13);
+  for (std::size_t r = 0; r < train.y.size(); r += 5) train.y[r] = (train.y[r] + 1) % 3;  // impure leaves
+  auto model = builtin_registry().create("rf", {"trees=9", "seed=6", "max_depth=8"});
+  model->fit(train.x, train.y, 3);
+  const auto& rf = dynamic_cast<const RandomForest&>(*model);
+  for (std::int32_t cls = 0; cls < 3; ++cls) {
+    const Matrix why = rf.contributions(train.x, std::vector<std::int32_t>(train.x.rows(), cls));
+    const Matrix plain = plain_walk_contributions(rf, train.x, cls, 3);
+    // Split shares are kept to the nearest 65535th: at most half of one off per step of a path.
+    for (std::size_t i = 0; i < why.values().size(); ++i) {
+      ASSERT_NEAR(why.values()[i], plain.values()[i], 8.0 / 65535) << "class " << cls << " value " << i;
+    }
+  }
 }
 
 // A feature index too large for an 8-byte node: the forest walks 12-byte
@@ -123,7 +227,7 @@ TEST(RandomForest, WideFeaturesWalkTheWideLayout) {
   const std::size_t width = 2100;
   Matrix x(blobs.x.rows(), width);
   for (std::size_t r = 0; r < x.rows(); ++r) {
-    // Only the last columns vary, so every split is on a feature past 2,047.
+    // Only the last columns vary, so every split is on a feature past 511.
     for (std::size_t c = 2048; c < width; ++c) x(r, c) = blobs.x(r, c % 2) * static_cast<float>(1 + c % 7);
   }
   auto model = builtin_registry().create("rf", {"trees=9", "max_features=60", "seed=5"});
