@@ -1,0 +1,50 @@
+"""A deliberately vulnerable inventory web app for the lab's Exploits scenario:
+/item?id=N builds its SQL by string formatting, so sqlmap finds an injection.
+It listens only on the lab address it is given and holds only made-up rows."""
+
+import http.server
+import sqlite3
+import sys
+import urllib.parse
+
+db = sqlite3.connect(":memory:", check_same_thread=False)
+db.executescript("""
+CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, firmware TEXT, owner TEXT);
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, password TEXT);
+""")
+for i in range(1, 41):
+    db.execute("INSERT INTO items VALUES (?, ?, ?, ?)", (i, f"sensor-{i}", f"1.{i % 7}.{i % 3}", f"room-{i % 9}"))
+for i, name in enumerate(["admin", "operator", "guest"], 1):
+    db.execute("INSERT INTO users VALUES (?, ?, ?)", (i, name, f"secret{i}"))
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        url = urllib.parse.urlparse(self.path)
+        if url.path == "/":
+            return self.reply(200, "<html><body><a href='/item?id=1'>inventory</a></body></html>")
+        if url.path != "/item":
+            return self.reply(404, "not found")
+        item = urllib.parse.parse_qs(url.query).get("id", ["1"])[0]
+        try:
+            rows = db.execute(f"SELECT id, name, firmware, owner FROM items WHERE id = {item}").fetchall()  # the flaw
+        except sqlite3.Error as e:
+            return self.reply(500, f"<html><body>database error: {e}</body></html>")
+        cells = "".join(f"<tr><td>{'</td><td>'.join(map(str, r))}</td></tr>" for r in rows)
+        self.reply(200, f"<html><body><table>{cells}</table></body></html>")
+
+
+http.server.ThreadingHTTPServer((sys.argv[1], int(sys.argv[2])), Handler).serve_forever()
