@@ -72,6 +72,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& g);
 void add_predict_command(CLI::App& app, const GlobalOptions& g);
 void add_experiment_command(CLI::App& app, const GlobalOptions& g);
 void add_extract_command(CLI::App& app, const GlobalOptions& g);
+void add_label_command(CLI::App& app, const GlobalOptions& g);
 void add_detect_command(CLI::App& app, const GlobalOptions& g);
 
 }  // namespace vigil::cli

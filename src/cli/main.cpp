@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   vigil::cli::add_predict_command(app, global);
   vigil::cli::add_experiment_command(app, global);
   vigil::cli::add_extract_command(app, global);
+  vigil::cli::add_label_command(app, global);
   vigil::cli::add_detect_command(app, global);
   try {
     app.parse(argc, argv);

@@ -100,11 +100,13 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
 
   TypingOptions typing;
   if (unsw) {
+    // The partition files' features have fixed types. Flows from `vigil extract`
+    // carry the same features plus identifiers (typed by their values, if kept)
+    // and nDPI's application protocol name.
     for (const auto& h : raw.header) {
-      if (kUnswNonFeatures.count(h) == 0) {
-        typing.forced[h] =
-            kUnswCategorical.count(h) ? ColumnType::kCategorical : ColumnType::kNumeric;
-      }
+      if (kUnswNonFeatures.count(h) > 0 || is_identifier_column(h)) continue;
+      typing.forced[h] = kUnswCategorical.count(h) || h == "app_proto" ? ColumnType::kCategorical
+                                                                       : ColumnType::kNumeric;
     }
   }
   for (const auto& [name, type] : options.expected_features) {
