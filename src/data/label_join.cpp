@@ -61,9 +61,12 @@ class RecordIndex {
         const double lo = std::max(f.start, r.start - slack), hi = std::min(f.end, r.end + slack);
         if (hi < lo) continue;
         const double overlap = hi - lo;
+        // A flow that holds any attack's packets is an attack flow (Zeek can
+        // split one of Vigil's flows in two: a benign-looking S0, then the attack).
         const bool attack = r.label != benign;
-        const bool better = overlap > best_overlap ||
-                            (overlap == best_overlap && attack && records_[best]->label == benign);
+        const bool best_attack = best != npos && records_[best]->label != benign;
+        const bool better = best == npos || (attack && !best_attack) ||
+                            (attack == best_attack && overlap > best_overlap);
         if (better) best = id, best_overlap = overlap;
       }
     };

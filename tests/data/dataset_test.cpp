@@ -33,6 +33,30 @@ TEST(Dataset, RecognisesUnswSchema) {
   EXPECT_EQ(d.features.column("sttl").type, ColumnType::kNumeric);
 }
 
+// `vigil extract` output joined to labels by `vigil label`: UNSW-NB15's
+// features plus addresses, ports, times and nDPI's protocol name.
+TEST(Dataset, ExtractedFlowsWithLabelsLoadAsTheyAre) {
+  TempDir dir;
+  const std::string path = dir.write(
+      "flows.csv",
+      "id,dur,proto,service,state,sbytes,dbytes,sttl,ct_srv_src,srcip,sport,dstip,dsport,stime,ltime,app_proto,"
+      "attack_cat,label\n"
+      "1,0.1,tcp,-,FIN,100,200,64,2,10.0.0.1,4000,10.0.0.2,80,100.5,100.6,HTTP,Normal,0\n"
+      "2,0.0,tcp,-,RST,60,40,49,9,10.0.0.9,5000,10.0.0.2,22,101.0,101.0,Unknown,Reconnaissance,1\n");
+  Dataset d = load_dataset(path, {});
+  EXPECT_EQ(d.schema, "unsw-nb15");
+  EXPECT_EQ(d.class_names, (std::vector<std::string>{"Normal", "Reconnaissance"}));
+  EXPECT_EQ(d.features.column_names(), (std::vector<std::string>{"dur", "proto", "service", "state", "sbytes",
+                                                                 "dbytes", "sttl", "ct_srv_src", "app_proto"}));
+  EXPECT_EQ(d.features.column("app_proto").type, ColumnType::kCategorical);
+  // Kept on request, identifiers are typed by their values.
+  DatasetOptions keep;
+  keep.keep_identifiers = true;
+  Dataset k = load_dataset(path, keep);
+  EXPECT_EQ(k.features.column("srcip").type, ColumnType::kCategorical);
+  EXPECT_EQ(k.features.column("dsport").type, ColumnType::kNumeric);
+}
+
 TEST(Dataset, BinaryTargetFromLabelColumn) {
   TempDir dir;
   DatasetOptions o;

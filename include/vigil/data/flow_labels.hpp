@@ -58,8 +58,8 @@ struct LabelJoinSummary {
 // proto, stime, ltime columns) to the records, and hands `out` the CSV text
 // of the labelled flows: every column as read, less any attack_cat and label
 // columns, then attack_cat (the class) and label (0 benign, 1 attack). A flow
-// that several records match takes the one it overlaps longest; at a tie, an
-// attack over benign.
+// that several records match takes an attack record over a benign one, then
+// the record it overlaps longest.
 LabelJoinSummary label_flows(const std::string& flows_path, const std::vector<LabelSet>& labels,
                              const LabelJoinOptions& options, const std::function<void(std::string_view)>& out);
 
