@@ -54,7 +54,7 @@ void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
   status(g, "reading " + o.data.path);
   const data::Dataset ds = data::load_dataset(o.data.path, o.data.to_dataset_options());
   status(g, std::to_string(ds.rows()) + " rows, " + std::to_string(ds.features.cols()) +
-                " features, " + std::to_string(ds.class_names.size()) + " classes (schema " + ds.schema + ")");
+                " features, " + std::to_string(ds.class_names.size()) + " classes (schema " + ds.schema + ", " + ds.feature_set + " features)");
   std::unique_ptr<data::Dataset> test;
   if (config.protocol == eval::Protocol::kOfficial) {
     if (o.test.empty()) throw ParamError("--protocol official needs --test FILE (and --data or --train for training)");

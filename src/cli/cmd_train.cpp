@@ -42,10 +42,11 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
   data::Dataset ds = data::load_dataset(o.data.path, o.data.to_dataset_options());
   status(g, std::to_string(ds.rows()) + " rows, " + std::to_string(ds.features.cols()) +
                 " features, " + std::to_string(ds.class_names.size()) + " classes (schema " +
-                ds.schema + ")");
+                ds.schema + ", " + ds.feature_set + " features)");
 
   nlohmann::json meta = {{"data", o.data.path},
                          {"schema", ds.schema},
+                         {"feature_set", ds.feature_set},
                          {"rows", ds.rows()},
                          {"binary", o.data.binary},
                          {"seed", o.seed}};

@@ -39,6 +39,7 @@ data::DatasetOptions DataOptions::to_dataset_options() const {
   o.categorical = categorical;
   o.numeric = numeric;
   o.keep_identifiers = keep_identifiers;
+  o.feature_set = data::parse_feature_set(feature_set);
   return o;
 }
 
@@ -53,6 +54,11 @@ void add_data_options(CLI::App& app, DataOptions& o, bool data_optional) {
   app.add_flag("--keep-identifiers", o.keep_identifiers,
                "Let ids, addresses, ports and timestamps reach the model (off: they identify flows, "
                "they do not describe them)");
+  app.add_option("--feature-set", o.feature_set,
+                 "all, deployment (without TTLs, raw windows, sequence numbers and round trips, which describe a "
+                 "network rather than a behaviour), or auto: deployment for flows extracted from captures")
+      ->check(CLI::IsMember({"auto", "all", "deployment"}))
+      ->capture_default_str();
 }
 
 preprocess::PipelineConfig PipelineOptions::to_config(std::uint64_t seed) const {

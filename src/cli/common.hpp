@@ -22,6 +22,7 @@ struct DataOptions {
   bool binary = false;
   std::vector<std::string> drop, categorical, numeric;
   bool keep_identifiers = false;
+  std::string feature_set = "auto";
 
   data::DatasetOptions to_dataset_options() const;
 };

@@ -15,6 +15,15 @@ constexpr const char* kUnswTarget = "attack_cat";
 constexpr const char* kUnswBinary = "label";
 const std::set<std::string> kUnswCategorical = {"proto", "service", "state"};
 const std::set<std::string> kUnswNonFeatures = {"id", "attack_cat", "label"};
+// The partition files' 42 features; other columns (identifiers, a user's own)
+// are typed by their values.
+const std::set<std::string> kUnswFeatures = {
+    "dur",    "proto",  "service", "state",  "spkts",  "dpkts",  "sbytes", "dbytes", "rate",
+    "sttl",   "dttl",   "sload",   "dload",  "sloss",  "dloss",  "sinpkt", "dinpkt", "sjit",
+    "djit",   "swin",   "stcpb",   "dtcpb",  "dwin",   "tcprtt", "synack", "ackdat", "smean",
+    "dmean",  "trans_depth", "response_body_len", "ct_srv_src", "ct_state_ttl", "ct_dst_ltm",
+    "ct_src_dport_ltm", "ct_dst_sport_ltm", "ct_dst_src_ltm", "is_ftp_login", "ct_ftp_cmd",
+    "ct_flw_http_mthd", "ct_src_ltm", "ct_srv_dst", "is_sm_ips_ports"};
 
 std::string normalise_name(const std::string& name) {
   std::string out;
@@ -49,6 +58,23 @@ std::string label_value(const Table& table, const Column& col, std::size_t row, 
 }
 
 }  // namespace
+
+FeatureSet parse_feature_set(const std::string& name) {
+  if (name == "auto") return FeatureSet::kAuto;
+  if (name == "all") return FeatureSet::kAll;
+  if (name == "deployment") return FeatureSet::kDeployment;
+  throw ParamError("feature set '" + name + "': expected auto, all or deployment");
+}
+
+const std::vector<std::string>& deployment_excluded_features() {
+  // docs/features.md says why each is here and what measured it.
+  static const std::vector<std::string> kExcluded = {
+      "sttl", "dttl", "ct_state_ttl",    // TTLs: the senders' operating systems and hop counts
+      "swin", "dwin", "stcpb", "dtcpb",  // raw window values and initial sequence numbers
+      "tcprtt", "synack", "ackdat",      // round trips: the path, not the behaviour
+  };
+  return kExcluded;
+}
 
 std::vector<std::size_t> Dataset::class_counts() const {
   std::vector<std::size_t> counts(class_names.size(), 0);
@@ -104,9 +130,11 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
     // carry the same features plus identifiers (typed by their values, if kept)
     // and nDPI's application protocol name.
     for (const auto& h : raw.header) {
-      if (kUnswNonFeatures.count(h) > 0 || is_identifier_column(h)) continue;
-      typing.forced[h] = kUnswCategorical.count(h) || h == "app_proto" ? ColumnType::kCategorical
-                                                                       : ColumnType::kNumeric;
+      if (kUnswFeatures.count(h) > 0) {
+        typing.forced[h] = kUnswCategorical.count(h) ? ColumnType::kCategorical : ColumnType::kNumeric;
+      } else if (h == "app_proto") {
+        typing.forced[h] = ColumnType::kCategorical;
+      }
     }
   }
   for (const auto& [name, type] : options.expected_features) {
@@ -144,6 +172,16 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
   // Keep only features: drop the label, UNSW-NB15's other target and id, identifiers
   // and what the user named.
   std::vector<std::string> to_drop = options.drop;
+  const bool extracted = contains(raw.header, "srcip") && contains(raw.header, "stime");
+  const bool deployment = options.expected_features.empty() &&
+                          (options.feature_set == FeatureSet::kDeployment ||
+                           (options.feature_set == FeatureSet::kAuto && extracted));
+  if (deployment) {
+    data.feature_set = "deployment";
+    for (const auto& name : deployment_excluded_features()) {
+      if (contains(raw.header, name)) to_drop.push_back(name);
+    }
+  }
   if (!data.label_column.empty()) to_drop.push_back(data.label_column);
   if (unsw) to_drop.insert(to_drop.end(), kUnswNonFeatures.begin(), kUnswNonFeatures.end());
   for (const auto& d : options.drop) {

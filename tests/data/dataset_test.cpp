@@ -46,15 +46,33 @@ TEST(Dataset, ExtractedFlowsWithLabelsLoadAsTheyAre) {
   Dataset d = load_dataset(path, {});
   EXPECT_EQ(d.schema, "unsw-nb15");
   EXPECT_EQ(d.class_names, (std::vector<std::string>{"Normal", "Reconnaissance"}));
+  // Flows from captures get the deployment feature set by default: no TTLs.
+  EXPECT_EQ(d.feature_set, "deployment");
   EXPECT_EQ(d.features.column_names(), (std::vector<std::string>{"dur", "proto", "service", "state", "sbytes",
-                                                                 "dbytes", "sttl", "ct_srv_src", "app_proto"}));
+                                                                 "dbytes", "ct_srv_src", "app_proto"}));
   EXPECT_EQ(d.features.column("app_proto").type, ColumnType::kCategorical);
+  DatasetOptions all;
+  all.feature_set = FeatureSet::kAll;
+  EXPECT_EQ(load_dataset(path, all).features.cols(), 9u);
   // Kept on request, identifiers are typed by their values.
   DatasetOptions keep;
   keep.keep_identifiers = true;
   Dataset k = load_dataset(path, keep);
   EXPECT_EQ(k.features.column("srcip").type, ColumnType::kCategorical);
   EXPECT_EQ(k.features.column("dsport").type, ColumnType::kNumeric);
+}
+
+TEST(Dataset, DeploymentFeatureSetOnRequestAndUnswKeepsAllByDefault) {
+  TempDir dir;
+  const std::string path = dir.write("u.csv", kUnswRows);
+  EXPECT_EQ(load_dataset(path, {}).feature_set, "all");
+  DatasetOptions o;
+  o.feature_set = FeatureSet::kDeployment;
+  Dataset d = load_dataset(path, o);
+  EXPECT_EQ(d.feature_set, "deployment");
+  EXPECT_EQ(d.features.column_names(),
+            (std::vector<std::string>{"dur", "proto", "service", "state", "sbytes", "dbytes", "ct_srv_src"}));
+  EXPECT_THROW(parse_feature_set("most"), ParamError);
 }
 
 TEST(Dataset, BinaryTargetFromLabelColumn) {

@@ -12,7 +12,16 @@
 
 namespace vigil::data {
 
+// Which features a model may learn from. `deployment` leaves out the features
+// that describe a network rather than a behaviour (deployment_excluded_features);
+// `auto` is deployment for flows extracted from captures (files with `srcip`
+// and `stime` columns) and all features for other files, such as UNSW-NB15's.
+enum class FeatureSet { kAuto, kAll, kDeployment };
+FeatureSet parse_feature_set(const std::string& name);
+const std::vector<std::string>& deployment_excluded_features();
+
 struct DatasetOptions {
+  FeatureSet feature_set = FeatureSet::kAuto;
   std::string label;                     // label column; empty: the schema's default
   bool binary = false;                   // UNSW-NB15: attack vs normal from `label`
   std::vector<std::string> drop;         // further columns to leave out
@@ -31,6 +40,7 @@ struct Dataset {
   std::vector<std::int32_t> labels;      // index into class_names; empty when unlabelled
   std::vector<std::string> class_names;  // sorted by name, as scikit-learn orders them
   std::vector<std::string> dropped;      // columns left out (identifiers, --drop, the label)
+  std::string feature_set = "all";       // "all" or "deployment", as resolved from the options
 
   std::size_t rows() const { return features.rows(); }
   // Rows per class, indexed like class_names.
