@@ -36,7 +36,7 @@ def masscan(r, lab, attacker, target, seconds):
 
 def hping(kind):
     def build(r, lab, attacker, target, seconds):
-        interval = f"u{r.choice([200, 500, 1000, 2000])}"
+        interval = f"u{r.choice([500, 1000, 2000, 5000, 20000])}"
         if kind == "syn":
             port = str(r.choice(target.tcp_ports))
             args = ["hping3", "-S", "-p", port, "-i", interval]
@@ -115,7 +115,7 @@ def irc_bot(r, lab, attacker, target, seconds):
 
 
 def exfiltration(r, lab, attacker, target, seconds):
-    size = r.choice([1, 4, 16]) << 20
+    size = r.choice([1, 2, 4]) << 20
     port = str(r.choice([443, 8080, 53000]))
 
     def victim(attacker):

@@ -29,7 +29,7 @@ TOOLS = {  # executable: Debian package, for the manifest's versions and the che
     "nginx": "nginx-light", "dnsmasq": "dnsmasq-base", "chronyd": "chrony", "/usr/sbin/sshd": "openssh-server",
     "ssh": "openssh-client", "vsftpd": "vsftpd", "ngircd": "ngircd", "curl": "curl", "busybox": "busybox",
     "nmap": "nmap", "masscan": "masscan", "hping3": "hping3", "slowhttptest": "slowhttptest", "hydra": "hydra",
-    "sqlmap": "sqlmap", "ncat": "ncat", "tcpdump": "tcpdump", "nft": "nftables", "tc": "iproute2", "ethtool": "ethtool",
+    "sqlmap": "sqlmap", "ncat": "ncat", "socat": "socat", "openssl": "openssl", "tcpdump": "tcpdump", "nft": "nftables", "tc": "iproute2", "ethtool": "ethtool",
 }
 LABEL_COLUMNS = ["start", "end", "src", "dst", "proto", "dport", "class", "tool", "detail"]
 
@@ -98,8 +98,9 @@ class Lab:
         h = self.hosts
         for name in ("infra", "broker", "web", "server", "dashboard", "admin"):
             h[name] = add(name, "server")
-        h["sensors"] = [add(f"sensor{i}", "sensor") for i in range(1, self.rng.randint(3, 6) + 1)]
-        h["cameras"] = [add(f"camera{i}", "camera") for i in range(1, self.rng.randint(1, 2) + 1)]
+        h["sensors"] = [add(f"sensor{i}", "sensor") for i in range(1, self.rng.randint(5, 10) + 1)]
+        h["cameras"] = [add(f"camera{i}", "camera") for i in range(1, self.rng.randint(1, 3) + 1)]
+        h["laptops"] = [add(f"laptop{i}", "laptop") for i in range(1, self.rng.randint(2, 3) + 1)]
         h["attackers"] = [add(f"attacker{i}", "attacker") for i in (1, 2)]
         ports = {"web": [80, 8080], "server": [22, 21], "broker": [1883], "infra": [53]}
         for name, host in net.hosts.items():
@@ -110,6 +111,7 @@ class Lab:
         h = self.hosts
         s.dns(h["infra"], {n: h[n].ip for n in ("broker", "web", "server")} | {"time": h["infra"].ip})
         s.ntp(h["infra"])
+        s.syslog(h["infra"])
         s.mqtt_broker(h["broker"])
         s.coap(h["broker"])
         s.web(h["web"])

@@ -66,6 +66,9 @@ class Network:
         ns("ip", "link", "set", "lo", "up")
         ns("ip", "link", "set", "eth0", "mtu", str(mtu), "up")
         ns("ip", "addr", "add", f"{ip}/24", "dev", "eth0")
+        # Multicast stays on the lab's link (SSDP and mDNS announcements); there
+        # is still no default route.
+        ns("ip", "route", "add", "224.0.0.0/4", "dev", "eth0")
         ns("sysctl", "-q", "-w", f"net.ipv4.ip_default_ttl={ttl}")
         if loss_per_mille > 0:
             ns("nft", f"add table inet lab; add chain inet lab in {{ type filter hook input priority 0; }}; "

@@ -61,6 +61,10 @@ class Services:
             os.chmod(os.path.join(www, name), 0o644)
         temp = os.path.join(self.work, "nginx-temp")
         os.makedirs(temp, exist_ok=True)
+        cert, key = os.path.join(self.work, "web.crt"), os.path.join(self.work, "web.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                        "/CN=web.lab", "-keyout", key, "-out", cert], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
         conf = os.path.join(self.work, "nginx.conf")
         write(conf, f"""daemon off;
 worker_processes 1;
@@ -73,6 +77,9 @@ http {{
   uwsgi_temp_path {temp}/uwsgi; scgi_temp_path {temp}/scgi;
   server {{
     listen {host.ip}:80;
+    listen {host.ip}:443 ssl;
+    ssl_certificate {cert};
+    ssl_certificate_key {key};
     root {www};
     location /api/ {{ default_type application/json; return 200 '{{"status":"ok"}}'; }}
     location /upload {{ client_max_body_size 16m; return 204; }}
@@ -87,6 +94,10 @@ http {{
         its normal use is benign traffic too."""
         self._spawn(host, "vulnapp", ["/usr/bin/python3", os.path.join(HERE, "vulnapp.py"), host.ip, str(port)])
         wait_for_port(self.net, host, port)
+
+    def syslog(self, host):
+        """A log collector on UDP 514 (devices send their logs there)."""
+        self._spawn(host, "syslog", ["socat", "-u", f"UDP4-RECV:514,bind={host.ip}", "OPEN:/dev/null"])
 
     def dns(self, host, names):
         args = ["dnsmasq", "-k", "--no-resolv", "--no-hosts", "--bind-interfaces", f"--listen-address={host.ip}",
