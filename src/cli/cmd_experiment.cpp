@@ -54,10 +54,13 @@ void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
   status(g, "reading " + o.data.path);
   const data::Dataset ds = data::load_dataset(o.data.path, o.data.to_dataset_options());
   status(g, std::to_string(ds.rows()) + " rows, " + std::to_string(ds.features.cols()) +
-                " features, " + std::to_string(ds.class_names.size()) + " classes (schema " + ds.schema + ", " + ds.feature_set + " features)");
+                " features, " + std::to_string(ds.class_names.size()) + " classes (schema " +
+                ds.schema + ", " + ds.feature_set + " features)");
   std::unique_ptr<data::Dataset> test;
   if (config.protocol == eval::Protocol::kOfficial) {
-    if (o.test.empty()) throw ParamError("--protocol official needs --test FILE (and --data or --train for training)");
+    if (o.test.empty())
+      throw ParamError(
+          "--protocol official needs --test FILE (and --data or --train for training)");
     data::DatasetOptions topt = o.data.to_dataset_options();
     topt.label = ds.label_column;
     topt.expected_features.clear();
@@ -87,40 +90,51 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
       "experiment", "Train and score models under an evaluation protocol (the default main job)");
   add_data_options(*cmd, o->data, /*data_optional=*/true);
   add_pipeline_options(*cmd, o->pipeline);
-  cmd->add_option("--protocol", o->protocol,
-                  "holdout: split first, fit on training rows only; paper: SMOTE the whole file, "
-                  "then split (as published; leaks); official: --train/--data and --test files; cv: "
-                  "stratified k-fold")
+  cmd->add_option(
+         "--protocol", o->protocol,
+         "holdout: split first, fit on training rows only; paper: SMOTE the whole file, "
+         "then split (as published; leaks); official: --train/--data and --test files; cv: "
+         "stratified k-fold")
       ->check(CLI::IsMember({"holdout", "paper", "official", "cv"}))
       ->capture_default_str();
-  cmd->add_option("--models", o->models, "Models to compare (comma-separated; default nb,lr,knn,rf,mlp)")
+  cmd->add_option("--models", o->models,
+                  "Models to compare (comma-separated; default nb,lr,knn,rf,mlp)")
       ->delimiter(',');
-  cmd->add_option("--train", o->data.path, "Training file for --protocol official (same as --data)");
+  cmd->add_option("--train", o->data.path,
+                  "Training file for --protocol official (same as --data)");
   cmd->add_option("--test", o->test, "Test file for --protocol official");
-  cmd->add_option("--folds", o->folds, "Folds for --protocol cv")->check(CLI::Range(2, 100))->capture_default_str();
-  cmd->add_option("--param", o->params, "Model parameter name=value, for every chosen model that has it, or model.name=value for one (repeatable)");
+  cmd->add_option("--folds", o->folds, "Folds for --protocol cv")
+      ->check(CLI::Range(2, 100))
+      ->capture_default_str();
+  cmd->add_option("--param", o->params,
+                  "Model parameter name=value, for every chosen model that has it, or "
+                  "model.name=value for one (repeatable)");
   cmd->add_option("--test-size", o->test_size, "Fraction of rows to test on")
       ->check(CLI::Range(0.01, 0.99))
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "Seed for the split and SMOTE")->capture_default_str();
-  cmd->add_option("--benign", o->benign, "The class that is not an attack, for the attack-vs-benign ROC curve")
+  cmd->add_option("--benign", o->benign,
+                  "The class that is not an attack, for the attack-vs-benign ROC curve")
       ->capture_default_str();
-  cmd->add_option("--anomaly", o->anomaly,
-                  "Anomaly detectors (kmeans, dbscan; comma-separated), fitted on benign training rows; "
-                  "each is also scored as a hybrid behind every chosen model")
+  cmd->add_option(
+         "--anomaly", o->anomaly,
+         "Anomaly detectors (kmeans, dbscan; comma-separated), fitted on benign training rows; "
+         "each is also scored as a hybrid behind every chosen model")
       ->delimiter(',');
   cmd->add_option("--anomaly-fit", o->anomaly_fit,
                   "Rows the detectors learn from: benign (the benign class's training rows) or all "
                   "(every real training row, labels unused)")
       ->check(CLI::IsMember({"benign", "all"}))
       ->capture_default_str();
-  cmd->add_option("--holdout-class", o->holdout_class,
-                  "Keep every training row of this class out (an attack type never seen), to measure "
-                  "what the hybrids catch of it");
+  cmd->add_option(
+      "--holdout-class", o->holdout_class,
+      "Keep every training row of this class out (an attack type never seen), to measure "
+      "what the hybrids catch of it");
   cmd->add_option("--json", o->json, "Also write the results as JSON to this file");
-  cmd->add_option("--export-prepared", o->export_prepared,
-                  "Write the rows exactly as the models get them (imputed, scaled, balanced, reduced) to "
-                  "DIR/train.csv and DIR/test.csv, to give another tool the same matrices");
+  cmd->add_option(
+      "--export-prepared", o->export_prepared,
+      "Write the rows exactly as the models get them (imputed, scaled, balanced, reduced) to "
+      "DIR/train.csv and DIR/test.csv, to give another tool the same matrices");
   cmd->callback([o, cmd, &g] {
     keep_freed_memory();  // a batch job: reuse what one model frees in the next
     o->impute_given = cmd->get_option("--impute")->count() > 0;

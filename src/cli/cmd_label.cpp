@@ -33,17 +33,33 @@ void run_label(const GlobalOptions& g, LabelOptions& o) {
 
 void add_label_command(CLI::App& app, const GlobalOptions& g) {
   auto o = std::make_shared<LabelOptions>();
-  auto* cmd = app.add_subcommand("label", "Join label records (traffic lab, Zeek conn.log.labeled) to extracted flows");
-  cmd->add_option("--flows", o->flows, "Flows from `vigil extract` (CSV)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--labels", o->labels, "Label files: the lab's labels.csv or Zeek conn.log.labeled (several allowed)")
-      ->required()->check(CLI::ExistingFile);
-  cmd->add_option("--out", o->out, "Labelled flows (CSV with attack_cat and label), or - for standard output")
+  auto* cmd = app.add_subcommand(
+      "label", "Join label records (traffic lab, Zeek conn.log.labeled) to extracted flows");
+  cmd->add_option("--flows", o->flows, "Flows from `vigil extract` (CSV)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--labels", o->labels,
+                  "Label files: the lab's labels.csv or Zeek conn.log.labeled (several allowed)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--out", o->out,
+                  "Labelled flows (CSV with attack_cat and label), or - for standard output")
       ->capture_default_str();
-  cmd->add_option("--unmatched", o->unmatched, "Flows no record matches: drop them, call them benign, or fail")
-      ->check(CLI::IsMember({"drop", "benign", "fail"}))->capture_default_str();
+  cmd->add_option("--unmatched", o->unmatched,
+                  "Flows no record matches: drop them, call them benign, or fail")
+      ->check(CLI::IsMember({"drop", "benign", "fail"}))
+      ->capture_default_str();
   cmd->add_option("--benign", o->join.benign, "Class name of benign flows")->capture_default_str();
-  cmd->add_option("--slack", o->join.slack, "Seconds a record's time span is widened by on each side")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  cmd->add_option("--slack", o->join.slack,
+                  "Seconds a record's time span is widened by on each side")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option(
+         "--max-per-record", o->join.max_per_record,
+         "Keep at most this many flows of each label record, a random sample (0: all); a flood's "
+         "flows would otherwise outweigh every other record")
+      ->capture_default_str();
+  cmd->add_option("--seed", o->join.seed, "Seed of that sample")->capture_default_str();
   cmd->add_option("--summary", o->summary, "Also write the counts as JSON to this file");
   cmd->callback([o, &g] { run_label(g, *o); });
 }

@@ -44,12 +44,9 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
                 " features, " + std::to_string(ds.class_names.size()) + " classes (schema " +
                 ds.schema + ", " + ds.feature_set + " features)");
 
-  nlohmann::json meta = {{"data", o.data.path},
-                         {"schema", ds.schema},
-                         {"feature_set", ds.feature_set},
-                         {"rows", ds.rows()},
-                         {"binary", o.data.binary},
-                         {"seed", o.seed}};
+  nlohmann::json meta = {{"data", o.data.path},           {"schema", ds.schema},
+                         {"feature_set", ds.feature_set}, {"rows", ds.rows()},
+                         {"binary", o.data.binary},       {"seed", o.seed}};
   const std::size_t total_rows = ds.rows();
   const std::uint64_t fingerprint = data::label_fingerprint(ds);
   data::Table train = std::move(ds.features);
@@ -71,26 +68,32 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
   io::ModelBundle bundle;
   bundle.pipeline = preprocess::Pipeline(config);
   const int classes = static_cast<int>(ds.class_names.size());
-  preprocess::TrainingData fitted = bundle.pipeline.fit_transform(train, labels, classes, &progress);
-  if (fitted.synthetic > 0) status(g, "SMOTE made " + std::to_string(fitted.synthetic) + " synthetic rows");
-  fitted.x = models::fit_reduction(bundle.pipeline, std::move(fitted.x), fitted.labels, classes, &progress);
+  preprocess::TrainingData fitted =
+      bundle.pipeline.fit_transform(train, labels, classes, &progress);
+  if (fitted.synthetic > 0)
+    status(g, "SMOTE made " + std::to_string(fitted.synthetic) + " synthetic rows");
+  fitted.x = models::fit_reduction(bundle.pipeline, std::move(fitted.x), fitted.labels, classes,
+                                   &progress);
   if (config.reduces()) status(g, "pipeline: " + bundle.pipeline.describe());
   model->fit(fitted.x, fitted.labels, classes, &progress);
   bundle.model = std::move(model);
   if (detector) {
     const auto& names = ds.class_names;
     const auto benign = std::find(names.begin(), names.end(), o.benign);
-    if (benign == names.end()) throw ParamError("--benign: '" + o.benign + "' is not a class of " + o.data.path);
+    if (benign == names.end())
+      throw ParamError("--benign: '" + o.benign + "' is not a class of " + o.data.path);
     // The benign class's rows, or every real row (SMOTE appends its rows after them).
     const bool all = o.anomaly_fit == "all";
     std::vector<std::size_t> rows;
     for (std::size_t i = 0; i + fitted.synthetic < fitted.labels.size(); ++i) {
       if (all || fitted.labels[i] == benign - names.begin()) rows.push_back(i);
     }
-    if (rows.empty()) throw InputError(o.data.path + ": no training rows of the benign class '" + o.benign + "'");
+    if (rows.empty())
+      throw InputError(o.data.path + ": no training rows of the benign class '" + o.benign + "'");
     detector->fit(fitted.x.select_rows(rows), &progress);
     char line[200];
-    std::snprintf(line, sizeof line, "anomaly detector %s fitted on %zu %s rows; it flags %.2f%% of them",
+    std::snprintf(line, sizeof line,
+                  "anomaly detector %s fitted on %zu %s rows; it flags %.2f%% of them",
                   o.anomaly.c_str(), rows.size(), all ? "training" : o.benign.c_str(),
                   100.0 * detector->training_flag_rate());
     status(g, line);
@@ -103,7 +106,8 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
   meta["synthetic_rows"] = fitted.synthetic;
   bundle.meta = meta;
   io::save_model(o.out, bundle);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   char line[256];
   std::snprintf(line, sizeof line, "trained %s on %zu rows in %.2f s; model written to %s",
                 o.model.c_str(), fitted.x.rows(), secs, o.out.c_str());
@@ -114,24 +118,30 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
 
 void add_train_command(CLI::App& app, const GlobalOptions& g) {
   auto o = std::make_shared<TrainOptions>();
-  auto* cmd = app.add_subcommand("train", "Fit the preprocessing pipeline and a model; write a model file");
+  auto* cmd =
+      app.add_subcommand("train", "Fit the preprocessing pipeline and a model; write a model file");
   add_data_options(*cmd, o->data);
   add_pipeline_options(*cmd, o->pipeline);
   cmd->add_option("--model", o->model, "Model name (see `vigil models`)")->capture_default_str();
   cmd->add_option("--param", o->params, "Model parameter name=value (repeatable)");
-  cmd->add_option("--holdout", o->holdout,
-                  "Keep this stratified fraction of rows out of training, for `vigil evaluate --holdout`")
+  cmd->add_option(
+         "--holdout", o->holdout,
+         "Keep this stratified fraction of rows out of training, for `vigil evaluate --holdout`")
       ->check(CLI::Range(0.0, 0.99));
   cmd->add_option("--seed", o->seed, "Seed for the split and SMOTE")->capture_default_str();
   cmd->add_option("--out", o->out, "Model file to write")->required();
-  cmd->add_option("--anomaly", o->anomaly,
-                  "Also fit an anomaly detector (kmeans or dbscan) on the benign class's training rows; "
-                  "`vigil detect` then raises Unknown/anomaly for flows the model calls benign but it flags")
+  cmd->add_option(
+         "--anomaly", o->anomaly,
+         "Also fit an anomaly detector (kmeans or dbscan) on the benign class's training rows; "
+         "`vigil detect` then raises Unknown/anomaly for flows the model calls benign but it flags")
       ->check(CLI::IsMember({"kmeans", "dbscan"}));
-  cmd->add_option("--anomaly-param", o->anomaly_params, "Anomaly detector parameter name=value (repeatable)");
-  cmd->add_option("--benign", o->benign, "The class that is not an attack (for --anomaly)")->capture_default_str();
+  cmd->add_option("--anomaly-param", o->anomaly_params,
+                  "Anomaly detector parameter name=value (repeatable)");
+  cmd->add_option("--benign", o->benign, "The class that is not an attack (for --anomaly)")
+      ->capture_default_str();
   cmd->add_option("--anomaly-fit", o->anomaly_fit,
-                  "Rows the detector learns from: benign (the benign class's) or all (every real training row)")
+                  "Rows the detector learns from: benign (the benign class's) or all (every real "
+                  "training row)")
       ->check(CLI::IsMember({"benign", "all"}))
       ->capture_default_str();
   cmd->callback([o, &g] {

@@ -44,19 +44,23 @@ data::DatasetOptions DataOptions::to_dataset_options() const {
 }
 
 void add_data_options(CLI::App& app, DataOptions& o, bool data_optional) {
-  auto* data = app.add_option("--data", o.path, "Flow CSV file (UNSW-NB15 schema or any CSV with --label)");
+  auto* data =
+      app.add_option("--data", o.path, "Flow CSV file (UNSW-NB15 schema or any CSV with --label)");
   if (!data_optional) data->required();
   app.add_option("--label", o.label, "Label column (default for UNSW-NB15: attack_cat)");
   app.add_flag("--binary", o.binary, "UNSW-NB15: learn attack vs normal from the `label` column");
   app.add_option("--drop", o.drop, "Columns to leave out (comma-separated)")->delimiter(',');
   app.add_option("--categorical", o.categorical, "Columns to treat as categorical")->delimiter(',');
   app.add_option("--numeric", o.numeric, "Columns to treat as numeric")->delimiter(',');
-  app.add_flag("--keep-identifiers", o.keep_identifiers,
-               "Let ids, addresses, ports and timestamps reach the model (off: they identify flows, "
-               "they do not describe them)");
-  app.add_option("--feature-set", o.feature_set,
-                 "all, deployment (without TTLs, raw windows, sequence numbers and round trips, which describe a "
-                 "network rather than a behaviour), or auto: deployment for flows extracted from captures")
+  app.add_flag(
+      "--keep-identifiers", o.keep_identifiers,
+      "Let ids, addresses, ports and timestamps reach the model (off: they identify flows, "
+      "they do not describe them)");
+  app.add_option(
+         "--feature-set", o.feature_set,
+         "all, deployment (without TTLs, raw windows, sequence numbers and round trips, which "
+         "describe a "
+         "network rather than a behaviour), or auto: deployment for flows extracted from captures")
       ->check(CLI::IsMember({"auto", "all", "deployment"}))
       ->capture_default_str();
 }
@@ -77,7 +81,8 @@ preprocess::PipelineConfig PipelineOptions::to_config(std::uint64_t seed) const 
 }
 
 void add_pipeline_options(CLI::App& app, PipelineOptions& o) {
-  app.add_option("--impute", o.impute, "Missing values: mean, median, most-frequent, constant, class-mean")
+  app.add_option("--impute", o.impute,
+                 "Missing values: mean, median, most-frequent, constant, class-mean")
       ->check(CLI::IsMember({"mean", "median", "most-frequent", "constant", "class-mean"}))
       ->capture_default_str();
   app.add_option("--impute-constant", o.impute_constant, "Fill value for --impute constant")
@@ -88,13 +93,17 @@ void add_pipeline_options(CLI::App& app, PipelineOptions& o) {
   app.add_option("--smote", o.smote, "Balance classes with SMOTE on training rows: on or off")
       ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();
-  app.add_option("--smote-k", o.smote_k, "SMOTE neighbours")->check(CLI::Range(1, 100))->capture_default_str();
+  app.add_option("--smote-k", o.smote_k, "SMOTE neighbours")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   app.add_option("--smote-target", o.smote_target,
                  "Rows per class after SMOTE (default: the largest class's count)");
-  app.add_option("--select", o.select, "Keep the best K features (scored on the scaled training rows; 0: all)")
+  app.add_option("--select", o.select,
+                 "Keep the best K features (scored on the scaled training rows; 0: all)")
       ->capture_default_str();
   app.add_option("--select-by", o.select_by,
-                 "Feature score for --select: mi (mutual information), chi2, rf (forest impurity) or permutation")
+                 "Feature score for --select: mi (mutual information), chi2, rf (forest impurity) "
+                 "or permutation")
       ->check(CLI::IsMember({"mi", "chi2", "rf", "permutation"}))
       ->capture_default_str();
   app.add_option("--pca", o.pca,
@@ -120,7 +129,8 @@ std::string default_dataset() {
   }
   throw InputError(
       "UNSW-NB15 not found (looked in $VIGIL_DATA and ../shared/data/unsw-nb15/).\n"
-      "  Get it from UNSW Canberra's Cyber Range Lab (research.unsw.edu.au/projects/unsw-nb15-dataset,\n"
+      "  Get it from UNSW Canberra's Cyber Range Lab "
+      "(research.unsw.edu.au/projects/unsw-nb15-dataset,\n"
       "  folder 'Training and Testing Sets'), put UNSW_NB15_testing-set.csv in a folder and set\n"
       "  VIGIL_DATA to that folder (or pass --data FILE).");
 }

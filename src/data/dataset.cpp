@@ -17,13 +17,48 @@ const std::set<std::string> kUnswCategorical = {"proto", "service", "state"};
 const std::set<std::string> kUnswNonFeatures = {"id", "attack_cat", "label"};
 // The partition files' 42 features; other columns (identifiers, a user's own)
 // are typed by their values.
-const std::set<std::string> kUnswFeatures = {
-    "dur",    "proto",  "service", "state",  "spkts",  "dpkts",  "sbytes", "dbytes", "rate",
-    "sttl",   "dttl",   "sload",   "dload",  "sloss",  "dloss",  "sinpkt", "dinpkt", "sjit",
-    "djit",   "swin",   "stcpb",   "dtcpb",  "dwin",   "tcprtt", "synack", "ackdat", "smean",
-    "dmean",  "trans_depth", "response_body_len", "ct_srv_src", "ct_state_ttl", "ct_dst_ltm",
-    "ct_src_dport_ltm", "ct_dst_sport_ltm", "ct_dst_src_ltm", "is_ftp_login", "ct_ftp_cmd",
-    "ct_flw_http_mthd", "ct_src_ltm", "ct_srv_dst", "is_sm_ips_ports"};
+const std::set<std::string> kUnswFeatures = {"dur",
+                                             "proto",
+                                             "service",
+                                             "state",
+                                             "spkts",
+                                             "dpkts",
+                                             "sbytes",
+                                             "dbytes",
+                                             "rate",
+                                             "sttl",
+                                             "dttl",
+                                             "sload",
+                                             "dload",
+                                             "sloss",
+                                             "dloss",
+                                             "sinpkt",
+                                             "dinpkt",
+                                             "sjit",
+                                             "djit",
+                                             "swin",
+                                             "stcpb",
+                                             "dtcpb",
+                                             "dwin",
+                                             "tcprtt",
+                                             "synack",
+                                             "ackdat",
+                                             "smean",
+                                             "dmean",
+                                             "trans_depth",
+                                             "response_body_len",
+                                             "ct_srv_src",
+                                             "ct_state_ttl",
+                                             "ct_dst_ltm",
+                                             "ct_src_dport_ltm",
+                                             "ct_dst_sport_ltm",
+                                             "ct_dst_src_ltm",
+                                             "is_ftp_login",
+                                             "ct_ftp_cmd",
+                                             "ct_flw_http_mthd",
+                                             "ct_src_ltm",
+                                             "ct_srv_dst",
+                                             "is_sm_ips_ports"};
 
 std::string normalise_name(const std::string& name) {
   std::string out;
@@ -69,9 +104,10 @@ FeatureSet parse_feature_set(const std::string& name) {
 const std::vector<std::string>& deployment_excluded_features() {
   // docs/features.md says why each is here and what measured it.
   static const std::vector<std::string> kExcluded = {
-      "sttl", "dttl", "ct_state_ttl",    // TTLs: the senders' operating systems and hop counts
-      "swin", "dwin", "stcpb", "dtcpb",  // raw window values and initial sequence numbers
-      "tcprtt", "synack", "ackdat",      // round trips: the path, not the behaviour
+      "sttl",   "dttl",   "ct_state_ttl",  // TTLs: the senders' operating systems and hop counts
+      "swin",   "dwin",   "stcpb",
+      "dtcpb",                       // raw window values and initial sequence numbers
+      "tcprtt", "synack", "ackdat",  // round trips: the path, not the behaviour
   };
   return kExcluded;
 }
@@ -92,11 +128,10 @@ bool is_unsw_nb15_header(const std::vector<std::string>& header) {
 
 bool is_identifier_column(const std::string& name) {
   static const std::set<std::string> kIdentifiers = {
-      "id",       "uid",      "flowid",     "srcip",    "dstip",    "sourceip",
-      "destinationip",        "sport",      "dsport",   "dport",    "srcport",
-      "dstport",  "sourceport", "destinationport",      "stime",    "ltime",
-      "ts",       "timestamp", "starttime", "endtime",  "idorigh",  "idorigp",
-      "idresph",  "idrespp",  "saddr",      "daddr"};
+      "id",      "uid",     "flowid",  "srcip",     "dstip",     "sourceip",   "destinationip",
+      "sport",   "dsport",  "dport",   "srcport",   "dstport",   "sourceport", "destinationport",
+      "stime",   "ltime",   "ts",      "timestamp", "starttime", "endtime",    "idorigh",
+      "idorigp", "idresph", "idrespp", "saddr",     "daddr"};
   return kIdentifiers.count(normalise_name(name)) > 0;
 }
 
@@ -117,7 +152,8 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
   const bool has_label = !data.label_column.empty() && contains(raw.header, data.label_column);
   if (options.require_label) {
     if (data.label_column.empty()) {
-      throw ParamError(path + ": not a UNSW-NB15 partition file; name the label column with --label");
+      throw ParamError(path +
+                       ": not a UNSW-NB15 partition file; name the label column with --label");
     }
     if (!has_label) {
       throw InputError(path + ": no label column '" + data.label_column + "' in the header");
@@ -131,7 +167,8 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
     // and nDPI's application protocol name.
     for (const auto& h : raw.header) {
       if (kUnswFeatures.count(h) > 0) {
-        typing.forced[h] = kUnswCategorical.count(h) ? ColumnType::kCategorical : ColumnType::kNumeric;
+        typing.forced[h] =
+            kUnswCategorical.count(h) ? ColumnType::kCategorical : ColumnType::kNumeric;
       } else if (h == "app_proto") {
         typing.forced[h] = ColumnType::kCategorical;
       }
@@ -188,9 +225,9 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
     if (!contains(raw.header, d)) throw InputError(path + ": --drop names no column '" + d + "'");
   }
   for (const auto& name : table.column_names()) {
-    const bool expected = std::any_of(options.expected_features.begin(),
-                                      options.expected_features.end(),
-                                      [&](const auto& e) { return e.first == name; });
+    const bool expected =
+        std::any_of(options.expected_features.begin(), options.expected_features.end(),
+                    [&](const auto& e) { return e.first == name; });
     const bool identifier = !options.keep_identifiers && is_identifier_column(name) && !expected;
     if (identifier || contains(to_drop, name)) {
       table.drop(name);

@@ -10,12 +10,15 @@
 namespace vigil::data {
 namespace {
 
-std::string where(const std::string& path, std::size_t line) { return path + ":" + std::to_string(line); }
+std::string where(const std::string& path, std::size_t line) {
+  return path + ":" + std::to_string(line);
+}
 
 double number(std::string_view cell, const std::string& at, const char* field) {
   double v = 0;
   if (parse_number_cell(cell, v) != NumberParse::kOk) {
-    throw InputError(at + ": field '" + field + "': expected a number, found '" + std::string(cell) + "'");
+    throw InputError(at + ": field '" + field + "': expected a number, found '" +
+                     std::string(cell) + "'");
   }
   return v;
 }
@@ -25,7 +28,8 @@ int port(std::string_view cell, const std::string& at, const char* field) {
   if (c == "*" || c == "-" || c.empty()) return -1;
   const double v = number(c, at, field);
   if (v < 0 || v > 65535 || v != static_cast<int>(v)) {
-    throw InputError(at + ": field '" + field + "': expected a port 0-65535 or *, found '" + std::string(c) + "'");
+    throw InputError(at + ": field '" + field + "': expected a port 0-65535 or *, found '" +
+                     std::string(c) + "'");
   }
   return static_cast<int>(v);
 }
@@ -43,8 +47,9 @@ LabelSet read_lab_labels(const std::string& path) {
     }
     throw InputError(path + ": lab labels need a column '" + name + "'");
   };
-  const std::size_t start = column("start"), end = column("end"), src = column("src"), dst = column("dst"),
-                    proto = column("proto"), dport = column("dport"), cls = column("class");
+  const std::size_t start = column("start"), end = column("end"), src = column("src"),
+                    dst = column("dst"), proto = column("proto"), dport = column("dport"),
+                    cls = column("class");
   LabelSet set{path, "lab", {}};
   for (std::size_t r = 0; r < raw.rows(); ++r) {
     const std::string at = where(path, raw.line_numbers[r]);
@@ -85,7 +90,8 @@ std::vector<std::string_view> zeek_fields(std::string_view line) {
   return out;
 }
 
-LabelSet read_zeek_labels(const std::string& path, const std::string& text, const std::string& benign) {
+LabelSet read_zeek_labels(const std::string& path, const std::string& text,
+                          const std::string& benign) {
   LabelSet set{path, "zeek", {}};
   std::vector<std::string> names;
   auto index = [&](const char* name, std::size_t line) {
@@ -95,7 +101,8 @@ LabelSet read_zeek_labels(const std::string& path, const std::string& text, cons
     throw InputError(where(path, line) + ": the #fields line has no '" + name +
                      "' (a Zeek conn.log with label and detailed-label fields is expected)");
   };
-  std::size_t ts = 0, oh = 0, op = 0, rh = 0, rp = 0, proto = 0, duration = 0, label = 0, detailed = 0;
+  std::size_t ts = 0, oh = 0, op = 0, rh = 0, rp = 0, proto = 0, duration = 0, label = 0,
+              detailed = 0;
   std::size_t line_no = 0, from = 0;
   while (from < text.size()) {
     std::size_t nl = text.find('\n', from);
@@ -109,8 +116,10 @@ LabelSet read_zeek_labels(const std::string& path, const std::string& text, cons
       if (line.rfind("#fields\t", 0) == 0) {
         names.clear();
         for (auto f : zeek_fields(line.substr(8))) names.emplace_back(f);
-        ts = index("ts", line_no), oh = index("id.orig_h", line_no), op = index("id.orig_p", line_no);
-        rh = index("id.resp_h", line_no), rp = index("id.resp_p", line_no), proto = index("proto", line_no);
+        ts = index("ts", line_no), oh = index("id.orig_h", line_no),
+        op = index("id.orig_p", line_no);
+        rh = index("id.resp_h", line_no), rp = index("id.resp_p", line_no),
+        proto = index("proto", line_no);
         duration = index("duration", line_no), label = index("label", line_no);
         detailed = index("detailed-label", line_no);
       }
@@ -142,7 +151,8 @@ LabelSet read_zeek_labels(const std::string& path, const std::string& text, cons
     } else if (verdict == "Malicious" || verdict == "malicious") {
       rec.label = detail.empty() || detail == "-" ? "Malicious" : std::string(detail);
     } else {
-      throw InputError(at + ": field 'label': expected Benign or Malicious, found '" + std::string(verdict) + "'");
+      throw InputError(at + ": field 'label': expected Benign or Malicious, found '" +
+                       std::string(verdict) + "'");
     }
     set.records.push_back(std::move(rec));
   }
@@ -160,8 +170,10 @@ LabelSet read_label_file(const std::string& path, const std::string& benign) {
   const std::string text = buffer.str();
   if (text.rfind("#separator", 0) == 0) return read_zeek_labels(path, text, benign);
   if (text.rfind("start,end,", 0) == 0) return read_lab_labels(path);
-  throw InputError(path + ":1: not a label file: expected the lab's header (start,end,src,dst,proto,dport,class,...) "
-                   "or a Zeek conn.log starting with #separator");
+  throw InputError(
+      path +
+      ":1: not a label file: expected the lab's header (start,end,src,dst,proto,dport,class,...) "
+      "or a Zeek conn.log starting with #separator");
 }
 
 }  // namespace vigil::data

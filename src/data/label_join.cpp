@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "vigil/core/error.hpp"
+#include "vigil/core/random.hpp"
 #include "vigil/core/text_format.hpp"
 #include "vigil/data/csv.hpp"
 #include "vigil/data/flow_labels.hpp"
@@ -22,8 +23,10 @@ std::string pair_key(std::string_view a, std::string_view b) {
   return a < b ? std::string(a) + '|' + std::string(b) : std::string(b) + '|' + std::string(a);
 }
 
-std::string tuple_key(std::string_view proto, std::string_view a, int ap, std::string_view b, int bp) {
-  std::string x = std::string(a) + ':' + std::to_string(ap), y = std::string(b) + ':' + std::to_string(bp);
+std::string tuple_key(std::string_view proto, std::string_view a, int ap, std::string_view b,
+                      int bp) {
+  std::string x = std::string(a) + ':' + std::to_string(ap),
+              y = std::string(b) + ':' + std::to_string(bp);
   return std::string(proto) + '|' + (x < y ? x + '|' + y : y + '|' + x);
 }
 
@@ -93,14 +96,16 @@ std::size_t column(const RawCsv& raw, const char* name) {
   for (std::size_t i = 0; i < raw.header.size(); ++i) {
     if (raw.header[i] == name) return i;
   }
-  throw InputError(raw.source + ": no column '" + name + "' (flows from `vigil extract` are expected)");
+  throw InputError(raw.source + ": no column '" + name +
+                   "' (flows from `vigil extract` are expected)");
 }
 
 double number_at(const RawCsv& raw, std::size_t row, std::size_t col) {
   double v = 0;
   if (parse_number_cell(raw.cell(row, col), v) != NumberParse::kOk) {
-    throw InputError(raw.source + ":" + std::to_string(raw.line_numbers[row]) + ": column '" + raw.header[col] +
-                     "': expected a number, found '" + std::string(raw.cell(row, col)) + "'");
+    throw InputError(raw.source + ":" + std::to_string(raw.line_numbers[row]) + ": column '" +
+                     raw.header[col] + "': expected a number, found '" +
+                     std::string(raw.cell(row, col)) + "'");
   }
   return v;
 }
@@ -108,17 +113,23 @@ double number_at(const RawCsv& raw, std::size_t row, std::size_t col) {
 }  // namespace
 
 std::string LabelJoinSummary::line() const {
-  std::string s = "label: " + std::to_string(flows) + " flows, " + std::to_string(matched) + " matched, " +
-                  std::to_string(unmatched) + " unmatched; " + std::to_string(records_matched) + " of " +
-                  std::to_string(records) + " label records matched a flow; written:";
+  std::string s =
+      "label: " + std::to_string(flows) + " flows, " + std::to_string(matched) + " matched, " +
+      std::to_string(unmatched) + " unmatched; " + std::to_string(records_matched) + " of " +
+      std::to_string(records) + " label records matched a flow; " +
+      (sampled_out ? std::to_string(sampled_out) + " left out by --max-per-record; " : "") +
+      "written:";
   for (const auto& [name, n] : flows_by_class) s += " " + name + " " + std::to_string(n);
   return s;
 }
 
 std::string LabelJoinSummary::json() const {
-  std::string s = "{\"flows\":" + std::to_string(flows) + ",\"matched\":" + std::to_string(matched) +
-                  ",\"unmatched\":" + std::to_string(unmatched) + ",\"written\":" + std::to_string(written) +
-                  ",\"records\":" + std::to_string(records) + ",\"records_matched\":" + std::to_string(records_matched);
+  std::string s =
+      "{\"flows\":" + std::to_string(flows) + ",\"matched\":" + std::to_string(matched) +
+      ",\"unmatched\":" + std::to_string(unmatched) + ",\"written\":" + std::to_string(written) +
+      ",\"sampled_out\":" + std::to_string(sampled_out) +
+      ",\"records\":" + std::to_string(records) +
+      ",\"records_matched\":" + std::to_string(records_matched);
   auto map = [&s](const char* key, const std::map<std::string, std::size_t>& m) {
     s += ",\"";
     s += key;
@@ -139,10 +150,12 @@ std::string LabelJoinSummary::json() const {
 }
 
 LabelJoinSummary label_flows(const std::string& flows_path, const std::vector<LabelSet>& labels,
-                             const LabelJoinOptions& options, const std::function<void(std::string_view)>& out) {
+                             const LabelJoinOptions& options,
+                             const std::function<void(std::string_view)>& out) {
   const RawCsv raw = read_raw_csv(flows_path);
-  const std::size_t srcip = column(raw, "srcip"), dstip = column(raw, "dstip"), sport = column(raw, "sport"),
-                    dsport = column(raw, "dsport"), proto = column(raw, "proto"), stime = column(raw, "stime"),
+  const std::size_t srcip = column(raw, "srcip"), dstip = column(raw, "dstip"),
+                    sport = column(raw, "sport"), dsport = column(raw, "dsport"),
+                    proto = column(raw, "proto"), stime = column(raw, "stime"),
                     ltime = column(raw, "ltime");
   std::vector<std::size_t> kept;  // columns written as read: all but earlier labels
   for (std::size_t c = 0; c < raw.header.size(); ++c) {
@@ -154,12 +167,9 @@ LabelJoinSummary label_flows(const std::string& flows_path, const std::vector<La
   summary.records = index.size();
   for (std::size_t i = 0; i < index.size(); ++i) ++summary.records_by_class[index.record(i).label];
 
-  std::string text;
-  for (std::size_t c : kept) {
-    append_csv_text(text, raw.header[c]);
-    text += ',';
-  }
-  text += "attack_cat,label\n";
+  // First every flow's record, so that a record's flows can be sampled.
+  std::vector<std::size_t> match(raw.rows(), RecordIndex::npos);
+  std::vector<std::vector<std::size_t>> flows_of(index.size());
   for (std::size_t r = 0; r < raw.rows(); ++r) {
     FlowKey f;
     f.src = trim_cell(raw.cell(r, srcip));
@@ -170,22 +180,43 @@ LabelJoinSummary label_flows(const std::string& flows_path, const std::vector<La
     f.start = number_at(raw, r, stime);
     f.end = std::max(f.start, number_at(raw, r, ltime));
     ++summary.flows;
-    const std::size_t id = index.match(f, options.slack, options.benign);
-    std::string cls;
-    if (id != RecordIndex::npos) {
+    match[r] = index.match(f, options.slack, options.benign);
+    if (match[r] != RecordIndex::npos) {
       ++summary.matched;
-      used[id] = true;
-      cls = index.record(id).label;
-    } else {
-      ++summary.unmatched;
-      if (options.unmatched == Unmatched::kFail) {
-        throw InputError(flows_path + ":" + std::to_string(raw.line_numbers[r]) + ": flow " + std::string(f.src) +
-                         ":" + std::to_string(f.sport) + " - " + std::string(f.dst) + ":" + std::to_string(f.dport) +
-                         " matches no label record");
-      }
-      if (options.unmatched == Unmatched::kDrop) continue;
-      cls = options.benign;
+      used[match[r]] = true;
+      flows_of[match[r]].push_back(r);
+      continue;
     }
+    ++summary.unmatched;
+    if (options.unmatched == Unmatched::kFail) {
+      throw InputError(flows_path + ":" + std::to_string(raw.line_numbers[r]) + ": flow " +
+                       std::string(f.src) + ":" + std::to_string(f.sport) + " - " +
+                       std::string(f.dst) + ":" + std::to_string(f.dport) +
+                       " matches no label record");
+    }
+  }
+  std::vector<bool> keep(raw.rows(), true);
+  if (options.max_per_record > 0) {
+    Rng rng(options.seed);
+    for (auto& rows : flows_of) {
+      if (rows.size() <= options.max_per_record) continue;
+      rng.shuffle(std::span<std::size_t>(rows));
+      for (std::size_t i = options.max_per_record; i < rows.size(); ++i) keep[rows[i]] = false;
+      summary.sampled_out += rows.size() - options.max_per_record;
+    }
+  }
+
+  std::string text;
+  for (std::size_t c : kept) {
+    append_csv_text(text, raw.header[c]);
+    text += ',';
+  }
+  text += "attack_cat,label\n";
+  for (std::size_t r = 0; r < raw.rows(); ++r) {
+    if (!keep[r]) continue;
+    if (match[r] == RecordIndex::npos && options.unmatched == Unmatched::kDrop) continue;
+    const std::string& cls =
+        match[r] != RecordIndex::npos ? index.record(match[r]).label : options.benign;
     for (std::size_t c : kept) {
       append_csv_text(text, raw.cell(r, c));
       text += ',';

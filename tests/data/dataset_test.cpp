@@ -28,7 +28,8 @@ TEST(Dataset, RecognisesUnswSchema) {
   EXPECT_EQ(d.class_names, (std::vector<std::string>{"DoS", "Exploits", "Normal"}));
   EXPECT_EQ(d.labels, (std::vector<std::int32_t>{2, 2, 1, 0}));
   EXPECT_EQ(d.features.column_names(),
-            (std::vector<std::string>{"dur", "proto", "service", "state", "sbytes", "dbytes", "sttl", "ct_srv_src"}));
+            (std::vector<std::string>{"dur", "proto", "service", "state", "sbytes", "dbytes",
+                                      "sttl", "ct_srv_src"}));
   EXPECT_EQ(d.features.column("proto").type, ColumnType::kCategorical);
   EXPECT_EQ(d.features.column("sttl").type, ColumnType::kNumeric);
 }
@@ -37,19 +38,22 @@ TEST(Dataset, RecognisesUnswSchema) {
 // features plus addresses, ports, times and nDPI's protocol name.
 TEST(Dataset, ExtractedFlowsWithLabelsLoadAsTheyAre) {
   TempDir dir;
-  const std::string path = dir.write(
-      "flows.csv",
-      "id,dur,proto,service,state,sbytes,dbytes,sttl,ct_srv_src,srcip,sport,dstip,dsport,stime,ltime,app_proto,"
-      "attack_cat,label\n"
-      "1,0.1,tcp,-,FIN,100,200,64,2,10.0.0.1,4000,10.0.0.2,80,100.5,100.6,HTTP,Normal,0\n"
-      "2,0.0,tcp,-,RST,60,40,49,9,10.0.0.9,5000,10.0.0.2,22,101.0,101.0,Unknown,Reconnaissance,1\n");
+  const std::string path =
+      dir.write("flows.csv",
+                "id,dur,proto,service,state,sbytes,dbytes,sttl,ct_srv_src,srcip,sport,dstip,dsport,"
+                "stime,ltime,app_proto,"
+                "attack_cat,label\n"
+                "1,0.1,tcp,-,FIN,100,200,64,2,10.0.0.1,4000,10.0.0.2,80,100.5,100.6,HTTP,Normal,0\n"
+                "2,0.0,tcp,-,RST,60,40,49,9,10.0.0.9,5000,10.0.0.2,22,101.0,101.0,Unknown,"
+                "Reconnaissance,1\n");
   Dataset d = load_dataset(path, {});
   EXPECT_EQ(d.schema, "unsw-nb15");
   EXPECT_EQ(d.class_names, (std::vector<std::string>{"Normal", "Reconnaissance"}));
   // Flows from captures get the deployment feature set by default: no TTLs.
   EXPECT_EQ(d.feature_set, "deployment");
-  EXPECT_EQ(d.features.column_names(), (std::vector<std::string>{"dur", "proto", "service", "state", "sbytes",
-                                                                 "dbytes", "ct_srv_src", "app_proto"}));
+  EXPECT_EQ(d.features.column_names(),
+            (std::vector<std::string>{"dur", "proto", "service", "state", "sbytes", "dbytes",
+                                      "ct_srv_src", "app_proto"}));
   EXPECT_EQ(d.features.column("app_proto").type, ColumnType::kCategorical);
   DatasetOptions all;
   all.feature_set = FeatureSet::kAll;
@@ -71,7 +75,8 @@ TEST(Dataset, DeploymentFeatureSetOnRequestAndUnswKeepsAllByDefault) {
   Dataset d = load_dataset(path, o);
   EXPECT_EQ(d.feature_set, "deployment");
   EXPECT_EQ(d.features.column_names(),
-            (std::vector<std::string>{"dur", "proto", "service", "state", "sbytes", "dbytes", "ct_srv_src"}));
+            (std::vector<std::string>{"dur", "proto", "service", "state", "sbytes", "dbytes",
+                                      "ct_srv_src"}));
   EXPECT_THROW(parse_feature_set("most"), ParamError);
 }
 
@@ -153,9 +158,10 @@ TEST(Dataset, UnswFileClassCounts) {
   const auto counts = d.class_counts();
   // From ../shared/data/README.md.
   const std::map<std::string, std::size_t> expected = {
-      {"Normal", 37000}, {"Generic", 18871}, {"Exploits", 11132}, {"Fuzzers", 6062},
-      {"DoS", 4089},     {"Reconnaissance", 3496}, {"Analysis", 677}, {"Backdoor", 583},
-      {"Shellcode", 378}, {"Worms", 44}};
+      {"Normal", 37000}, {"Generic", 18871}, {"Exploits", 11132},
+      {"Fuzzers", 6062}, {"DoS", 4089},      {"Reconnaissance", 3496},
+      {"Analysis", 677}, {"Backdoor", 583},  {"Shellcode", 378},
+      {"Worms", 44}};
   ASSERT_EQ(d.class_names.size(), expected.size());
   for (std::size_t i = 0; i < d.class_names.size(); ++i) {
     EXPECT_EQ(counts[i], expected.at(d.class_names[i])) << d.class_names[i];

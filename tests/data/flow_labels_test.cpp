@@ -19,12 +19,15 @@ using vigil::testing::TempDir;
 // plus one feature, and an earlier label column that must be replaced.
 const char* kFlows =
     "id,proto,sbytes,srcip,sport,dstip,dsport,stime,ltime,label\n"
-    "1,tcp,100,10.0.0.9,40000,10.0.0.2,22,100.0,101.0,1\n"   // attacker -> target, in the window
-    "2,tcp,60,10.0.0.2,22,10.0.0.9,40001,104.5,104.6,1\n"    // the same pair, the other way, in the slack
-    "3,tcp,60,10.0.0.9,40002,10.0.0.2,22,120.0,121.0,1\n"    // the same pair, long after the window
-    "4,udp,80,10.0.0.5,5353,10.0.0.3,53,100.0,100.1,0\n"     // sensor DNS: the service port matches
-    "5,udp,80,10.0.0.5,5353,10.0.0.3,123,100.0,100.1,0\n"    // sensor to the same server, another port
-    "6,tcp,\"1,5\",10.0.0.7,5000,10.0.0.8,80,50.0,200.0,0\n";  // a quoted cell; a host no record names
+    "1,tcp,100,10.0.0.9,40000,10.0.0.2,22,100.0,101.0,1\n"  // attacker -> target, in the window
+    "2,tcp,60,10.0.0.2,22,10.0.0.9,40001,104.5,104.6,1\n"   // the same pair, the other way, in the
+                                                            // slack
+    "3,tcp,60,10.0.0.9,40002,10.0.0.2,22,120.0,121.0,1\n"   // the same pair, long after the window
+    "4,udp,80,10.0.0.5,5353,10.0.0.3,53,100.0,100.1,0\n"    // sensor DNS: the service port matches
+    "5,udp,80,10.0.0.5,5353,10.0.0.3,123,100.0,100.1,0\n"   // sensor to the same server, another
+                                                            // port
+    "6,tcp,\"1,5\",10.0.0.7,5000,10.0.0.8,80,50.0,200.0,0\n";  // a quoted cell; a host no record
+                                                               // names
 
 const char* kLabLabels =
     "start,end,src,dst,proto,dport,class,tool,detail\n"
@@ -98,6 +101,20 @@ TEST(FlowLabels, UnmatchedFlowsAreBenignOnlyWhenAsked) {
   }
 }
 
+TEST(FlowLabels, MaxPerRecordKeepsARandomSampleOfEachRecordsFlows) {
+  TempDir dir;
+  LabelJoinOptions options;
+  options.max_per_record = 1;
+  const Joined j = join(dir, options);
+  EXPECT_EQ(j.summary.matched, 3u);
+  EXPECT_EQ(j.summary.sampled_out, 1u);  // the brute force record matched two flows
+  EXPECT_EQ(j.summary.flows_by_class.at("BruteForce"), 1u);
+  EXPECT_EQ(j.summary.flows_by_class.at("Normal"), 1u);
+  ASSERT_EQ(j.csv.rows(), 2u);
+  // The same seed, the same sample.
+  EXPECT_EQ(cell(join(dir, options).csv, 0, "id"), cell(j.csv, 0, "id"));
+}
+
 TEST(FlowLabels, AnAttackRecordWinsOverABenignOneItOverlaps) {
   TempDir dir;
   const char* labels =
@@ -126,7 +143,8 @@ TEST(FlowLabels, ZeekRecordsMatchTheFiveTupleAndTakeTheDetailedLabel) {
   EXPECT_EQ(set.records[1].label, "Normal");
   EXPECT_EQ(set.records[2].label, "Malicious");
   std::string text;
-  const auto summary = label_flows(dir.write("flows.csv", kFlows), {set}, {}, [&](std::string_view t) { text += t; });
+  const auto summary = label_flows(dir.write("flows.csv", kFlows), {set}, {},
+                                   [&](std::string_view t) { text += t; });
   const RawCsv csv = parse_raw_csv(text, "joined");
   ASSERT_EQ(summary.matched, 3u);  // flow 5 has the DNS pair but another port: no match
   EXPECT_EQ(cell(csv, 0, "attack_cat"), "C&C");
@@ -144,14 +162,18 @@ TEST(FlowLabels, BadLabelFilesNameTheLineAndField) {
     }
     return std::string("no error");
   };
-  EXPECT_NE(error_of("start,end,src,dst,proto,dport,class\nx,2,a,b,tcp,*,DoS\n").find("bad.csv:2: field 'start'"),
+  EXPECT_NE(error_of("start,end,src,dst,proto,dport,class\nx,2,a,b,tcp,*,DoS\n")
+                .find("bad.csv:2: field 'start'"),
             std::string::npos);
-  EXPECT_NE(error_of("start,end,src,dst,proto,dport,class\n1,2,a,b,tcp,70000,DoS\n").find("field 'dport'"),
+  EXPECT_NE(error_of("start,end,src,dst,proto,dport,class\n1,2,a,b,tcp,70000,DoS\n")
+                .find("field 'dport'"),
             std::string::npos);
-  EXPECT_NE(error_of("start,end,src,dst,proto,dport,class\n3,2,a,b,tcp,*,DoS\n").find("before 'start'"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("start,end,src,dst,proto,dport,class\n3,2,a,b,tcp,*,DoS\n").find("before 'start'"),
+      std::string::npos);
   EXPECT_NE(error_of("hello\n").find("not a label file"), std::string::npos);
-  EXPECT_NE(error_of("#separator \\x09\n#fields\tts\tuid\n1\t2\n").find("no 'id.orig_h'"), std::string::npos);
+  EXPECT_NE(error_of("#separator \\x09\n#fields\tts\tuid\n1\t2\n").find("no 'id.orig_h'"),
+            std::string::npos);
 }
 
 // IoT-23's capture 42-1 and the Zeek log made from it: every one of its six
@@ -161,17 +183,25 @@ TEST(FlowLabels, Iot23Capture42JoinsItsZeekLog) {
   std::string pcap;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
-    if (name.rfind("CTU-IoT-Malware-Capture-42-1_", 0) == 0 && e.path().extension() == ".pcap") pcap = e.path();
+    if (name.rfind("CTU-IoT-Malware-Capture-42-1_", 0) == 0 && e.path().extension() == ".pcap")
+      pcap = e.path();
   }
   if (pcap.empty()) GTEST_SKIP() << "IoT-23 42-1 is not in " << dir;
   TempDir tmp;
-  const auto run = vigil::testing::vigil_run("extract -q --pcap '" + pcap + "' --out " + tmp.file("flows.csv"));
+  const auto run =
+      vigil::testing::vigil_run("extract -q --pcap '" + pcap + "' --out " + tmp.file("flows.csv"));
   ASSERT_EQ(run.code, 0) << run.output;
   const LabelSet set = read_label_file(dir + "CTU-IoT-Malware-Capture-42-1.conn.log.labeled");
   std::string text;
-  const auto summary = label_flows(tmp.file("flows.csv"), {set}, {}, [&](std::string_view t) { text += t; });
-  EXPECT_EQ(summary.flows_by_class.count("C&C-FileDownload") ? summary.flows_by_class.at("C&C-FileDownload") : 0, 3u);
-  EXPECT_EQ(summary.flows_by_class.count("FileDownload") ? summary.flows_by_class.at("FileDownload") : 0, 3u);
+  const auto summary =
+      label_flows(tmp.file("flows.csv"), {set}, {}, [&](std::string_view t) { text += t; });
+  EXPECT_EQ(summary.flows_by_class.count("C&C-FileDownload")
+                ? summary.flows_by_class.at("C&C-FileDownload")
+                : 0,
+            3u);
+  EXPECT_EQ(
+      summary.flows_by_class.count("FileDownload") ? summary.flows_by_class.at("FileDownload") : 0,
+      3u);
   EXPECT_GE(summary.matched, summary.flows * 99 / 100) << summary.line();
   EXPECT_EQ(summary.records_by_class.at("Normal"), 4420u);
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -16,11 +17,13 @@ namespace vigil::data {
 // port, or one service port); a Zeek record names one connection's 5-tuple.
 struct LabelRecord {
   double start = 0, end = 0;  // seconds since the epoch
-  std::string a, b;           // addresses: Zeek's originator and responder; lab: client/attacker and server/target
-  int a_port = -1, b_port = -1;  // -1: any port (lab records: b_port is the service port when one is named)
-  std::string proto;             // tcp, udp, icmp; empty: any
-  std::string label;             // the class ("Normal" for benign)
-  std::size_t line = 0;          // where it was read
+  std::string a,
+      b;  // addresses: Zeek's originator and responder; lab: client/attacker and server/target
+  int a_port = -1,
+      b_port = -1;       // -1: any port (lab records: b_port is the service port when one is named)
+  std::string proto;     // tcp, udp, icmp; empty: any
+  std::string label;     // the class ("Normal" for benign)
+  std::size_t line = 0;  // where it was read
 };
 
 struct LabelSet {
@@ -42,13 +45,19 @@ struct LabelJoinOptions {
   double slack = 2.0;  // seconds a record's span is widened by on both sides
   Unmatched unmatched = Unmatched::kDrop;
   std::string benign = "Normal";
+  // At most this many flows per label record (a random sample; 0: all): a
+  // flood's hundred thousand one-packet flows teach a model no more than a few
+  // thousand do, and would outweigh every other record.
+  std::size_t max_per_record = 0;
+  std::uint64_t seed = 42;
 };
 
 struct LabelJoinSummary {
   std::size_t flows = 0, matched = 0, unmatched = 0, written = 0;
+  std::size_t sampled_out = 0;                   // matched flows left out by max_per_record
   std::size_t records = 0, records_matched = 0;  // label records, and those that matched a flow
-  std::map<std::string, std::size_t> flows_by_class;    // written flows per class
-  std::map<std::string, std::size_t> records_by_class;  // label records per class
+  std::map<std::string, std::size_t> flows_by_class;              // written flows per class
+  std::map<std::string, std::size_t> records_by_class;            // label records per class
   std::map<std::string, std::size_t> unmatched_records_by_class;  // records that matched no flow
   std::string line() const;
   std::string json() const;
@@ -61,6 +70,7 @@ struct LabelJoinSummary {
 // that several records match takes an attack record over a benign one, then
 // the record it overlaps longest.
 LabelJoinSummary label_flows(const std::string& flows_path, const std::vector<LabelSet>& labels,
-                             const LabelJoinOptions& options, const std::function<void(std::string_view)>& out);
+                             const LabelJoinOptions& options,
+                             const std::function<void(std::string_view)>& out);
 
 }  // namespace vigil::data
