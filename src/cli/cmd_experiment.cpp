@@ -29,6 +29,8 @@ struct ExperimentOptions {
   std::string anomaly_fit = "benign";
   std::string holdout_class;
   bool impute_given = false;
+  std::string group_by;
+  bool folds_given = false;
 };
 
 void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
@@ -36,6 +38,11 @@ void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
   config.protocol = eval::parse_protocol(o.protocol);
   config.test_fraction = o.test_size;
   config.folds = o.folds;
+  // Grouped folds: one group per fold unless --folds asks for fewer.
+  if (config.protocol == eval::Protocol::kGroup && !o.folds_given) config.folds = 0;
+  if (config.protocol == eval::Protocol::kGroup && o.group_by.empty()) {
+    throw ParamError("--protocol group needs --group-by COLUMN (e.g. capture)");
+  }
   config.seed = o.seed;
   config.pipeline = o.pipeline.to_config(o.seed);
   // The published method imputes by class; keep that unless --impute says otherwise.
@@ -52,7 +59,9 @@ void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
   for (const auto& m : config.models) models::builtin_registry().info(m);  // fail early on a typo
   if (o.data.path.empty()) o.data.path = default_dataset();
   status(g, "reading " + o.data.path);
-  const data::Dataset ds = data::load_dataset(o.data.path, o.data.to_dataset_options());
+  data::DatasetOptions dopt = o.data.to_dataset_options();
+  dopt.group_by = o.group_by;
+  const data::Dataset ds = data::load_dataset(o.data.path, dopt);
   status(g, std::to_string(ds.rows()) + " rows, " + std::to_string(ds.features.cols()) +
                 " features, " + std::to_string(ds.class_names.size()) + " classes (schema " +
                 ds.schema + ", " + ds.feature_set + " features)");
@@ -94,8 +103,8 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
          "--protocol", o->protocol,
          "holdout: split first, fit on training rows only; paper: SMOTE the whole file, "
          "then split (as published; leaks); official: --train/--data and --test files; cv: "
-         "stratified k-fold")
-      ->check(CLI::IsMember({"holdout", "paper", "official", "cv"}))
+         "stratified k-fold; group: folds by --group-by (leave one group out, or --folds K groups)")
+      ->check(CLI::IsMember({"holdout", "paper", "official", "cv", "group"}))
       ->capture_default_str();
   cmd->add_option("--models", o->models,
                   "Models to compare (comma-separated; default nb,lr,knn,rf,mlp)")
@@ -103,9 +112,14 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
   cmd->add_option("--train", o->data.path,
                   "Training file for --protocol official (same as --data)");
   cmd->add_option("--test", o->test, "Test file for --protocol official");
-  cmd->add_option("--folds", o->folds, "Folds for --protocol cv")
+  cmd->add_option(
+         "--folds", o->folds,
+         "Folds for --protocol cv (and for group: K folds of groups instead of one group per fold)")
       ->check(CLI::Range(2, 100))
       ->capture_default_str();
+  cmd->add_option(
+      "--group-by", o->group_by,
+      "Column naming each row's group for --protocol group (e.g. capture; not a feature)");
   cmd->add_option("--param", o->params,
                   "Model parameter name=value, for every chosen model that has it, or "
                   "model.name=value for one (repeatable)");
@@ -138,6 +152,7 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
   cmd->callback([o, cmd, &g] {
     keep_freed_memory();  // a batch job: reuse what one model frees in the next
     o->impute_given = cmd->get_option("--impute")->count() > 0;
+    o->folds_given = cmd->get_option("--folds")->count() > 0;
     run_experiment(g, *o);
   });
 }

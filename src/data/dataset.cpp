@@ -183,6 +183,13 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
   for (const auto& c : options.categorical) typing.forced[c] = ColumnType::kCategorical;
   for (const auto& c : options.numeric) typing.forced[c] = ColumnType::kNumeric;
   if (has_label) typing.forced[data.label_column] = ColumnType::kCategorical;
+  if (!options.group_by.empty()) {
+    if (!contains(raw.header, options.group_by)) {
+      throw InputError(path + ": no group column '" + options.group_by +
+                       "' (--group-by) in the header");
+    }
+    typing.forced[options.group_by] = ColumnType::kCategorical;
+  }
 
   Table table = type_columns(raw, typing);
 
@@ -209,6 +216,16 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
   // Keep only features: drop the label, UNSW-NB15's other target and id, identifiers
   // and what the user named.
   std::vector<std::string> to_drop = options.drop;
+  if (!options.group_by.empty()) {
+    const Column& col = table.column(options.group_by);
+    data.groups = col.strings;
+    for (std::size_t r = 0; r < data.groups.size(); ++r) {
+      if (data.groups[r].empty()) {
+        throw InputError(table.where(r) + ": group column '" + options.group_by + "' is empty");
+      }
+    }
+    to_drop.push_back(options.group_by);
+  }
   const bool extracted = contains(raw.header, "srcip") && contains(raw.header, "stime");
   const bool deployment = options.expected_features.empty() &&
                           (options.feature_set == FeatureSet::kDeployment ||

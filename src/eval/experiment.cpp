@@ -5,12 +5,13 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "vigil/core/error.hpp"
 #include "vigil/core/text_format.hpp"
-#include "vigil/io/atomic_file.hpp"
 #include "vigil/eval/report.hpp"
+#include "vigil/io/atomic_file.hpp"
 #include "vigil/models/anomaly.hpp"
 #include "vigil/models/classifier.hpp"
 #include "vigil/models/feature_importance.hpp"
@@ -24,7 +25,8 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-std::vector<std::int32_t> labels_of(const data::Dataset& data, const std::vector<std::size_t>& rows) {
+std::vector<std::int32_t> labels_of(const data::Dataset& data,
+                                    const std::vector<std::size_t>& rows) {
   std::vector<std::int32_t> out;
   out.reserve(rows.size());
   for (auto i : rows) out.push_back(data.labels[i]);
@@ -33,11 +35,12 @@ std::vector<std::int32_t> labels_of(const data::Dataset& data, const std::vector
 
 // The official protocol: fit on one file, test on the other.
 PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& test,
-                               const std::vector<std::string>& class_names, const ExperimentConfig& config,
-                               ExperimentResult& result, Progress* progress) {
+                               const std::vector<std::string>& class_names,
+                               const ExperimentConfig& config, ExperimentResult& result,
+                               Progress* progress) {
   preprocess::Pipeline pipeline(config.pipeline);
-  preprocess::TrainingData fitted =
-      pipeline.fit_transform(train.features, train.labels, static_cast<int>(class_names.size()), progress);
+  preprocess::TrainingData fitted = pipeline.fit_transform(
+      train.features, train.labels, static_cast<int>(class_names.size()), progress);
   PreparedSplit p;
   const auto reduction_start = Clock::now();
   p.train_x = models::fit_reduction(pipeline, std::move(fitted.x), fitted.labels,
@@ -45,7 +48,8 @@ PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& 
   result.reduction_seconds += seconds_since(reduction_start);
   p.train_y = std::move(fitted.labels);
   p.train_synthetic.assign(p.train_y.size(), 0);
-  std::fill(p.train_synthetic.end() - static_cast<std::ptrdiff_t>(fitted.synthetic), p.train_synthetic.end(), 1);
+  std::fill(p.train_synthetic.end() - static_cast<std::ptrdiff_t>(fitted.synthetic),
+            p.train_synthetic.end(), 1);
   p.test_x = pipeline.transform(test.features);
   std::vector<std::string> names = class_names;
   p.test_y = data::map_labels(test, names);
@@ -97,30 +101,35 @@ std::unique_ptr<models::Classifier> make_model(const std::string& name,
 // Every fold's test probabilities, classes and anomaly flags, pooled for the ROC
 // curves and the hybrids.
 struct PooledScores {
-  std::vector<Matrix> proba;                          // per model
-  std::vector<std::vector<std::int32_t>> predicted;   // per model
-  std::vector<std::vector<float>> anomaly_scores;     // per detector
-  std::vector<std::vector<std::uint8_t>> flagged;     // per detector
+  std::vector<Matrix> proba;                         // per model
+  std::vector<std::vector<std::int32_t>> predicted;  // per model
+  std::vector<std::vector<float>> anomaly_scores;    // per detector
+  std::vector<std::vector<std::uint8_t>> flagged;    // per detector
   std::vector<std::int32_t> actual;
 };
 
 // Fits every detector on the benign training rows and scores the test rows.
 void run_detectors(const PreparedSplit& p, const ExperimentConfig& config, std::int32_t benign,
-                   ExperimentResult& result, Progress* progress, bool first_fold, PooledScores& pooled) {
+                   ExperimentResult& result, Progress* progress, bool first_fold,
+                   PooledScores& pooled) {
   pooled.anomaly_scores.resize(config.anomaly.size());
   pooled.flagged.resize(config.anomaly.size());
   // Benign rows, or every real training row (unlabelled traffic holds no
   // rows SMOTE made).
   std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < p.train_y.size(); ++i) {
-    if (config.anomaly_on_all_rows ? !p.train_synthetic[i] : p.train_y[i] == benign) rows.push_back(i);
+    if (config.anomaly_on_all_rows ? !p.train_synthetic[i] : p.train_y[i] == benign)
+      rows.push_back(i);
   }
-  if (rows.empty()) throw InputError("anomaly detection: no training rows of the benign class '" + config.benign + "'");
+  if (rows.empty())
+    throw InputError("anomaly detection: no training rows of the benign class '" + config.benign +
+                     "'");
   const Matrix benign_x = p.train_x.select_rows(rows);
   for (std::size_t d = 0; d < config.anomaly.size(); ++d) {
     std::vector<std::string> own;
     for (const auto& a : config.model_params) {
-      if (auto mine = assignment_for(config.anomaly[d], a); !mine.empty()) own.push_back(std::move(mine));
+      if (auto mine = assignment_for(config.anomaly[d], a); !mine.empty())
+        own.push_back(std::move(mine));
     }
     auto detector = models::make_anomaly_detector(config.anomaly[d], own);
     if (first_fold) {
@@ -171,25 +180,32 @@ void run_models(const PreparedSplit& p, const ExperimentConfig& config, Experime
     t = Clock::now();
     const models::Classifier::Scored scored = model->predict_scored(p.test_x);
     r.predict_seconds += seconds_since(t);
-    for (std::size_t row = 0; row < scored.proba.rows(); ++row) pooled.proba[m].append_row(scored.proba.row(row));
-    pooled.predicted[m].insert(pooled.predicted[m].end(), scored.classes.begin(), scored.classes.end());
-    const ConfusionMatrix fold = ConfusionMatrix::from(p.test_y, scored.classes, result.class_names);
+    for (std::size_t row = 0; row < scored.proba.rows(); ++row)
+      pooled.proba[m].append_row(scored.proba.row(row));
+    pooled.predicted[m].insert(pooled.predicted[m].end(), scored.classes.begin(),
+                               scored.classes.end());
+    const ConfusionMatrix fold =
+        ConfusionMatrix::from(p.test_y, scored.classes, result.class_names);
     for (std::size_t i = 0; i < fold.classes(); ++i) {
       for (std::size_t j = 0; j < fold.classes(); ++j) {
         r.confusion.add(static_cast<std::int32_t>(i), static_cast<std::int32_t>(j), fold.at(i, j));
       }
     }
-    if (config.protocol == Protocol::kCrossValidation) r.folds.push_back(compute_metrics(fold));
+    if (config.protocol == Protocol::kCrossValidation || config.protocol == Protocol::kGroup) {
+      r.folds.push_back(compute_metrics(fold));
+    }
   }
   if (!config.anomaly.empty()) {
     const auto& names = result.class_names;
-    const auto benign = static_cast<std::int32_t>(std::find(names.begin(), names.end(), config.benign) - names.begin());
+    const auto benign = static_cast<std::int32_t>(
+        std::find(names.begin(), names.end(), config.benign) - names.begin());
     run_detectors(p, config, benign, result, progress, first_fold, pooled);
   }
 }
 
 // The split less every training row of `cls`.
-data::Split without_class(data::Split split, const std::vector<std::int32_t>& labels, std::int32_t cls) {
+data::Split without_class(data::Split split, const std::vector<std::int32_t>& labels,
+                          std::int32_t cls) {
   std::erase_if(split.train, [&](std::size_t i) { return labels[i] == cls; });
   return split;
 }
@@ -217,8 +233,22 @@ Spread spread(const std::vector<Metrics>& folds, Get get) {
 
 }  // namespace
 
-PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& split, const ExperimentConfig& config,
-                              ExperimentResult& result, Progress* progress) {
+// Which groups each fold tests on, so that a reader sees what was held out.
+std::string group_fold_note(const std::vector<std::string>& groups,
+                            const std::vector<data::Split>& folds) {
+  std::string note = "folds by group:";
+  for (std::size_t f = 0; f < folds.size(); ++f) {
+    std::set<std::string> names;
+    for (auto i : folds[f].test) names.insert(groups[i]);
+    note += (f ? "; " : " ") + std::to_string(f + 1) + ":";
+    for (const auto& n : names) note += " " + n;
+  }
+  return note;
+}
+
+PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& split,
+                              const ExperimentConfig& config, ExperimentResult& result,
+                              Progress* progress) {
   const int classes = static_cast<int>(data.class_names.size());
   preprocess::Pipeline pipeline(config.pipeline);
   const std::vector<std::int32_t> train_y = labels_of(data, split.train);
@@ -226,12 +256,14 @@ PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& spli
       pipeline.fit_transform(data.features.select_rows(split.train), train_y, classes, progress);
   PreparedSplit p;
   const auto reduction_start = Clock::now();
-  p.train_x = models::fit_reduction(pipeline, std::move(fitted.x), fitted.labels, classes, progress);
+  p.train_x =
+      models::fit_reduction(pipeline, std::move(fitted.x), fitted.labels, classes, progress);
   result.reduction_seconds += seconds_since(reduction_start);
   p.train_y = std::move(fitted.labels);
   // SMOTE appends its rows after the real ones.
   p.train_synthetic.assign(p.train_y.size(), 0);
-  std::fill(p.train_synthetic.end() - static_cast<std::ptrdiff_t>(fitted.synthetic), p.train_synthetic.end(), 1);
+  std::fill(p.train_synthetic.end() - static_cast<std::ptrdiff_t>(fitted.synthetic),
+            p.train_synthetic.end(), 1);
   p.test_x = pipeline.transform(data.features.select_rows(split.test));
   p.test_y = labels_of(data, split.test);
   result.synthetic_train_rows += fitted.synthetic;
@@ -240,15 +272,16 @@ PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& spli
   return p;
 }
 
-PreparedSplit prepare_paper(const data::Dataset& data, const ExperimentConfig& config, ExperimentResult& result,
-                            Progress* progress) {
+PreparedSplit prepare_paper(const data::Dataset& data, const ExperimentConfig& config,
+                            ExperimentResult& result, Progress* progress) {
   const int classes = static_cast<int>(data.class_names.size());
   preprocess::Pipeline pipeline(config.pipeline);
   Matrix all = pipeline.fit_prepare(data.features, data.labels, classes);
   std::vector<std::int32_t> labels = data.labels;
   const std::size_t originals = all.rows();
   if (config.pipeline.smote) {
-    preprocess::Resampled r = preprocess::smote(all, labels, classes, config.pipeline.smote_config, progress);
+    preprocess::Resampled r =
+        preprocess::smote(all, labels, classes, config.pipeline.smote_config, progress);
     all = std::move(r.x);
     labels = std::move(r.labels);
     result.notes.insert(result.notes.end(), r.notes.begin(), r.notes.end());
@@ -281,29 +314,38 @@ Protocol parse_protocol(const std::string& name) {
   if (name == "paper") return Protocol::kPaper;
   if (name == "official") return Protocol::kOfficial;
   if (name == "cv") return Protocol::kCrossValidation;
+  if (name == "group") return Protocol::kGroup;
   throw ParamError("unknown protocol '" + name + "' (expected holdout, paper, official or cv)");
 }
 
 std::string to_string(Protocol p) {
   switch (p) {
-    case Protocol::kHoldout: return "holdout";
-    case Protocol::kPaper: return "paper";
-    case Protocol::kOfficial: return "official";
-    case Protocol::kCrossValidation: return "cv";
+    case Protocol::kHoldout:
+      return "holdout";
+    case Protocol::kPaper:
+      return "paper";
+    case Protocol::kOfficial:
+      return "official";
+    case Protocol::kCrossValidation:
+      return "cv";
+    case Protocol::kGroup:
+      return "group";
   }
   return "?";
 }
 
-ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfig& config, Progress* progress,
-                                const data::Dataset* test_data) {
-  if (data.labels.empty()) throw InputError(data.features.source + ": no labels to evaluate against");
+ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfig& config,
+                                Progress* progress, const data::Dataset* test_data) {
+  if (data.labels.empty())
+    throw InputError(data.features.source + ": no labels to evaluate against");
   // Every parameter must belong to at least one chosen model, so a typo is caught.
   for (const auto& a : config.model_params) {
     bool known = false;
     for (const auto& m : config.models) known |= !assignment_for(m, a).empty();
     for (const auto& d : config.anomaly) known |= !assignment_for(d, a).empty();
     if (!known) {
-      throw ParamError("parameter '" + a.substr(0, a.find('=')) + "' belongs to none of the chosen models");
+      throw ParamError("parameter '" + a.substr(0, a.find('=')) +
+                       "' belongs to none of the chosen models");
     }
   }
   if ((config.protocol == Protocol::kOfficial) != (test_data != nullptr)) {
@@ -315,8 +357,8 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
     if (it == names.end()) {
       std::string known;
       for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-      throw ParamError(std::string(what) + " '" + name + "' is not a class of " + data.features.source +
-                       " (classes: " + known + ")");
+      throw ParamError(std::string(what) + " '" + name + "' is not a class of " +
+                       data.features.source + " (classes: " + known + ")");
     }
     return static_cast<std::int32_t>(it - names.begin());
   };
@@ -326,11 +368,13 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
   }
   std::int32_t holdout_class = -1;
   if (!config.holdout_class.empty()) {
-    if (config.protocol != Protocol::kHoldout && config.protocol != Protocol::kCrossValidation) {
-      throw ParamError("--holdout-class works with --protocol holdout or cv");
+    if (config.protocol != Protocol::kHoldout && config.protocol != Protocol::kCrossValidation &&
+        config.protocol != Protocol::kGroup) {
+      throw ParamError("--holdout-class works with --protocol holdout, cv or group");
     }
     holdout_class = class_index(config.holdout_class, "the held-out class (--holdout-class)");
-    if (config.holdout_class == config.benign) throw ParamError("the held-out class cannot be the benign class");
+    if (config.holdout_class == config.benign)
+      throw ParamError("the held-out class cannot be the benign class");
   }
   const auto drop_holdout = [&](const data::Split& split) {
     return holdout_class < 0 ? split : without_class(split, data.labels, holdout_class);
@@ -344,13 +388,16 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
   const int classes = static_cast<int>(data.class_names.size());
   result.quality = assess_data_quality(data.features, data.labels, classes);
 
-  if (!config.export_prepared.empty() && config.protocol == Protocol::kCrossValidation) {
-    throw ParamError("exporting the prepared rows works with the holdout, paper and official protocols, not cv");
+  if (!config.export_prepared.empty() &&
+      (config.protocol == Protocol::kCrossValidation || config.protocol == Protocol::kGroup)) {
+    throw ParamError(
+        "exporting the prepared rows works with the holdout, paper and official protocols, not cv");
   }
   const auto export_split = [&](const PreparedSplit& p) {
     if (config.export_prepared.empty()) return;
     std::filesystem::create_directories(config.export_prepared);
-    write_prepared_csv(config.export_prepared + "/train.csv", p.train_x, p.train_y, data.class_names);
+    write_prepared_csv(config.export_prepared + "/train.csv", p.train_x, p.train_y,
+                       data.class_names);
     write_prepared_csv(config.export_prepared + "/test.csv", p.test_x, p.test_y, data.class_names);
   };
   PooledScores pooled;
@@ -364,7 +411,8 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
       break;
     }
     case Protocol::kHoldout: {
-      const data::Split split = data::stratified_split(data.labels, config.test_fraction, config.seed);
+      const data::Split split =
+          data::stratified_split(data.labels, config.test_fraction, config.seed);
       const std::vector<std::string> keys = row_keys(data.features);
       std::vector<std::string> train_keys, test_keys;
       for (auto i : split.train) train_keys.push_back(keys[i]);
@@ -379,18 +427,27 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
     }
     case Protocol::kOfficial: {
       count_shared_rows(row_keys(data.features), row_keys(test_data->features), result.quality);
-      const PreparedSplit p = prepare_official(data, *test_data, data.class_names, config, result, progress);
+      const PreparedSplit p =
+          prepare_official(data, *test_data, data.class_names, config, result, progress);
       export_split(p);
       result.train_rows = p.train_x.rows();
       result.test_rows = p.test_x.rows();
       run_models(p, config, result, progress, true, pooled);
       break;
     }
-    case Protocol::kCrossValidation: {
-      const std::vector<data::Split> folds = data::stratified_kfold(data.labels, config.folds, config.seed);
-      result.folds = config.folds;
+    case Protocol::kCrossValidation:
+    case Protocol::kGroup: {
+      const bool grouped = config.protocol == Protocol::kGroup;
+      if (grouped && data.groups.empty())
+        throw ParamError("--protocol group needs --group-by COLUMN");
+      const std::vector<data::Split> folds =
+          grouped ? data::group_kfold(data.groups, config.folds)
+                  : data::stratified_kfold(data.labels, config.folds, config.seed);
+      result.folds = static_cast<int>(folds.size());
+      if (grouped) result.notes.push_back(group_fold_note(data.groups, folds));
       for (std::size_t f = 0; f < folds.size(); ++f) {
-        const PreparedSplit p = prepare_holdout(data, drop_holdout(folds[f]), config, result, progress);
+        const PreparedSplit p =
+            prepare_holdout(data, drop_holdout(folds[f]), config, result, progress);
         result.train_rows += p.train_x.rows();
         result.test_rows += p.test_x.rows();
         run_models(p, config, result, progress, f == 0, pooled);
@@ -413,15 +470,17 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
       a.roc = roc_curve(pooled.anomaly_scores[d], attack);
       a.by_class = caught_by_class(pooled.actual, pooled.flagged[d], result.class_names.size());
       for (std::size_t m = 0; m < config.models.size(); ++m) {
-        result.hybrids.push_back(score_hybrid(config.models[m], config.anomaly[d], pooled.actual, pooled.predicted[m],
-                                              pooled.flagged[d], benign, result.class_names.size()));
+        result.hybrids.push_back(score_hybrid(config.models[m], config.anomaly[d], pooled.actual,
+                                              pooled.predicted[m], pooled.flagged[d], benign,
+                                              result.class_names.size()));
       }
     }
   }
   return result;
 }
 
-void write_prepared_csv(const std::string& path, const Matrix& x, std::span<const std::int32_t> labels,
+void write_prepared_csv(const std::string& path, const Matrix& x,
+                        std::span<const std::int32_t> labels,
                         const std::vector<std::string>& class_names) {
   std::string text;
   for (std::size_t c = 0; c < x.cols(); ++c) text += "f" + std::to_string(c) + ",";
@@ -444,9 +503,11 @@ std::string experiment_text(const ExperimentResult& result) {
   out << "protocol " << to_string(result.protocol);
   if (result.folds) out << " (" << result.folds << " folds; rows summed over folds)";
   out << ": " << result.pipeline << '\n';
-  if (result.reduction_seconds > 0) out << "feature selection and PCA fitted in " << fixed(result.reduction_seconds, 2) << " s\n";
-  out << "train rows " << result.train_rows << " (" << result.synthetic_train_rows << " synthetic), test rows "
-      << result.test_rows << " (" << result.synthetic_test_rows << " synthetic)\n";
+  if (result.reduction_seconds > 0)
+    out << "feature selection and PCA fitted in " << fixed(result.reduction_seconds, 2) << " s\n";
+  out << "train rows " << result.train_rows << " (" << result.synthetic_train_rows
+      << " synthetic), test rows " << result.test_rows << " (" << result.synthetic_test_rows
+      << " synthetic)\n";
   for (const auto& m : result.models) {
     out << "\n== " << m.model << ": confusion matrix (rows actual, columns predicted"
         << (result.folds ? ", summed over folds" : "") << ")\n"
@@ -454,41 +515,49 @@ std::string experiment_text(const ExperimentResult& result) {
         << metrics_table(m.metrics);
   }
   out << "\n== summary (AUC: macro one-vs-rest over classes, and attack vs benign)\n"
-         "model   accuracy  macro-P  macro-R  macro-F1  macro-AUC  attack-AUC    fit s  predict s  predict us/row  "
+         "model   accuracy  macro-P  macro-R  macro-F1  macro-AUC  attack-AUC    fit s  predict s  "
+         "predict us/row  "
          "size KiB\n";
   for (const auto& m : result.models) {
     char line[240];
-    const std::string attack_auc = m.roc.has_binary && m.roc.binary.defined() ? fixed(m.roc.binary.auc, 4) : "-";
-    std::snprintf(line, sizeof line, "%-6s  %8.4f  %7.4f  %7.4f  %8.4f  %9.4f  %10s  %7.2f  %9.3f  %14.3f  %8.0f\n",
-                  m.model.c_str(), m.metrics.accuracy, m.metrics.macro_precision, m.metrics.macro_recall,
-                  m.metrics.macro_f1, m.roc.macro_auc, attack_auc.c_str(), m.fit_seconds, m.predict_seconds,
-                  result.test_rows ? 1e6 * m.predict_seconds / static_cast<double>(result.test_rows) : 0.0,
-                  static_cast<double>(m.model_bytes) / 1024.0);
+    const std::string attack_auc =
+        m.roc.has_binary && m.roc.binary.defined() ? fixed(m.roc.binary.auc, 4) : "-";
+    std::snprintf(
+        line, sizeof line,
+        "%-6s  %8.4f  %7.4f  %7.4f  %8.4f  %9.4f  %10s  %7.2f  %9.3f  %14.3f  %8.0f\n",
+        m.model.c_str(), m.metrics.accuracy, m.metrics.macro_precision, m.metrics.macro_recall,
+        m.metrics.macro_f1, m.roc.macro_auc, attack_auc.c_str(), m.fit_seconds, m.predict_seconds,
+        result.test_rows ? 1e6 * m.predict_seconds / static_cast<double>(result.test_rows) : 0.0,
+        static_cast<double>(m.model_bytes) / 1024.0);
     out << line;
   }
   if (result.folds) {
-    out << "\nacross folds (mean ± standard deviation)\nmodel   accuracy           macro-P            macro-R            macro-F1\n";
+    out << "\nacross folds (mean ± standard deviation)\nmodel   accuracy           macro-P         "
+           "   macro-R            macro-F1\n";
     for (const auto& m : result.models) {
       const auto acc = spread(m.folds, [](const Metrics& x) { return x.accuracy; });
       const auto p = spread(m.folds, [](const Metrics& x) { return x.macro_precision; });
       const auto r = spread(m.folds, [](const Metrics& x) { return x.macro_recall; });
       const auto f = spread(m.folds, [](const Metrics& x) { return x.macro_f1; });
       char line[200];
-      std::snprintf(line, sizeof line, "%-6s  %.4f ± %.4f    %.4f ± %.4f    %.4f ± %.4f    %.4f ± %.4f\n",
+      std::snprintf(line, sizeof line,
+                    "%-6s  %.4f ± %.4f    %.4f ± %.4f    %.4f ± %.4f    %.4f ± %.4f\n",
                     m.model.c_str(), acc.mean, acc.sd, p.mean, p.sd, r.mean, r.sd, f.mean, f.sd);
       out << line;
     }
   }
-  out << anomaly_text(result.anomaly, result.hybrids, result.class_names, result.benign, result.holdout_class,
-                      result.anomaly_on_all_rows);
+  out << anomaly_text(result.anomaly, result.hybrids, result.class_names, result.benign,
+                      result.holdout_class, result.anomaly_on_all_rows);
   if (!result.holdout_class.empty()) {
     out << "\nnote: every training row of " << result.holdout_class
         << " was left out; its test rows are an attack type the classifiers never saw\n";
   }
   if (result.synthetic_test_rows > 0) {
-    out << "\nnote: this protocol resampled before splitting: " << result.synthetic_test_rows << " of the "
-        << result.test_rows << " test rows ("
-        << fixed(100.0 * static_cast<double>(result.synthetic_test_rows) / static_cast<double>(result.test_rows), 1)
+    out << "\nnote: this protocol resampled before splitting: " << result.synthetic_test_rows
+        << " of the " << result.test_rows << " test rows ("
+        << fixed(100.0 * static_cast<double>(result.synthetic_test_rows) /
+                     static_cast<double>(result.test_rows),
+                 1)
         << "%) are synthetic, made from rows whose neighbours are in training. Its scores "
            "overstate what the model does on real traffic; compare --protocol holdout.\n";
   }
@@ -497,9 +566,10 @@ std::string experiment_text(const ExperimentResult& result) {
   const double ceiling = balanced ? result.quality.balanced_ceiling : result.quality.ceiling;
   for (const auto& m : result.models) {
     if (m.metrics.accuracy > ceiling + 0.005) {
-      out << "warning: " << m.model << " scores accuracy " << fixed(m.metrics.accuracy, 4) << ", above the "
-          << (balanced ? "balanced " : "") << "ceiling of " << fixed(ceiling, 4)
-          << " that the data's conflicting feature vectors allow: a sign of leakage between training and "
+      out << "warning: " << m.model << " scores accuracy " << fixed(m.metrics.accuracy, 4)
+          << ", above the " << (balanced ? "balanced " : "") << "ceiling of " << fixed(ceiling, 4)
+          << " that the data's conflicting feature vectors allow: a sign of leakage between "
+             "training and "
              "test rows (synthetic test rows made from training rows), or of an error\n";
     }
   }
@@ -527,7 +597,8 @@ nlohmann::json to_json(const ExperimentResult& result) {
   return {{"protocol", to_string(result.protocol)},
           {"benign_class", result.benign},
           {"anomaly_fitted_on", result.anomaly_on_all_rows ? "all" : "benign"},
-          {"holdout_class", result.holdout_class.empty() ? nlohmann::json(nullptr) : nlohmann::json(result.holdout_class)},
+          {"holdout_class", result.holdout_class.empty() ? nlohmann::json(nullptr)
+                                                         : nlohmann::json(result.holdout_class)},
           {"anomaly", anomaly},
           {"hybrids", hybrids},
           {"pipeline", result.pipeline},

@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
 #include "test_files.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/random.hpp"
 #include "vigil/data/dataset.hpp"
-
-#include <algorithm>
-#include <set>
 
 namespace vigil::eval {
 namespace {
@@ -32,13 +32,31 @@ data::Dataset toy() {
   return d;
 }
 
+TEST(Experiment, GroupProtocolHoldsEachGroupOutInTurn) {
+  data::Dataset d = toy();
+  for (std::size_t i = 0; i < d.rows(); ++i) d.groups.push_back("capture" + std::to_string(i % 4));
+  ExperimentConfig c;
+  c.protocol = Protocol::kGroup;
+  c.folds = 0;
+  c.models = {"nb"};
+  const ExperimentResult r = run_experiment(d, c);
+  EXPECT_EQ(r.folds, 4);
+  EXPECT_EQ(r.test_rows, 440u);
+  EXPECT_EQ(r.models[0].folds.size(), 4u);
+  ASSERT_FALSE(r.notes.empty());
+  EXPECT_NE(experiment_text(r).find("folds by group: 1: capture0; 2: capture1"), std::string::npos)
+      << experiment_text(r);
+  d.groups.clear();
+  EXPECT_THROW(run_experiment(d, c), ParamError);
+}
+
 TEST(Experiment, HoldoutTestsOnRealRowsOnly) {
   ExperimentConfig c;
   c.pipeline.smote = true;
   const ExperimentResult r = run_experiment(toy(), c);
-  EXPECT_EQ(r.test_rows, 88u);           // 80 + 8, stratified
+  EXPECT_EQ(r.test_rows, 88u);  // 80 + 8, stratified
   EXPECT_EQ(r.synthetic_test_rows, 0u);
-  EXPECT_EQ(r.train_rows, 640u);         // 320 + 32 raised to 320
+  EXPECT_EQ(r.train_rows, 640u);  // 320 + 32 raised to 320
   EXPECT_EQ(r.synthetic_train_rows, 288u);
   ASSERT_EQ(r.models.size(), 1u);
   EXPECT_EQ(r.models[0].confusion.total(), 88u);
@@ -74,7 +92,8 @@ TEST(Experiment, HoldoutNeverFeedsATestRowToTraining) {
     train.insert(std::vector<float>(p.train_x.row(i).begin(), p.train_x.row(i).end()));
   }
   for (std::size_t i = 0; i < p.test_x.rows(); ++i) {
-    EXPECT_EQ(train.count(std::vector<float>(p.test_x.row(i).begin(), p.test_x.row(i).end())), 0u) << i;
+    EXPECT_EQ(train.count(std::vector<float>(p.test_x.row(i).begin(), p.test_x.row(i).end())), 0u)
+        << i;
   }
 }
 
@@ -121,7 +140,8 @@ TEST(Experiment, OfficialProtocolTestsOnTheOtherFile) {
   test.labels = {1, 1, 1, 0, 0};
   const ExperimentResult r = run_experiment(train, c, nullptr, &test);
   EXPECT_EQ(r.test_rows, 5u);
-  EXPECT_EQ(r.quality.test_rows_seen_in_training, 5u);  // the same rows: the data-quality section says so
+  EXPECT_EQ(r.quality.test_rows_seen_in_training,
+            5u);  // the same rows: the data-quality section says so
   EXPECT_THROW(run_experiment(train, c), ParamError);  // official needs the test file
 }
 
@@ -209,7 +229,8 @@ namespace {
 TEST(DataQuality, UnswFileHasAThirdDuplicatesAndKnownCeilings) {
   if (!vigil::testing::have_unsw()) GTEST_SKIP();
   const data::Dataset d = data::load_dataset(vigil::testing::unsw_path(), {});
-  const DataQuality q = assess_data_quality(d.features, d.labels, static_cast<int>(d.class_names.size()));
+  const DataQuality q =
+      assess_data_quality(d.features, d.labels, static_cast<int>(d.class_names.size()));
   EXPECT_EQ(q.rows, 82332u);
   EXPECT_EQ(q.distinct_vectors, 53946u);
   EXPECT_NEAR(q.ceiling, 0.94, 0.01);

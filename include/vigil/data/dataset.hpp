@@ -29,6 +29,7 @@ struct DatasetOptions {
   std::vector<std::string> numeric;      // columns forced numeric
   bool keep_identifiers = false;         // let ids, addresses, ports, times reach the model
   bool require_label = true;             // false when predicting on unlabelled rows
+  std::string group_by;  // a column naming each row's group (not a feature), e.g. capture
   // When a model is applied: its input columns and their types, read as such.
   std::vector<std::pair<std::string, ColumnType>> expected_features;
 };
@@ -38,6 +39,7 @@ struct Dataset {
   Table features;      // feature columns only, in file order
   std::string label_column;
   std::vector<std::int32_t> labels;      // index into class_names; empty when unlabelled
+  std::vector<std::string> groups;       // per row, from DatasetOptions::group_by; empty without it
   std::vector<std::string> class_names;  // sorted by name, as scikit-learn orders them
   std::vector<std::string> dropped;      // columns left out (identifiers, --drop, the label)
   std::string feature_set = "all";       // "all" or "deployment", as resolved from the options
