@@ -74,13 +74,14 @@ def concat(csv_paths, out, extra=None):
     return out
 
 
-def lab_training_set(runs, work):
+def lab_training_set(runs, work, max_per_record):
     labelled = []
     for run in runs:
         name = os.path.basename(os.path.normpath(run))
         flows = extract(os.path.join(run, "capture.pcap"), os.path.join(work, f"lab-{name}.flows.csv"))
         out = os.path.join(work, f"lab-{name}.labelled.csv")
-        r = vigil(["label", "--flows", flows, "--labels", os.path.join(run, "labels.csv"), "--out", out])
+        r = vigil(["label", "--flows", flows, "--labels", os.path.join(run, "labels.csv"), "--out", out,
+                   "--max-per-record", str(max_per_record)])
         print(f"  {name}: {r.stderr.strip()}")
         labelled.append(out)
     return concat(labelled, os.path.join(work, "lab-train.csv"), extra=lambda p: os.path.basename(p).split(".")[0])
@@ -172,16 +173,18 @@ def main():
     p.add_argument("--models", default="rf,xgb")
     p.add_argument("--lab", nargs="+", required=True)
     p.add_argument("--feature-set", default="auto")
+    p.add_argument("--max-per-record", type=int, default=500)
+    p.add_argument("--train-args", default="", help="further `vigil train` arguments for the lab models")
     args = p.parse_args()
     VIGIL = args.vigil
     os.makedirs(os.path.join(args.work, "zeek"), exist_ok=True)
     print("lab runs:")
-    train_csv = lab_training_set(args.lab, args.work)
+    train_csv = lab_training_set(args.lab, args.work, args.max_per_record)
     models = []
     for m in args.models.split(","):
         fs = args.feature_set
         models.append((f"lab {m}", train(train_csv, m, os.path.join(args.work, f"lab-{m}-{fs}.model"),
-                                         ["--feature-set", fs, "--drop", "capture"])))
+                                         ["--feature-set", fs, "--drop", "capture"] + args.train_args.split())))
     models.append(("unsw rf", train(args.unsw, "rf", os.path.join(args.work, "unsw-rf.model"), [])))
     benign, left_out, traces = benign_sets(args.shared, args.work)
     attacks = attack_sets(args.shared, args.work)

@@ -6,7 +6,8 @@
 # Without lab runs it makes them (as root): LAB_SEEDS (default "1 2 3") runs of
 # LAB_MINUTES (default 10) each, kept in $OUT/lab-seed-N for the next time.
 #   OUT (default /tmp/vigil-real-traffic), MODELS (default rf,xgb),
-#   FEATURE_SET (default auto: deployment features for the lab's flows)
+#   FEATURE_SET (default auto: deployment features for the lab's flows),
+#   MAX_PER_RECORD (default 500: flows kept per lab label record), TRAIN_ARGS
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${OUT:-/tmp/vigil-real-traffic}"
@@ -26,4 +27,5 @@ fi
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p')"
 exec /usr/bin/python3 "$root/bench/real_traffic.py" --vigil "${VIGIL_BUILD_DIR:-$root/build}/vigil" \
   --shared "$shared" --work "$out/work" --unsw "$shared/unsw-nb15/UNSW_NB15_testing-set.csv" \
-  --models "${MODELS:-rf,xgb}" --feature-set "${FEATURE_SET:-auto}" --lab "${runs[@]}"
+  --models "${MODELS:-rf,xgb}" --feature-set "${FEATURE_SET:-auto}" \
+  --max-per-record "${MAX_PER_RECORD:-500}" --train-args "${TRAIN_ARGS:-}" --lab "${runs[@]}"

@@ -113,6 +113,25 @@ def behaviours(lab, hosts, rng):
         add("snapshot upload", camera, web, "tcp", 80,
             lambda r: ["curl", "-s", "-o", "/dev/null", "--data-binary", f"@{lab.work}/www/index.html",
                        f"http://{web.ip}/upload"], (5.0, 20.0))
+    server_ports = lab.custom_ports
+    cloud = [types.SimpleNamespace(ip=f"203.0.113.{rng.randint(1, 254)}") for _ in range(2)]
+    resolver = types.SimpleNamespace(ip="198.51.100.53")
+    for device in devices + hosts["laptops"]:
+        port = rng.choice(server_ports["tcp"])
+        add("vendor protocol", device, server, "tcp", port,
+            lambda r, p=port: ["sh", "-c", f"head -c {r.randint(20, 400)} /dev/urandom | "
+                                           f"socat -t {r.choice([1, 2, 5])} - TCP4:{server.ip}:{p}"], (5.0, 40.0))
+        uport = server_ports["udp"][0]
+        add("vendor udp", device, server, "udp", uport,
+            lambda r, p=uport: ["sh", "-c", f"head -c {r.randint(8, 200)} /dev/urandom | "
+                                            f"socat -t 1 - UDP4:{server.ip}:{p}"], (5.0, 40.0))
+        if rng.random() < 0.5:  # a device whose cloud is unreachable keeps retrying
+            target = rng.choice(cloud)
+            add("unreachable cloud", device, target, "tcp", "*",
+                lambda r, t=target: ["curl", "-s", "-m", str(r.choice([3, 6, 10])), "-o", "/dev/null",
+                                     f"{r.choice(['http', 'https'])}://{t.ip}/"], (20.0, 90.0))
+            add("unanswered dns", device, resolver, "udp", 53,
+                lambda r: ["timeout", "4", "busybox", "nslookup", r.choice(names), resolver.ip], (30.0, 120.0))
     # People on laptops: browsing the local web apps, name lookups, time.
     for laptop in hosts["laptops"]:
         add("https browsing", laptop, web, "tcp", 443,

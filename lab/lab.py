@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import types
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import attacks  # noqa: E402
@@ -102,6 +103,13 @@ class Lab:
         h["cameras"] = [add(f"camera{i}", "camera") for i in range(1, self.rng.randint(1, 3) + 1)]
         h["laptops"] = [add(f"laptop{i}", "laptop") for i in range(1, self.rng.randint(2, 3) + 1)]
         h["attackers"] = [add(f"attacker{i}", "attacker") for i in (1, 2)]
+        # The gateway to a cloud that is never there: hosts route to it and it
+        # forwards nothing, as a network whose uplink is down; the devices'
+        # retries towards documentation addresses (TEST-NET) end there.
+        h["gateway"] = net.add_host("gateway", index=1, **self.host_settings("server"))
+        for name, host in net.hosts.items():
+            if name != "gateway":
+                net.exec(host.namespace, ["ip", "route", "add", "default", "via", h["gateway"].ip])
         ports = {"web": [80, 8080], "server": [22, 21], "broker": [1883], "infra": [53]}
         for name, host in net.hosts.items():
             host.tcp_ports = ports.get(name, [80, 23, 8080])
@@ -120,6 +128,9 @@ class Lab:
         s.ftp(h["server"])
         for attacker in h["attackers"]:
             s.irc(attacker)  # the botnet's C&C server
+        self.custom_ports = s.custom_services(h["server"])
+        for device in h["sensors"] + h["cameras"] + h["laptops"]:
+            s.multicast_listener(device)
 
     def run(self, net):
         self.net = net
@@ -152,7 +163,21 @@ class Lab:
         tcpdump_log.seek(0)
         return started, time.time(), tcpdump_log.read()
 
+    def record_link_traffic(self, started, ended, net):
+        """IPv6 link-local traffic (neighbour discovery, listener reports) and
+        IGMP are benign and come from every host but the attackers, whose
+        IPv6 chatter is benign too: no attack here uses IPv6."""
+        for host in net.hosts.values():
+            self.record(started, ended, types.SimpleNamespace(ip=host.ip6), types.SimpleNamespace(ip="*"), "*", "*",
+                        "Normal", "ipv6 link-local", "neighbour discovery, listener reports")
+            if host.name.startswith(("sensor", "camera", "laptop")):
+                self.record(started, ended, host, types.SimpleNamespace(ip="224.0.0.22"), "igmp", "*", "Normal",
+                            "igmp", "multicast membership reports")
+        self.record(started, ended, types.SimpleNamespace(ip="::"), types.SimpleNamespace(ip="*"), "*", "*", "Normal",
+                    "ipv6 link-local", "duplicate address detection")
+
     def write_outputs(self, started, ended, tcpdump_stats, net):
+        self.record_link_traffic(started, ended, net)
         self.labels.sort(key=lambda row: float(row[0]))
         labels_path = os.path.join(self.args.out, "labels.csv")
         with open(labels_path + ".tmp", "w", newline="") as f:

@@ -22,6 +22,14 @@ class Host:
                 "loss_per_mille": self.loss_per_mille, "rate_kbit": self.rate_kbit}
 
 
+def link_local(mac):
+    """The kernel's EUI-64 link-local address for a MAC address."""
+    b = [int(x, 16) for x in mac.split(":")]
+    b[0] ^= 0x02
+    words = [(b[0] << 8) | b[1], (b[2] << 8) | 0xff, 0xfe00 | b[3], (b[4] << 8) | b[5]]
+    return "fe80::" + ":".join(f"{w:x}" for w in words)
+
+
 class Network:
     """Creates the namespaces on entry and removes them (and every process in
     them) on exit, whatever happened in between."""
@@ -43,8 +51,8 @@ class Network:
         self.exec(self.switch, ["ip", "link", "set", "br0", "up"])
         return self
 
-    def add_host(self, name, ttl, mtu, loss_per_mille, rate_kbit):
-        index = len(self.hosts) + 2
+    def add_host(self, name, ttl, mtu, loss_per_mille, rate_kbit, index=None):
+        index = index if index is not None else len(self.hosts) + 2
         namespace = f"{self.prefix}-{name}"
         ip = f"{self.subnet_prefix}.{index}"
         inner, outer = f"{self.prefix}h{index}", f"{self.prefix}s{index}"
@@ -53,10 +61,9 @@ class Network:
         run(["ip", "link", "set", inner, "netns", namespace])
         run(["ip", "link", "set", outer, "netns", self.switch])
         ns = lambda *args: self.exec(namespace, list(args))
-        # IPv4 only, so that the capture holds the scenario's traffic and not
-        # router solicitations and multicast listener reports.
-        ns("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1")
-        ns("sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1")
+        # IPv6 stays on: link-local addresses, neighbour discovery, router
+        # solicitations and multicast listener reports are part of every
+        # real network's benign traffic.
         ns("ip", "link", "set", inner, "name", "eth0")
         # Frames as a wire carries them: without segmentation offloads, veth
         # would hand the bridge (and the capture) 64 KB TCP super-packets.
@@ -78,6 +85,7 @@ class Network:
                "burst", "32kbit", "latency", "100ms")
         mac = run(["ip", "netns", "exec", namespace, "cat", "/sys/class/net/eth0/address"]).stdout.strip()
         host = Host(name, namespace, ip, mac, ttl, mtu, loss_per_mille, rate_kbit)
+        host.ip6 = link_local(mac)
         self.hosts[name] = host
         return host
 

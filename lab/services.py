@@ -14,7 +14,7 @@ def write(path, text, mode=0o644):
     os.chmod(path, mode)
 
 
-def wait_for_port(net, host, port, timeout=10.0):
+def wait_for_port(net, host, port, log=None, timeout=20.0):
     """Waits until a TCP port answers inside the lab (from the host itself)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -22,7 +22,10 @@ def wait_for_port(net, host, port, timeout=10.0):
         if r.returncode == 0:
             return
         time.sleep(0.2)
-    raise RuntimeError(f"lab: {host.name} does not answer on port {port} after {timeout:.0f} s")
+    said = ""
+    if log and os.path.exists(log):
+        said = ": " + open(log).read()[-600:].strip()
+    raise RuntimeError(f"lab: {host.name} does not answer on port {port} after {timeout:.0f} s{said}")
 
 
 class Services:
@@ -93,7 +96,25 @@ http {{
         """A deliberately vulnerable inventory app (SQL injection) for sqlmap;
         its normal use is benign traffic too."""
         self._spawn(host, "vulnapp", ["/usr/bin/python3", os.path.join(HERE, "vulnapp.py"), host.ip, str(port)])
-        wait_for_port(self.net, host, port)
+        wait_for_port(self.net, host, port, os.path.join(self.logs, "vulnapp.log"))
+
+    def custom_services(self, host):
+        """Vendor protocols on ports of their own: a TCP service that answers a
+        request with a few hundred bytes to a few kilobytes, and a UDP one."""
+        ports = {"tcp": self.rng.sample(range(2000, 60000), 2), "udp": self.rng.sample(range(2000, 60000), 1)}
+        for port in ports["tcp"]:
+            size = self.rng.choice([200, 1500, 6000])
+            self._spawn(host, f"custom-tcp-{port}", ["socat", f"TCP4-LISTEN:{port},bind={host.ip},fork,reuseaddr",
+                                                     f"SYSTEM:head -c {size} /dev/urandom"])
+        for port in ports["udp"]:
+            self._spawn(host, f"custom-udp-{port}", ["socat", f"UDP4-RECVFROM:{port},bind={host.ip},fork",
+                                                     "SYSTEM:head -c 48 /dev/urandom"])
+        return ports
+
+    def multicast_listener(self, host):
+        """A device listening for mDNS joins its group: IGMP reports."""
+        self._spawn(host, f"mdns-listener-{host.name}",
+                    ["socat", "-u", "UDP4-RECV:5353,ip-add-membership=224.0.0.251:eth0,reuseaddr", "OPEN:/dev/null"])
 
     def syslog(self, host):
         """A log collector on UDP 514 (devices send their logs there)."""
