@@ -50,7 +50,7 @@ def predictions(model, flows_csv):
     r = vigil(["predict", "-q", "--model", model, "--data", flows_csv])
     if r.returncode != 0:
         sys.exit(f"real_traffic: predict failed on {flows_csv}: {r.stderr.strip()}")
-    return [row["prediction"] for row in csv.DictReader(r.stdout.splitlines())]
+    return [(row["prediction"], float(row["confidence"])) for row in csv.DictReader(r.stdout.splitlines())]
 
 
 def concat(csv_paths, out, extra=None):
@@ -148,9 +148,11 @@ def attack_sets(shared, work):
     return out
 
 
-def summarise(preds, rows, pick):
+def summarise(preds, rows, pick, threshold):
+    """Flows picked, and the attack types of those alerted: a class other than
+    Normal with at least `threshold` probability (as `vigil detect --threshold`)."""
     chosen = [p for p, row in zip(preds, rows) if pick is None or pick(row)]
-    alerted = [p for p in chosen if p != "Normal"]
+    alerted = [cls for cls, confidence in chosen if cls != "Normal" and confidence >= threshold]
     return len(chosen), alerted
 
 
@@ -174,6 +176,8 @@ def main():
     p.add_argument("--lab", nargs="+", required=True)
     p.add_argument("--feature-set", default="auto")
     p.add_argument("--max-per-record", type=int, default=500)
+    p.add_argument("--thresholds", type=float, nargs="+", default=[0.0],
+                   help="least probability of the attack class for an alert; a column per model and threshold")
     p.add_argument("--train-args", default="", help="further `vigil train` arguments for the lab models")
     args = p.parse_args()
     VIGIL = args.vigil
@@ -200,15 +204,19 @@ def main():
             cache[key] = predictions(model, flows)
         return cache[flows], cache[key]
 
+    columns = [(f"{n}" + (f" @{t:g}" if t > 0 else ""), model, t) for n, model in models for t in args.thresholds]
+    models = [(name, model) for name, model, _ in columns]
+    threshold_of = {name: t for name, _, t in columns}
     names = [n for n, _ in models]
-    print(f"{'benign capture':44} {'flows':>7} " + " ".join(f"{n + ' alerted':>16}" for n in names))
+    print("shares of flows alerted")
+    print(f"{'benign capture':44} {'flows':>7} " + " ".join(f"{n:>16}" for n in names))
     totals = {n: [0, 0] for n in names}
     worst = {n: (0.0, "") for n in names}
     for title, flows, pick in benign:
         cells, count = [], 0
         for n, model in models:
             rows, preds = rows_and_preds(flows, model)
-            count, alerted = summarise(preds, rows, pick)
+            count, alerted = summarise(preds, rows, pick, threshold_of[n])
             cells.append(f"{share(len(alerted), count):>16}")
             if "apart" not in title:
                 totals[n][0] += count
@@ -219,9 +227,9 @@ def main():
     for n, model in models:
         rows, preds = rows_and_preds(zeek_all, model)
         per = collections.defaultdict(lambda: [0, 0])
-        for row, pred in zip(rows, preds):
+        for row, (cls, confidence) in zip(rows, preds):
             per[row["capture"]][0] += 1
-            per[row["capture"]][1] += pred != "Normal"
+            per[row["capture"]][1] += cls != "Normal" and confidence >= threshold_of[n]
         for capture, (count, alerted) in per.items():
             if count >= 50 and alerted / count > worst[n][0]:
                 worst[n] = (alerted / count, capture[:-4].replace("__", "/"))
@@ -229,12 +237,13 @@ def main():
           " ".join(f"{share(totals[n][1], totals[n][0]):>16}" for n in names))
     for n in names:
         print(f"  worst capture of 50+ flows, {n}: {100 * worst[n][0]:.1f}% ({worst[n][1]})")
-    print(f"\n{'attack capture':44} {'flows':>7} " + " ".join(f"{n + ' alerted/right':>24}" for n in names))
+    print(f"\nshares alerted, and alerted with the expected type")
+    print(f"{'attack capture':44} {'flows':>7} " + " ".join(f"{n:>24}" for n in names))
     for title, flows, pick, expected in attacks:
         cells, count, types = [], 0, []
         for n, model in models:
             rows, preds = rows_and_preds(flows, model)
-            count, alerted = summarise(preds, rows, pick)
+            count, alerted = summarise(preds, rows, pick, threshold_of[n])
             right = sum(1 for a in alerted if expected is None or a in expected)
             cells.append(f"{share(len(alerted), count)} / {share(right, count)}".rjust(24))
             types.append(f"{n}: {top_types(alerted)}")
