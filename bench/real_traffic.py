@@ -14,6 +14,7 @@ import argparse
 import collections
 import csv
 import glob
+import json
 import os
 import subprocess
 import sys
@@ -176,6 +177,7 @@ def main():
     p.add_argument("--lab", nargs="+", required=True)
     p.add_argument("--feature-set", default="auto")
     p.add_argument("--max-per-record", type=int, default=500)
+    p.add_argument("--protocols", action="store_true", help="also leave one lab run out, and one class")
     p.add_argument("--thresholds", type=float, nargs="+", default=[0.0],
                    help="least probability of the attack class for an alert; a column per model and threshold")
     p.add_argument("--train-args", default="", help="further `vigil train` arguments for the lab models")
@@ -208,6 +210,9 @@ def main():
     models = [(name, model) for name, model, _ in columns]
     threshold_of = {name: t for name, _, t in columns}
     names = [n for n, _ in models]
+    if args.protocols:
+        lab_protocols(train_csv, args.work, ["--feature-set", args.feature_set, "--drop", "capture"] +
+                      args.train_args.split())
     print("shares of flows alerted")
     print(f"{'benign capture':44} {'flows':>7} " + " ".join(f"{n:>16}" for n in names))
     totals = {n: [0, 0] for n in names}
@@ -249,6 +254,40 @@ def main():
             types.append(f"{n}: {top_types(alerted)}")
         print(f"{title:44} {count:7d} " + " ".join(cells))
         print(f"{'':44}   types named: " + "; ".join(types))
+
+
+def experiment(train_csv, work, name, extra):
+    out = os.path.join(work, f"experiment-{name}.json")
+    r = vigil(["experiment", "-q", "--data", train_csv, "--protocol", "group", "--group-by", "capture", "--models",
+               "rf", "--json", out] + extra)
+    if r.returncode != 0:
+        sys.exit(f"real_traffic: experiment {name} failed: {r.stderr.strip()}")
+    with open(out) as f:
+        return json.load(f)
+
+
+def lab_protocols(train_csv, work, extra):
+    """Leave one lab run out (macro-F1, per-class recall), then each attack
+    class kept out of training as well: what share of its flows in the held-out
+    run is still alerted, as some attack."""
+    result = experiment(train_csv, work, "group", extra)
+    model = result["models"][0]
+    metrics = model["metrics"]
+    print(f"\nlab, leave one run out ({result['folds']} runs), rf: accuracy {metrics['accuracy']:.4f}, "
+          f"macro-F1 {metrics['macro']['f1']:.4f}")
+    print("  recall by class: " + ", ".join(f"{c['class']} {c['recall']:.3f} ({c['support']})"
+                                            for c in metrics["per_class"]))
+    classes = result["classes"]
+    normal = classes.index("Normal")
+    print("  an attack class absent from training (--holdout-class), its flows alerted as some attack:")
+    for cls in classes:
+        if cls == "Normal":
+            continue
+        held = experiment(train_csv, work, f"without-{cls}", extra + ["--holdout-class", cls])
+        cm = held["models"][0]["confusion_matrix"]
+        row = cm["rows_actual_columns_predicted"][cm["classes"].index(cls)]
+        total = sum(row)
+        print(f"    {cls:16} {share(total - row[normal], total)} of {total}")
 
 
 if __name__ == "__main__":

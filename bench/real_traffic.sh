@@ -8,7 +8,8 @@
 #   OUT (default /tmp/vigil-real-traffic), MODELS (default rf,xgb),
 #   FEATURE_SET (default auto: deployment features for the lab's flows),
 #   MAX_PER_RECORD (default 500: flows kept per lab label record), TRAIN_ARGS,
-#   THRESHOLDS (default "0 0.9": least attack probability for an alert; a column each)
+#   THRESHOLDS (default "0 0.9": least attack probability for an alert; a column each),
+#   PROTOCOLS=1: also leave one lab run out, and each attack class out of training
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${OUT:-/tmp/vigil-real-traffic}"
@@ -30,4 +31,4 @@ exec /usr/bin/python3 "$root/bench/real_traffic.py" --vigil "${VIGIL_BUILD_DIR:-
   --shared "$shared" --work "$out/work" --unsw "$shared/unsw-nb15/UNSW_NB15_testing-set.csv" \
   --models "${MODELS:-rf,xgb}" --feature-set "${FEATURE_SET:-auto}" \
   --max-per-record "${MAX_PER_RECORD:-500}" --train-args "${TRAIN_ARGS:-}" \
-  --thresholds ${THRESHOLDS:-0 0.9} --lab "${runs[@]}"
+  --thresholds ${THRESHOLDS:-0 0.9} ${PROTOCOLS:+--protocols} --lab "${runs[@]}"
