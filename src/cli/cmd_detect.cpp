@@ -5,7 +5,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <vector>
 
@@ -23,7 +25,23 @@ struct DetectOptions {
   std::string alerts = "-";
   std::string format = "eve";
   std::string stats;
+  bool threshold_given = false;
 };
+
+// The model `vigil detect` uses without --model: $VIGIL_MODEL, else the
+// lab-trained model that scripts/default-model writes beside the program.
+std::string default_model() {
+  if (const char* env = std::getenv("VIGIL_MODEL"); env != nullptr && *env != '\0') return env;
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::string path = (ec ? std::filesystem::path(".") : exe.parent_path()) / "default-detector.model";
+  if (!std::filesystem::exists(path)) {
+    throw InputError("no --model given and no default model at " + path +
+                     ": build it with `sudo scripts/default-model` (three 5-minute traffic-lab runs, then "
+                     "training: about 20 minutes), set VIGIL_MODEL, or pass --model");
+  }
+  return path;
+}
 
 // An output that alerts are appended to as they happen (as Suricata appends
 // to eve.json), each batch flushed at once so a SIEM agent tailing the file
@@ -97,8 +115,14 @@ void run_detect(const GlobalOptions& g, DetectOptions& o) {
   o.config.format = detect::parse_alert_format(o.format);
   o.config.drop_when_full = !o.config.capture.interface.empty();
   if (o.config.hostname.empty()) o.config.hostname = host_name();
+  if (o.model.empty()) o.model = default_model();
   const io::ModelBundle bundle = io::load_model(o.model);
   const detect::ModelIdentity identity = identify(o.model, bundle);
+  // A model trained with --alert-threshold carries the threshold chosen for it.
+  if (!o.threshold_given && bundle.meta.contains("alert_threshold") && bundle.meta["alert_threshold"].is_number()) {
+    o.config.threshold = bundle.meta["alert_threshold"].get<double>();
+    status(g, "detect: alert threshold " + std::to_string(o.config.threshold) + " (from the model file)");
+  }
   AppendOutput alerts(o.alerts);
   std::unique_ptr<AppendOutput> stats_file;
   if (!o.stats.empty()) stats_file = std::make_unique<AppendOutput>(o.stats);
@@ -125,7 +149,10 @@ void add_detect_command(CLI::App& app, const GlobalOptions& g) {
   auto o = std::make_shared<DetectOptions>();
   auto& c = o->config;
   auto* cmd = app.add_subcommand("detect", "Classify flows from packets or flow rows and write alerts for attacks");
-  cmd->add_option("--model", o->model, "Model file (from vigil train)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--model", o->model,
+                  "Model file (from vigil train; default: $VIGIL_MODEL, else the lab-trained default-detector.model "
+                  "beside the program, which scripts/default-model builds)")
+      ->check(CLI::ExistingFile);
   auto* pcap = cmd->add_option("--pcap", c.capture.pcaps, "Capture files, read in order as fast as they can be read")
                    ->check(CLI::ExistingFile);
   auto* iface = cmd->add_option("--interface", c.capture.interface,
@@ -141,7 +168,9 @@ void add_detect_command(CLI::App& app, const GlobalOptions& g) {
   cmd->add_option("--format", o->format, "eve (Suricata EVE JSON), cef or syslog (RFC 5424)")
       ->check(CLI::IsMember({"eve", "cef", "syslog"}))->capture_default_str();
   cmd->add_option("--benign", c.benign, "The class that raises no alert")->capture_default_str();
-  cmd->add_option("--threshold", c.threshold, "Least probability of the predicted attack class for an alert")
+  cmd->add_option("--threshold", c.threshold,
+                  "Least probability of the predicted attack class for an alert (default: the model's "
+                  "--alert-threshold, else 0)")
       ->check(CLI::Range(0.0, 1.0))->capture_default_str();
   cmd->add_flag("--all-flows", c.all_flows, "Also write every flow with its verdict as an EVE flow event");
   cmd->add_option("--reasons", c.reasons, "Features named in each alert as the ones that pushed it most")
@@ -163,10 +192,11 @@ void add_detect_command(CLI::App& app, const GlobalOptions& g) {
       ->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--max-flows", c.capture.max_flows, "Most flows held at once; beyond it the least recently active is evicted")
       ->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->callback([o, &g] {
+  cmd->callback([o, &g, cmd] {
     if (o->config.capture.pcaps.empty() && o->config.capture.interface.empty() && o->config.flow_files.empty()) {
       throw CLI::RequiredError("--pcap, --interface or --flows");
     }
+    o->threshold_given = cmd->get_option("--threshold")->count() > 0;
     run_detect(g, *o);
   });
 }

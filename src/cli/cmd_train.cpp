@@ -28,6 +28,7 @@ struct TrainOptions {
   std::vector<std::string> anomaly_params;
   std::string benign = "Normal";
   std::string anomaly_fit = "benign";
+  double alert_threshold = 0.0;
 };
 
 void run_train(const GlobalOptions& g, const TrainOptions& o) {
@@ -104,6 +105,7 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
   bundle.label_column = ds.label_column;
   meta["train_rows"] = fitted.x.rows();
   meta["synthetic_rows"] = fitted.synthetic;
+  if (o.alert_threshold > 0) meta["alert_threshold"] = o.alert_threshold;
   bundle.meta = meta;
   io::save_model(o.out, bundle);
   const double secs =
@@ -143,6 +145,11 @@ void add_train_command(CLI::App& app, const GlobalOptions& g) {
                   "Rows the detector learns from: benign (the benign class's) or all (every real "
                   "training row)")
       ->check(CLI::IsMember({"benign", "all"}))
+      ->capture_default_str();
+  cmd->add_option("--alert-threshold", o->alert_threshold,
+                  "Least probability of the attack class for an alert, kept in the model file: `vigil detect` "
+                  "uses it unless given --threshold (0: alert on every attack verdict)")
+      ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   cmd->callback([o, &g] {
     keep_freed_memory();  // a batch job: reuse what one step frees in the next
