@@ -34,11 +34,13 @@ std::string default_model() {
   if (const char* env = std::getenv("VIGIL_MODEL"); env != nullptr && *env != '\0') return env;
   std::error_code ec;
   const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  const std::string path = (ec ? std::filesystem::path(".") : exe.parent_path()) / "default-detector.model";
+  const std::string path =
+      (ec ? std::filesystem::path(".") : exe.parent_path()) / "default-detector.model";
   if (!std::filesystem::exists(path)) {
-    throw InputError("no --model given and no default model at " + path +
-                     ": build it with `sudo scripts/default-model` (three 5-minute traffic-lab runs, then "
-                     "training: about 20 minutes), set VIGIL_MODEL, or pass --model");
+    throw InputError(
+        "no --model given and no default model at " + path +
+        ": build it with `sudo scripts/default-model` (three 5-minute traffic-lab runs, then "
+        "training: about 20 minutes), set VIGIL_MODEL, or pass --model");
   }
   return path;
 }
@@ -65,8 +67,8 @@ class AppendOutput {
 
   void write(std::string_view text) {
     if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0) {
-      throw IoError((path_ == "-" ? std::string("standard output") : path_) + ": write failed: " +
-                    std::strerror(errno));
+      throw IoError((path_ == "-" ? std::string("standard output") : path_) +
+                    ": write failed: " + std::strerror(errno));
     }
   }
 
@@ -119,9 +121,11 @@ void run_detect(const GlobalOptions& g, DetectOptions& o) {
   const io::ModelBundle bundle = io::load_model(o.model);
   const detect::ModelIdentity identity = identify(o.model, bundle);
   // A model trained with --alert-threshold carries the threshold chosen for it.
-  if (!o.threshold_given && bundle.meta.contains("alert_threshold") && bundle.meta["alert_threshold"].is_number()) {
+  if (!o.threshold_given && bundle.meta.contains("alert_threshold") &&
+      bundle.meta["alert_threshold"].is_number()) {
     o.config.threshold = bundle.meta["alert_threshold"].get<double>();
-    status(g, "detect: alert threshold " + std::to_string(o.config.threshold) + " (from the model file)");
+    status(g, "detect: alert threshold " + std::to_string(o.config.threshold) +
+                  " (from the model file)");
   }
   AppendOutput alerts(o.alerts);
   std::unique_ptr<AppendOutput> stats_file;
@@ -139,8 +143,9 @@ void run_detect(const GlobalOptions& g, DetectOptions& o) {
   // SIGINT/SIGTERM end a live capture cleanly: open and queued flows are classified.
   const StopOnSignal stop;
   TerminalProgress progress(!g.quiet && o.alerts != "-");
-  detect::run_detector(o.config, bundle, identity, [&](std::string_view text) { alerts.write(text); }, on_stats,
-                       stop.flag(), &progress);
+  detect::run_detector(
+      o.config, bundle, identity, [&](std::string_view text) { alerts.write(text); }, on_stats,
+      stop.flag(), &progress);
 }
 
 }  // namespace
@@ -148,52 +153,80 @@ void run_detect(const GlobalOptions& g, DetectOptions& o) {
 void add_detect_command(CLI::App& app, const GlobalOptions& g) {
   auto o = std::make_shared<DetectOptions>();
   auto& c = o->config;
-  auto* cmd = app.add_subcommand("detect", "Classify flows from packets or flow rows and write alerts for attacks");
+  auto* cmd = app.add_subcommand(
+      "detect", "Classify flows from packets or flow rows and write alerts for attacks");
   cmd->add_option("--model", o->model,
-                  "Model file (from vigil train; default: $VIGIL_MODEL, else the lab-trained default-detector.model "
+                  "Model file (from vigil train; default: $VIGIL_MODEL, else the lab-trained "
+                  "default-detector.model "
                   "beside the program, which scripts/default-model builds)")
       ->check(CLI::ExistingFile);
-  auto* pcap = cmd->add_option("--pcap", c.capture.pcaps, "Capture files, read in order as fast as they can be read")
+  auto* pcap = cmd->add_option("--pcap", c.capture.pcaps,
+                               "Capture files, read in order as fast as they can be read")
                    ->check(CLI::ExistingFile);
-  auto* iface = cmd->add_option("--interface", c.capture.interface,
-                                "Capture live from this interface until SIGINT/SIGTERM or --duration");
-  auto* flows = cmd->add_option("--flows", c.flow_files,
-                                "Flow rows (CSV in the model's schema, e.g. from vigil extract); - for standard input");
+  auto* iface =
+      cmd->add_option("--interface", c.capture.interface,
+                      "Capture live from this interface until SIGINT/SIGTERM or --duration");
+  auto* flows = cmd->add_option(
+      "--flows", c.flow_files,
+      "Flow rows (CSV in the model's schema, e.g. from vigil extract); - for standard input");
   pcap->excludes(iface)->excludes(flows);
   iface->excludes(flows);
-  cmd->add_option("--filter", c.capture.filter, "BPF filter for live capture (tcpdump syntax)")->needs(iface);
+  cmd->add_option("--filter", c.capture.filter, "BPF filter for live capture (tcpdump syntax)")
+      ->needs(iface);
   cmd->add_option("--duration", c.capture.duration, "Seconds of live capture (0: until stopped)")
-      ->check(CLI::NonNegativeNumber)->needs(iface);
-  cmd->add_option("--alerts", o->alerts, "Alert output, appended to; - for standard output")->capture_default_str();
+      ->check(CLI::NonNegativeNumber)
+      ->needs(iface);
+  cmd->add_option("--alerts", o->alerts, "Alert output, appended to; - for standard output")
+      ->capture_default_str();
   cmd->add_option("--format", o->format, "eve (Suricata EVE JSON), cef or syslog (RFC 5424)")
-      ->check(CLI::IsMember({"eve", "cef", "syslog"}))->capture_default_str();
+      ->check(CLI::IsMember({"eve", "cef", "syslog"}))
+      ->capture_default_str();
   cmd->add_option("--benign", c.benign, "The class that raises no alert")->capture_default_str();
-  cmd->add_option("--threshold", c.threshold,
-                  "Least probability of the predicted attack class for an alert (default: the model's "
-                  "--alert-threshold, else 0)")
-      ->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  cmd->add_flag("--all-flows", c.all_flows, "Also write every flow with its verdict as an EVE flow event");
-  cmd->add_option("--reasons", c.reasons, "Features named in each alert as the ones that pushed it most")
+  cmd->add_option(
+         "--threshold", c.threshold,
+         "Least probability of the predicted attack class for an alert (default: the model's "
+         "--alert-threshold, else 0)")
+      ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  cmd->add_option("--stats", o->stats, "Append stats as EVE stats events to this file (else they go to stderr)");
-  cmd->add_option("--stats-interval", c.stats_interval, "Seconds between stats (0: at the end only)")
-      ->check(CLI::NonNegativeNumber)->capture_default_str();
-  cmd->add_option("--queue", c.queue_capacity, "Flows that may wait for the model; live capture drops beyond it")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_flag("--all-flows", c.all_flows,
+                "Also write every flow with its verdict as an EVE flow event");
+  cmd->add_option("--reasons", c.reasons,
+                  "Features named in each alert as the ones that pushed it most")
+      ->capture_default_str();
+  cmd->add_option("--stats", o->stats,
+                  "Append stats as EVE stats events to this file (else they go to stderr)");
+  cmd->add_option("--stats-interval", c.stats_interval,
+                  "Seconds between stats (0: at the end only)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--queue", c.queue_capacity,
+                  "Flows that may wait for the model; live capture drops beyond it")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->add_option("--batch", c.batch, "Most flows classified at once by a model thread")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--model-threads", c.model_threads,
-                  "Threads classifying (0: one per core reading files, one per core but capture's live)")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  cmd->add_option("--hostname", c.hostname, "The sensor's name in alerts (default: this machine's)");
-  cmd->add_option("--idle-timeout", c.capture.idle_timeout, "Seconds without a packet that end a flow")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--active-timeout", c.capture.active_timeout, "Seconds after which a long flow is cut")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--max-flows", c.capture.max_flows, "Most flows held at once; beyond it the least recently active is evicted")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option(
+         "--model-threads", c.model_threads,
+         "Threads classifying (0: one per core reading files, one per core but capture's live)")
+      ->capture_default_str();
+  cmd->add_option("--hostname", c.hostname,
+                  "The sensor's name in alerts (default: this machine's)");
+  cmd->add_option("--idle-timeout", c.capture.idle_timeout,
+                  "Seconds without a packet that end a flow")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--active-timeout", c.capture.active_timeout,
+                  "Seconds after which a long flow is cut")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--max-flows", c.capture.max_flows,
+                  "Most flows held at once; beyond it the least recently active is evicted")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->callback([o, &g, cmd] {
-    if (o->config.capture.pcaps.empty() && o->config.capture.interface.empty() && o->config.flow_files.empty()) {
+    if (o->config.capture.pcaps.empty() && o->config.capture.interface.empty() &&
+        o->config.flow_files.empty()) {
       throw CLI::RequiredError("--pcap, --interface or --flows");
     }
     o->threshold_given = cmd->get_option("--threshold")->count() > 0;

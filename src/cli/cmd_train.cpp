@@ -147,7 +147,8 @@ void add_train_command(CLI::App& app, const GlobalOptions& g) {
       ->check(CLI::IsMember({"benign", "all"}))
       ->capture_default_str();
   cmd->add_option("--alert-threshold", o->alert_threshold,
-                  "Least probability of the attack class for an alert, kept in the model file: `vigil detect` "
+                  "Least probability of the attack class for an alert, kept in the model file: "
+                  "`vigil detect` "
                   "uses it unless given --threshold (0: alert on every attack verdict)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();

@@ -17,10 +17,10 @@
 #include "run_vigil.hpp"
 #include "test_files.hpp"
 #include "vigil/data/dataset.hpp"
-#include "vigil/io/model_file.hpp"
 #include "vigil/detect/detector.hpp"
 #include "vigil/detect/flow_reader.hpp"
 #include "vigil/detect/flow_scorer.hpp"
+#include "vigil/io/model_file.hpp"
 
 namespace vigil::detect {
 namespace {
@@ -36,7 +36,8 @@ std::vector<nlohmann::json> json_lines(const std::string& text) {
   std::vector<nlohmann::json> out;
   std::istringstream in(text);
   std::string line;
-  while (std::getline(in, line)) out.push_back(nlohmann::json::parse(line));  // throws on invalid JSON
+  while (std::getline(in, line))
+    out.push_back(nlohmann::json::parse(line));  // throws on invalid JSON
   return out;
 }
 
@@ -53,8 +54,10 @@ class DetectOnUnsw : public ::testing::Test {
     train << header << '\n';
     held << header << '\n';
     for (std::size_t i = 0; std::getline(in, line); ++i) {
-      if (i % 10 == 0) held << line << '\n';
-      else if (i % 10 < 4) train << line << '\n';
+      if (i % 10 == 0)
+        held << line << '\n';
+      else if (i % 10 < 4)
+        train << line << '\n';
     }
     train.close();
     held.close();
@@ -104,8 +107,9 @@ TEST_F(DetectOnUnsw, AlertsAreExactlyTheRowsPredictedAsAttacks) {
   ASSERT_EQ(run.code, 0) << run.output;
   const auto alerts = json_lines(slurp(dir_->file("a.json")));
   ASSERT_EQ(alerts.size(), expected.size());
-  const std::vector<std::string> classes = {"Analysis", "Backdoor", "DoS", "Exploits", "Fuzzers",
-                                            "Generic", "Normal", "Reconnaissance", "Shellcode", "Worms"};
+  const std::vector<std::string> classes = {"Analysis",  "Backdoor", "DoS",    "Exploits",
+                                            "Fuzzers",   "Generic",  "Normal", "Reconnaissance",
+                                            "Shellcode", "Worms"};
   for (const auto& a : alerts) {
     const auto id = a["flow_id"].get<std::uint64_t>();
     ASSERT_TRUE(expected.count(id)) << "alert for a row predicted Normal: " << a.dump();
@@ -122,7 +126,8 @@ TEST_F(DetectOnUnsw, AlertsAreExactlyTheRowsPredictedAsAttacks) {
     EXPECT_EQ(a["vigil"]["model"]["name"], "rf");
     EXPECT_EQ(a["vigil"]["model"]["version"].get<std::string>().size(), 8u);
     ASSERT_EQ(a["vigil"]["reasons"].size(), 3u);
-    EXPECT_GE(a["vigil"]["reasons"][0]["weight"].get<double>(), a["vigil"]["reasons"][2]["weight"].get<double>());
+    EXPECT_GE(a["vigil"]["reasons"][0]["weight"].get<double>(),
+              a["vigil"]["reasons"][2]["weight"].get<double>());
     EXPECT_FALSE(a.contains("src_ip"));  // the partition files carry no addresses
   }
   // The final stats event adds up.
@@ -133,7 +138,8 @@ TEST_F(DetectOnUnsw, AlertsAreExactlyTheRowsPredictedAsAttacks) {
   EXPECT_EQ(s["flow"]["dropped"], 0);
   EXPECT_EQ(s["detect"]["alerts"].get<std::size_t>(), expected.size());
   std::size_t by_class = 0;
-  for (const auto& [cls, n] : s["detect"]["alerts_by_class"].items()) by_class += n.get<std::size_t>();
+  for (const auto& [cls, n] : s["detect"]["alerts_by_class"].items())
+    by_class += n.get<std::size_t>();
   EXPECT_EQ(by_class, expected.size());
 }
 
@@ -143,15 +149,17 @@ TEST_F(DetectOnUnsw, ModelThreadsWriteWhatOneThreadWrites) {
   std::vector<std::vector<nlohmann::json>> outputs;
   for (const char* threads : {"1", "3"}) {
     const std::string alerts = dir_->file(std::string("threads") + threads + ".json");
-    const CliRun run = vigil_run("detect -q --model " + model() + " --flows " + held() + " --alerts " + alerts +
-                                 " --batch 50 --model-threads " + threads + " --all-flows");
+    const CliRun run =
+        vigil_run("detect -q --model " + model() + " --flows " + held() + " --alerts " + alerts +
+                  " --batch 50 --model-threads " + threads + " --all-flows");
     ASSERT_EQ(run.code, 0) << run.output;
     outputs.push_back(json_lines(slurp(alerts)));
     for (auto& event : outputs.back()) event.erase("timestamp");  // the time it was written
   }
   ASSERT_GT(outputs[0].size(), 1000u);
   ASSERT_EQ(outputs[0].size(), outputs[1].size());
-  for (std::size_t i = 0; i < outputs[0].size(); ++i) ASSERT_EQ(outputs[0][i], outputs[1][i]) << "event " << i;
+  for (std::size_t i = 0; i < outputs[0].size(); ++i)
+    ASSERT_EQ(outputs[0][i], outputs[1][i]) << "event " << i;
 }
 
 // A hybrid model (the forest plus k-means fitted on Normal training rows):
@@ -160,12 +168,13 @@ TEST_F(DetectOnUnsw, ModelThreadsWriteWhatOneThreadWrites) {
 // from the saved model, passes the detector's threshold.
 TEST_F(DetectOnUnsw, HybridRaisesUnknownForNormalVerdictsTheDetectorFlags) {
   const std::string hybrid = dir_->file("hybrid.vgm");
-  CliRun run = vigil_run("train -q --data " + dir_->file("train.csv") +
-                         " --model rf --param trees=10 --smote off --anomaly kmeans --anomaly-param fpr=0.02 --out " +
-                         hybrid);
+  CliRun run = vigil_run(
+      "train -q --data " + dir_->file("train.csv") +
+      " --model rf --param trees=10 --smote off --anomaly kmeans --anomaly-param fpr=0.02 --out " +
+      hybrid);
   ASSERT_EQ(run.code, 0) << run.output;
-  run = vigil_run("detect --model " + hybrid + " --flows " + held() + " --alerts " + dir_->file("h.json") +
-                  " --stats " + dir_->file("hs.json"));
+  run = vigil_run("detect --model " + hybrid + " --flows " + held() + " --alerts " +
+                  dir_->file("h.json") + " --stats " + dir_->file("hs.json"));
   ASSERT_EQ(run.code, 0) << run.output;
 
   const io::ModelBundle bundle = io::load_model(hybrid);
@@ -175,15 +184,18 @@ TEST_F(DetectOnUnsw, HybridRaisesUnknownForNormalVerdictsTheDetectorFlags) {
   const std::vector<std::int32_t> predicted = bundle.model->predict(x);
   const std::vector<float> scores = bundle.anomaly->score(x);
   const auto normal = static_cast<std::int32_t>(
-      std::find(bundle.class_names.begin(), bundle.class_names.end(), "Normal") - bundle.class_names.begin());
+      std::find(bundle.class_names.begin(), bundle.class_names.end(), "Normal") -
+      bundle.class_names.begin());
   std::set<std::uint64_t> unknown, attacks;
   std::ifstream in(held());
   std::string line;
   std::getline(in, line);
   for (std::size_t i = 0; std::getline(in, line); ++i) {
     const std::uint64_t id = std::stoull(line.substr(0, line.find(',')));
-    if (predicted[i] != normal) attacks.insert(id);
-    else if (scores[i] > bundle.anomaly->threshold()) unknown.insert(id);
+    if (predicted[i] != normal)
+      attacks.insert(id);
+    else if (scores[i] > bundle.anomaly->threshold())
+      unknown.insert(id);
   }
   ASSERT_GT(unknown.size(), 10u);
   std::set<std::uint64_t> seen_unknown, seen_attacks;
@@ -193,9 +205,11 @@ TEST_F(DetectOnUnsw, HybridRaisesUnknownForNormalVerdictsTheDetectorFlags) {
       seen_unknown.insert(id);
       EXPECT_EQ(a["alert"]["category"], "Potentially Bad Traffic");
       EXPECT_EQ(a["vigil"]["anomaly"]["detector"], "kmeans");
-      EXPECT_GT(a["vigil"]["anomaly"]["score"].get<double>(), a["vigil"]["anomaly"]["threshold"].get<double>());
+      EXPECT_GT(a["vigil"]["anomaly"]["score"].get<double>(),
+                a["vigil"]["anomaly"]["threshold"].get<double>());
       EXPECT_FALSE(a["vigil"].contains("reasons"));
-      // Confidence: the share of Normal training rows scoring lower (the threshold is their 98th percentile).
+      // Confidence: the share of Normal training rows scoring lower (the threshold is their 98th
+      // percentile).
       EXPECT_GE(a["vigil"]["confidence"].get<double>(), 0.975);
     } else {
       seen_attacks.insert(id);
@@ -204,14 +218,17 @@ TEST_F(DetectOnUnsw, HybridRaisesUnknownForNormalVerdictsTheDetectorFlags) {
   EXPECT_EQ(seen_attacks, attacks);
   EXPECT_EQ(seen_unknown, unknown);
   const auto stats = json_lines(slurp(dir_->file("hs.json")));
-  EXPECT_EQ(stats.back()["stats"]["detect"]["alerts_by_class"]["Unknown/anomaly"].get<std::size_t>(), unknown.size());
+  EXPECT_EQ(
+      stats.back()["stats"]["detect"]["alerts_by_class"]["Unknown/anomaly"].get<std::size_t>(),
+      unknown.size());
 }
 
 // A flow encoded by the scorer is bit for bit the row the pipeline makes from
 // the same CSV line, and a reason's weight is the probability its occlusion takes away.
 // The held-out rows as FlowScorer encodes them, checked against the pipeline's
 // own transform of the same CSV.
-Matrix encoded_held_rows(const io::ModelBundle& bundle, const FlowScorer& scorer, const std::string& held) {
+Matrix encoded_held_rows(const io::ModelBundle& bundle, const FlowScorer& scorer,
+                         const std::string& held) {
   data::DatasetOptions options;
   options.label = bundle.label_column;
   options.require_label = false;
@@ -234,7 +251,8 @@ Matrix encoded_held_rows(const io::ModelBundle& bundle, const FlowScorer& scorer
   return rows;
 }
 
-std::vector<std::int32_t> argmax_classes(const Matrix& proba, const std::vector<std::size_t>& which) {
+std::vector<std::int32_t> argmax_classes(const Matrix& proba,
+                                         const std::vector<std::size_t>& which) {
   std::vector<std::int32_t> classes;
   for (std::size_t w : which) {
     const auto p = proba.row(w);
@@ -278,7 +296,8 @@ TEST_F(DetectOnUnsw, ForestReasonsAreItsPathContributions) {
 // training baseline.
 TEST_F(DetectOnUnsw, OtherModelsReasonsAreOcclusionDrops) {
   const std::string nb = dir_->file("nb.vgm");
-  const CliRun run = vigil_run("train -q --data " + dir_->file("train.csv") + " --model nb --smote off --out " + nb);
+  const CliRun run = vigil_run("train -q --data " + dir_->file("train.csv") +
+                               " --model nb --smote off --out " + nb);
   ASSERT_EQ(run.code, 0) << run.output;
   const io::ModelBundle bundle = io::load_model(nb);
   const FlowScorer scorer(bundle);
@@ -297,7 +316,8 @@ TEST_F(DetectOnUnsw, OtherModelsReasonsAreOcclusionDrops) {
     Matrix probe(1, scorer.width());
     std::copy(rows.row(which[i]).begin(), rows.row(which[i]).end(), probe.row(0).begin());
     const std::size_t j = why[i][0].feature;
-    probe(0, j) = static_cast<float>((static_cast<float>(fill[j]) - scaler.offsets()[j]) / scaler.scales()[j]);
+    probe(0, j) = static_cast<float>((static_cast<float>(fill[j]) - scaler.offsets()[j]) /
+                                     scaler.scales()[j]);
     const float drop = proba(which[i], static_cast<std::size_t>(classes[i])) -
                        scorer.predict_proba(probe)(0, static_cast<std::size_t>(classes[i]));
     EXPECT_FLOAT_EQ(why[i][0].delta, drop);
@@ -307,7 +327,8 @@ TEST_F(DetectOnUnsw, OtherModelsReasonsAreOcclusionDrops) {
 TEST_F(DetectOnUnsw, ThresholdStdinAndOtherFormats) {
   const auto expected = predicted_attacks();
   // Rows read from standard input, alerts only at 0.9 or more.
-  const CliRun run = vigil_run("detect -q --model " + model() + " --flows - --threshold 0.9 --reasons 0 < " + held());
+  const CliRun run = vigil_run("detect -q --model " + model() +
+                               " --flows - --threshold 0.9 --reasons 0 < " + held());
   ASSERT_EQ(run.code, 0) << run.output;
   const auto alerts = json_lines(run.output);
   std::set<std::uint64_t> got;
@@ -325,9 +346,49 @@ TEST_F(DetectOnUnsw, ThresholdStdinAndOtherFormats) {
   EXPECT_LT(sure, expected.size());
   // CEF and syslog: one line per alert.
   for (const char* format : {"cef", "syslog"}) {
-    const CliRun other = vigil_run("detect -q --model " + model() + " --flows " + held() + " --format " + format);
+    const CliRun other =
+        vigil_run("detect -q --model " + model() + " --flows " + held() + " --format " + format);
     ASSERT_EQ(other.code, 0) << other.output;
-    EXPECT_EQ(static_cast<std::size_t>(std::count(other.output.begin(), other.output.end(), '\n')), expected.size());
+    EXPECT_EQ(static_cast<std::size_t>(std::count(other.output.begin(), other.output.end(), '\n')),
+              expected.size());
+  }
+}
+
+// A model trained with --alert-threshold carries it; --threshold still wins.
+TEST_F(DetectOnUnsw, TheModelsAlertThresholdIsTheDefault) {
+  const std::string strict = dir_->file("strict.model");
+  CliRun run =
+      vigil_run("train -q --data " + dir_->file("train.csv") +
+                " --model rf --param trees=10 --smote off --alert-threshold 0.9 --out " + strict);
+  ASSERT_EQ(run.code, 0) << run.output;
+  run = vigil_run("detect --model " + strict + " --flows " + held() + " --reasons 0 --alerts " +
+                  dir_->file("s.json"));
+  ASSERT_EQ(run.code, 0) << run.output;
+  EXPECT_NE(run.output.find("alert threshold 0.900000 (from the model file)"), std::string::npos)
+      << run.output;
+  const CliRun explicit_09 =
+      vigil_run("detect -q --model " + model() + " --flows " + held() + " --threshold 0.9");
+  const CliRun explicit_0 =
+      vigil_run("detect -q --model " + strict + " --flows " + held() + " --threshold 0");
+  ASSERT_EQ(explicit_09.code, 0);
+  ASSERT_EQ(explicit_0.code, 0);
+  // The same forest (same data, seed and parameters): its own threshold gives
+  // the alerts --threshold 0.9 gives, and --threshold 0 overrides it.
+  const std::size_t by_model = json_lines(slurp(dir_->file("s.json"))).size();
+  EXPECT_EQ(by_model, json_lines(explicit_09.output).size());
+  EXPECT_LT(by_model, json_lines(explicit_0.output).size());
+}
+
+TEST_F(DetectOnUnsw, WithoutAModelItSaysHowToGetTheDefaultOne) {
+  const CliRun run =
+      vigil_run("detect --flows " + held(), "VIGIL_MODEL=" + dir_->file("missing.model") + " ");
+  EXPECT_EQ(run.code, 1);
+  EXPECT_NE(run.output.find("missing.model"), std::string::npos) << run.output;
+  if (!std::filesystem::exists(std::filesystem::path(VIGIL_BIN).parent_path() /
+                               "default-detector.model")) {
+    const CliRun none = vigil_run("detect --flows " + held(), "VIGIL_MODEL= ");
+    EXPECT_EQ(none.code, 1);
+    EXPECT_NE(none.output.find("scripts/default-model"), std::string::npos) << none.output;
   }
 }
 
@@ -335,19 +396,22 @@ TEST_F(DetectOnUnsw, BadInputIsRefusedWithAClearMessage) {
   const std::string bad = dir_->write("bad.csv", "id,proto,sttl\n1,tcp,1\n");
   CliRun run = vigil_run("detect --model " + model() + " --flows " + bad);
   EXPECT_EQ(run.code, 1);
-  EXPECT_NE(run.output.find("bad.csv: no column 'dur', which the model needs"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("bad.csv: no column 'dur', which the model needs"), std::string::npos)
+      << run.output;
   run = vigil_run("detect --model " + model() + " --flows " + held() + " --benign Benign");
   EXPECT_EQ(run.code, 1);
-  EXPECT_NE(run.output.find("benign class 'Benign' is not one of the model's classes"), std::string::npos)
+  EXPECT_NE(run.output.find("benign class 'Benign' is not one of the model's classes"),
+            std::string::npos)
       << run.output;
   run = vigil_run("detect --model " + model());
-  EXPECT_EQ(run.code, 2) << run.output;
+  EXPECT_EQ(run.code, 2) << run.output;  // no input named
   // A row that breaks half-way: the error names its line; rows before it were classified.
   std::string text = slurp(held());
   text = text.substr(0, text.find('\n', text.find('\n') + 1) + 1) + "1,x\n";
   run = vigil_run("detect -q --model " + model() + " --flows " + dir_->write("broken.csv", text));
   EXPECT_EQ(run.code, 1);
-  EXPECT_NE(run.output.find("broken.csv:3: 2 cells, but the header has"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("broken.csv:3: 2 cells, but the header has"), std::string::npos)
+      << run.output;
 }
 
 TEST_F(DetectOnUnsw, EveryZeekTraceToCompletionWithStatsThatAddUp) {
@@ -403,7 +467,8 @@ TEST_F(DetectOnUnsw, LiveOnAVethPair) {
   if (!std::filesystem::exists(trace)) GTEST_SKIP() << "no " << trace;
   const std::string a = "vgl" + std::to_string(getpid() % 100000) + "a";
   const std::string b = a.substr(0, a.size() - 1) + "b";
-  if (std::system(("ip link add " + a + " type veth peer name " + b + " 2>/dev/null").c_str()) != 0) {
+  if (std::system(("ip link add " + a + " type veth peer name " + b + " 2>/dev/null").c_str()) !=
+      0) {
     GTEST_SKIP() << "cannot make a veth pair here (needs CAP_NET_ADMIN)";
   }
   struct Cleanup {
@@ -411,8 +476,9 @@ TEST_F(DetectOnUnsw, LiveOnAVethPair) {
     ~Cleanup() { (void)std::system(("ip link del " + link + " 2>/dev/null").c_str()); }
   } cleanup{a};
   for (const auto& link : {a, b}) {
-    ASSERT_EQ(std::system(("sysctl -qw net.ipv6.conf." + link + ".disable_ipv6=1 >/dev/null 2>&1; ip link set " +
-                           link + " up").c_str()),
+    ASSERT_EQ(std::system(("sysctl -qw net.ipv6.conf." + link +
+                           ".disable_ipv6=1 >/dev/null 2>&1; ip link set " + link + " up")
+                              .c_str()),
               0);
   }
   std::thread injector([&] {
@@ -427,7 +493,8 @@ TEST_F(DetectOnUnsw, LiveOnAVethPair) {
       pcap_pkthdr* header;
       const u_char* data;
       while (pcap_next_ex(in, &header, &data) == 1) {
-        EXPECT_EQ(pcap_inject(out, data, header->caplen), static_cast<int>(header->caplen)) << pcap_geterr(out);
+        EXPECT_EQ(pcap_inject(out, data, header->caplen), static_cast<int>(header->caplen))
+            << pcap_geterr(out);
       }
     }
     if (in) pcap_close(in);
@@ -435,20 +502,20 @@ TEST_F(DetectOnUnsw, LiveOnAVethPair) {
   });
   // Ended by SIGINT, as an operator ends it: open flows must still be written.
   const CliRun live = vigil_run("detect --model " + model() + " --interface " + b +
-                                " --filter ip --all-flows --alerts " + dir_->file("live.json"),
+                                    " --filter ip --all-flows --alerts " + dir_->file("live.json"),
                                 "timeout --preserve-status -s INT 4 ");
   injector.join();
   ASSERT_EQ(live.code, 0) << live.output;
-  const CliRun offline = vigil_run("detect -q --model " + model() + " --pcap " + trace + " --all-flows --alerts " +
-                                   dir_->file("offline.json"));
+  const CliRun offline = vigil_run("detect -q --model " + model() + " --pcap " + trace +
+                                   " --all-flows --alerts " + dir_->file("offline.json"));
   ASSERT_EQ(offline.code, 0) << offline.output;
   auto tuples = [](const std::string& text) {
     std::multiset<std::string> out;
     for (const auto& e : json_lines(text)) {
       if (e["event_type"] != "flow") continue;
       out.insert(e["proto"].get<std::string>() + " " + e["src_ip"].get<std::string>() + ":" +
-                 std::to_string(e["src_port"].get<int>()) + " " + e["dest_ip"].get<std::string>() + ":" +
-                 std::to_string(e["dest_port"].get<int>()));
+                 std::to_string(e["src_port"].get<int>()) + " " + e["dest_ip"].get<std::string>() +
+                 ":" + std::to_string(e["dest_port"].get<int>()));
     }
     return out;
   };
