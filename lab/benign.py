@@ -130,6 +130,9 @@ def behaviours(lab, hosts, rng):
             add("unreachable cloud", device, target, "tcp", "*",
                 lambda r, t=target: ["curl", "-s", "-m", str(r.choice([3, 6, 10])), "-o", "/dev/null",
                                      f"{r.choice(['http', 'https'])}://{t.ip}/"], (20.0, 90.0))
+            add("unanswered ntp", device, target, "udp", 123,
+                lambda r, t=target: ["chronyd", "-Q", "-t", "3", f"server {t.ip} iburst maxsamples 1", "cmdport 0",
+                                     f"pidfile {lab.work}/chrony-{r.getrandbits(24)}.pid"], (30.0, 120.0))
             add("unanswered dns", device, resolver, "udp", 53,
                 lambda r: ["timeout", "4", "busybox", "nslookup", r.choice(names), resolver.ip], (30.0, 120.0))
     # People on laptops: browsing the local web apps, name lookups, time.
@@ -140,6 +143,18 @@ def behaviours(lab, hosts, rng):
         add("http browsing", laptop, web, "tcp", 80,
             lambda r: ["curl", "-s", "-o", "/dev/null", "-r", f"0-{r.randint(2_000, 100_000)}",
                        f"http://{web.ip}/{r.choice(['index.html', 'stream.bin', 'api/status'])}"], (1.0, 10.0))
+        add("browsing session", laptop, web, "tcp", 80,
+            lambda r: ["/usr/bin/python3", os.path.join(HERE, "browser.py"), web.ip, "80", "http",
+                       str(r.uniform(3, 40)), str(r.getrandbits(32)), "/index.html", "/api/status", "/"],
+            (2.0, 15.0))
+        add("https browsing session", laptop, web, "tcp", 443,
+            lambda r: ["/usr/bin/python3", os.path.join(HERE, "browser.py"), web.ip, "443", "https",
+                       str(r.uniform(3, 40)), str(r.getrandbits(32)), "/index.html", "/api/status"],
+            (2.0, 15.0))
+        add("inventory browsing session", laptop, web, "tcp", 8080,
+            lambda r: ["/usr/bin/python3", os.path.join(HERE, "browser.py"), web.ip, "8080", "http",
+                       str(r.uniform(3, 30)), str(r.getrandbits(32))] + [f"/item?id={i}" for i in range(1, 41)],
+            (5.0, 20.0))
         add("inventory app", laptop, web, "tcp", 8080,
             lambda r: ["curl", "-s", "-o", "/dev/null", f"http://{web.ip}:8080/item?id={r.randint(1, 40)}"],
             (3.0, 20.0))
