@@ -28,6 +28,14 @@ def wait_for_port(net, host, port, log=None, timeout=20.0):
     raise RuntimeError(f"lab: {host.name} does not answer on port {port} after {timeout:.0f} s{said}")
 
 
+def check_http(net, host, url):
+    """A service is up when it answers a real request, not just a connection."""
+    r = net.exec(host.namespace, ["curl", "-s", "-k", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", url],
+                 check=False)
+    if r.stdout.strip() != "200":
+        raise RuntimeError(f"lab: {url} answers {r.stdout.strip() or 'nothing'} instead of 200")
+
+
 class Services:
     def __init__(self, net, work, rng):
         self.net, self.work, self.rng = net, work, rng
@@ -90,13 +98,16 @@ http {{
 }}
 """)
         self._spawn(host, "nginx", ["nginx", "-c", conf])
-        wait_for_port(self.net, host, 80)
+        wait_for_port(self.net, host, 80, os.path.join(self.logs, "nginx.log"))
+        check_http(self.net, host, f"http://{host.ip}/index.html")
+        check_http(self.net, host, f"https://{host.ip}/api/status")
 
     def vulnerable_app(self, host, port=8080):
         """A deliberately vulnerable inventory app (SQL injection) for sqlmap;
         its normal use is benign traffic too."""
         self._spawn(host, "vulnapp", ["/usr/bin/python3", os.path.join(HERE, "vulnapp.py"), host.ip, str(port)])
         wait_for_port(self.net, host, port, os.path.join(self.logs, "vulnapp.log"))
+        check_http(self.net, host, f"http://{host.ip}:{port}/item?id=3")
 
     def custom_services(self, host):
         """Vendor protocols on ports of their own: a TCP service that answers a

@@ -15,7 +15,7 @@ rng = random.Random(int(sys.argv[2]))
 LAYOUT = ("<!doctype html><html><head><title>Inventory</title><style>" +
           "".join(f".c{i}{{margin:{i}px;padding:{i % 7}px;color:#{i * 4093 % 0xffffff:06x}}}" for i in range(60)) +
           "</style></head><body><nav>" + "".join(f"<a href='/item?id={i}'>item {i}</a> " for i in range(1, 41)) +
-          "</nav><main>{}</main><footer>inventory v2.3</footer></body></html>")
+          "</nav><main>@BODY@</main><footer>inventory v2.3</footer></body></html>")
 
 db = sqlite3.connect(":memory:", check_same_thread=False)
 db.executescript("""
@@ -36,7 +36,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def reply(self, status, body):
         time.sleep(rng.uniform(0.01, 0.12))
-        data = LAYOUT.format(body).encode()
+        data = LAYOUT.replace("@BODY@", body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(data)))
