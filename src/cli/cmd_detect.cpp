@@ -40,7 +40,7 @@ std::string default_model() {
     throw InputError(
         "no --model given and no default model at " + path +
         ": build it with `sudo scripts/default-model` (three 5-minute traffic-lab runs, then "
-        "training: about 20 minutes), set VIGIL_MODEL, or pass --model");
+        "training: about 17 minutes), set VIGIL_MODEL, or pass --model");
   }
   return path;
 }
