@@ -55,6 +55,22 @@ def behaviours(lab, hosts, rng):
     names = ["broker.lab", "web.lab", "server.lab", "time.lab", "api.cloud.lab", "fw-update.vendor.lab",
              "telemetry.vendor.lab", "pool.ntp.lab"]
     devices = hosts["sensors"] + hosts["cameras"]
+
+    # Steps several kinds of host take: a command line from the behaviour's generator.
+    def dns_lookup(server_ip, timeout=None):
+        wrap = ["timeout", str(timeout)] if timeout else []
+        return lambda r: wrap + ["busybox", "nslookup", r.choice(names), server_ip]
+
+    def ntp_query(server_ip, seconds=4, samples=2):
+        return lambda r: ["chronyd", "-Q", "-t", str(seconds), f"server {server_ip} iburst maxsamples {samples}",
+                          "cmdport 0", f"pidfile {lab.work}/chrony-{r.getrandbits(24)}.pid"]
+
+    def mdns_query(r):
+        return ["socat", "-u", f"OPEN:{announcements['mdns']}", "UDP4-DATAGRAM:224.0.0.251:5353"]
+
+    def inventory_request(r):
+        return ["curl", "-s", "-o", "/dev/null", f"http://{web.ip}:8080/item?id={r.randint(1, 40)}"]
+
     for sensor in hosts["sensors"]:
         qos = str(rng.choice([0, 0, 1, 2]))
         period = rng.uniform(1.0, 6.0)
@@ -69,14 +85,11 @@ def behaviours(lab, hosts, rng):
                     "timeout", str(r.randint(30, 200)), "sh", "-c",
                     f"while :; do echo $(( $(date +%s) % 97 )); sleep {p:.1f}; done | "
                     f"mosquitto_pub -l -h {broker.ip} -q {q} -k {r.choice([10, 30, 60])} -t {t}"], (0.5, 3.0))
-        add("dns lookup", sensor, infra, "udp", 53,
-            lambda r: ["busybox", "nslookup", r.choice(names), infra.ip], (8.0, 30.0))
+        add("dns lookup", sensor, infra, "udp", 53, dns_lookup(infra.ip), (8.0, 30.0))
         add("syslog", sensor, infra, "udp", 514,
             lambda r, n=sensor.name: ["sh", "-c", f"echo '<14>{n}: reading ok {r.getrandbits(16)}' | "
                                                   f"busybox nc -u -w 1 {infra.ip} 514"], (10.0, 60.0))
-        add("ntp query", sensor, infra, "udp", 123,
-            lambda r: ["chronyd", "-Q", "-t", "4", f"server {infra.ip} iburst maxsamples 2", "cmdport 0",
-                       f"pidfile {lab.work}/chrony-{r.getrandbits(24)}.pid"], (15.0, 60.0))
+        add("ntp query", sensor, infra, "udp", 123, ntp_query(infra.ip), (15.0, 60.0))
         if rng.random() < 0.5:
             add("coap get", sensor, broker, "udp", 5683,
                 lambda r: ["coap-client-notls", "-m", "get", "-B", "3",
@@ -85,9 +98,7 @@ def behaviours(lab, hosts, rng):
         add("ssdp announcement", device, ssdp, "udp", 1900,
             lambda r: ["socat", "-u", f"OPEN:{announcements['ssdp']}", "UDP4-DATAGRAM:239.255.255.250:1900"],
             (20.0, 90.0))
-        add("mdns query", device, mdns, "udp", 5353,
-            lambda r: ["socat", "-u", f"OPEN:{announcements['mdns']}", "UDP4-DATAGRAM:224.0.0.251:5353"],
-            (20.0, 120.0))
+        add("mdns query", device, mdns, "udp", 5353, mdns_query, (20.0, 120.0))
         add("https telemetry", device, web, "tcp", 443,
             lambda r: ["curl", "-s", "-k", "-o", "/dev/null", "--data-binary", f'{{"t":{r.uniform(15, 30):.1f}}}',
                        f"https://{web.ip}/api/telemetry"], (10.0, 45.0))
@@ -103,8 +114,7 @@ def behaviours(lab, hosts, rng):
     add("rest polling", dashboard, web, "tcp", 80,
         lambda r: ["curl", "-s", "-o", "/dev/null", f"http://{web.ip}/api/status?since={r.getrandbits(16)}"],
         (1.0, 5.0))
-    add("inventory app", dashboard, web, "tcp", 8080,
-        lambda r: ["curl", "-s", "-o", "/dev/null", f"http://{web.ip}:8080/item?id={r.randint(1, 40)}"], (2.0, 10.0))
+    add("inventory app", dashboard, web, "tcp", 8080, inventory_request, (2.0, 10.0))
     for camera in hosts["cameras"]:
         rate = f"{rng.choice([200, 500, 1000, 2000])}k"
         add("camera stream", camera, web, "tcp", 80,
@@ -130,11 +140,8 @@ def behaviours(lab, hosts, rng):
             add("unreachable cloud", device, target, "tcp", "*",
                 lambda r, t=target: ["curl", "-s", "-m", str(r.choice([3, 6, 10])), "-o", "/dev/null",
                                      f"{r.choice(['http', 'https'])}://{t.ip}/"], (20.0, 90.0))
-            add("unanswered ntp", device, target, "udp", 123,
-                lambda r, t=target: ["chronyd", "-Q", "-t", "3", f"server {t.ip} iburst maxsamples 1", "cmdport 0",
-                                     f"pidfile {lab.work}/chrony-{r.getrandbits(24)}.pid"], (30.0, 120.0))
-            add("unanswered dns", device, resolver, "udp", 53,
-                lambda r: ["timeout", "4", "busybox", "nslookup", r.choice(names), resolver.ip], (30.0, 120.0))
+            add("unanswered ntp", device, target, "udp", 123, ntp_query(target.ip, 3, 1), (30.0, 120.0))
+            add("unanswered dns", device, resolver, "udp", 53, dns_lookup(resolver.ip, timeout=4), (30.0, 120.0))
     # People on laptops: browsing the local web apps, name lookups, time.
     for laptop in hosts["laptops"]:
         add("https browsing", laptop, web, "tcp", 443,
@@ -155,17 +162,10 @@ def behaviours(lab, hosts, rng):
             lambda r: ["/usr/bin/python3", os.path.join(HERE, "browser.py"), web.ip, "8080", "http",
                        str(r.uniform(3, 30)), str(r.getrandbits(32))] + [f"/item?id={i}" for i in range(1, 41)],
             (5.0, 20.0))
-        add("inventory app", laptop, web, "tcp", 8080,
-            lambda r: ["curl", "-s", "-o", "/dev/null", f"http://{web.ip}:8080/item?id={r.randint(1, 40)}"],
-            (3.0, 20.0))
-        add("dns lookup", laptop, infra, "udp", 53,
-            lambda r: ["busybox", "nslookup", r.choice(names), infra.ip], (2.0, 12.0))
-        add("ntp query", laptop, infra, "udp", 123,
-            lambda r: ["chronyd", "-Q", "-t", "4", f"server {infra.ip} iburst maxsamples 2", "cmdport 0",
-                       f"pidfile {lab.work}/chrony-{r.getrandbits(24)}.pid"], (30.0, 120.0))
-        add("mdns query", laptop, mdns, "udp", 5353,
-            lambda r: ["socat", "-u", f"OPEN:{announcements['mdns']}", "UDP4-DATAGRAM:224.0.0.251:5353"],
-            (10.0, 60.0))
+        add("inventory app", laptop, web, "tcp", 8080, inventory_request, (3.0, 20.0))
+        add("dns lookup", laptop, infra, "udp", 53, dns_lookup(infra.ip), (2.0, 12.0))
+        add("ntp query", laptop, infra, "udp", 123, ntp_query(infra.ip), (30.0, 120.0))
+        add("mdns query", laptop, mdns, "udp", 5353, mdns_query, (10.0, 60.0))
     admin = hosts["admin"]
     ssh = ["ssh", "-q", "-i", lab.admin_key, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
            "-o", "BatchMode=yes", f"root@{server.ip}"]

@@ -161,6 +161,13 @@ NumberParse parse_number_cell(std::string_view cell, double& out) {
   return NumberParse::kOk;
 }
 
+std::optional<std::size_t> column_index(const RawCsv& raw, std::string_view name) {
+  for (std::size_t i = 0; i < raw.header.size(); ++i) {
+    if (raw.header[i] == name) return i;
+  }
+  return std::nullopt;
+}
+
 bool is_missing_token(std::string_view cell) {
   cell = trim(cell);
   return cell.empty() || cell == "NaN" || cell == "nan" || cell == "?";

@@ -42,9 +42,7 @@ std::string any_or(std::string_view cell) {
 LabelSet read_lab_labels(const std::string& path) {
   const RawCsv raw = read_raw_csv(path);
   auto column = [&](const char* name) {
-    for (std::size_t i = 0; i < raw.header.size(); ++i) {
-      if (raw.header[i] == name) return i;
-    }
+    if (const auto i = column_index(raw, name)) return *i;
     throw InputError(path + ": lab labels need a column '" + name + "'");
   };
   const std::size_t start = column("start"), end = column("end"), src = column("src"),

@@ -93,9 +93,7 @@ class RecordIndex {
 };
 
 std::size_t column(const RawCsv& raw, const char* name) {
-  for (std::size_t i = 0; i < raw.header.size(); ++i) {
-    if (raw.header[i] == name) return i;
-  }
+  if (const auto i = column_index(raw, name)) return *i;
   throw InputError(raw.source + ": no column '" + name +
                    "' (flows from `vigil extract` are expected)");
 }

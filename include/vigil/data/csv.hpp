@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,9 @@ struct RawCsv {
 RawCsv read_raw_csv(const std::string& path);
 // The same, from text in memory; `source` names it in messages.
 RawCsv parse_raw_csv(std::string text, const std::string& source);
+
+// The position of a header name, if the file has that column.
+std::optional<std::size_t> column_index(const RawCsv& raw, std::string_view name);
 
 // Whether a cell holds a missing value: empty, NaN, nan or ?, ignoring spaces.
 bool is_missing_token(std::string_view cell);
