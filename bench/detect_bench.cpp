@@ -31,13 +31,17 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using vigil::capture::FlowRecord;
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 // CPU seconds (user and system) this process has used, on all its threads.
 double cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  const auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+  const auto s = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+  };
   return s(u.ru_utime) + s(u.ru_stime);
 }
 
@@ -47,7 +51,8 @@ std::string model_file(const std::string& name) {
   const std::string path = "/tmp/vigil-bench-detect-" + name + ".vgm";
   if (std::filesystem::exists(path)) return path;
   std::fprintf(stderr, "training %s (once; kept in %s)\n", name.c_str(), path.c_str());
-  const std::string cmd = std::string(VIGIL_CLI) + " -q train --data " + kUnsw + " --model " + name + " --out " + path;
+  const std::string cmd =
+      std::string(VIGIL_CLI) + " -q train --data " + kUnsw + " --model " + name + " --out " + path;
   if (std::system(cmd.c_str()) != 0) {
     std::fprintf(stderr, "training %s failed\n", name.c_str());
     std::exit(1);
@@ -72,12 +77,13 @@ std::vector<FlowRecord> read_flows() {
 struct ModelFigures {
   double flows_per_second = 0, p50_us = 0, p99_us = 0;
   double slowest_round = 0, fastest_round = 0;  // flows/s of the slowest and fastest round
-  double first_batch_seconds = 0;               // the first batch, with what the model builds for it
+  double first_batch_seconds = 0;   // the first batch, with what the model builds for it
   double explained_per_second = 0;  // flows classified and given their three reasons, per second
   double prepare_seconds = 0;       // the model's one-time preparation for reasons
 };
 
-ModelFigures measure(const vigil::io::ModelBundle& bundle, const std::vector<FlowRecord>& flows, std::size_t kBatch) {
+ModelFigures measure(const vigil::io::ModelBundle& bundle, const std::vector<FlowRecord>& flows,
+                     std::size_t kBatch) {
   const vigil::detect::FlowScorer scorer(bundle);
   ModelFigures out;
   // Throughput: batches as the detector takes them, in five rounds, each
@@ -134,7 +140,8 @@ ModelFigures measure(const vigil::io::ModelBundle& bundle, const std::vector<Flo
       for (std::size_t i = 0; i < n; ++i) scorer.encode(flows[lo + i], rows.row(i));
       const auto why = scorer.predict_explained(rows, most_probable, 3);
       explained += n;
-      sink = sink + (why.reasons.empty() || why.reasons[0].empty() ? 0.0f : why.reasons[0][0].delta);
+      sink =
+          sink + (why.reasons.empty() || why.reasons[0].empty() ? 0.0f : why.reasons[0][0].delta);
     }
     out.explained_per_second = static_cast<double>(explained) / seconds_since(s);
   }
@@ -164,22 +171,26 @@ void end_to_end(const std::string& capture, const std::string& model) {
   vigil::capture::ExtractConfig extract;
   extract.pcaps = {capture};
   std::size_t bytes = 0;
-  vigil::capture::extract_flows(extract, [&](std::string_view s) { bytes += s.size(); });  // warms the page cache
+  vigil::capture::extract_flows(
+      extract, [&](std::string_view s) { bytes += s.size(); });  // warms the page cache
   auto t = Clock::now();
   double cpu = cpu_seconds();
-  const auto summary = vigil::capture::extract_flows(extract, [&](std::string_view s) { bytes += s.size(); });
+  const auto summary =
+      vigil::capture::extract_flows(extract, [&](std::string_view s) { bytes += s.size(); });
   const double extract_s = seconds_since(t);
   const double extract_cpu = cpu_seconds() - cpu;
 
   const vigil::io::ModelBundle bundle = vigil::io::load_model(model);
-  const vigil::detect::ModelIdentity id{bundle.model->name(), "bench", model, bundle.class_names, "", 0};
+  const vigil::detect::ModelIdentity id{bundle.model->name(), "bench", model,
+                                        bundle.class_names,   "",      0};
   std::printf("\nend to end on %s (%.0f packets, %llu flows), model %s:\n", capture.c_str(),
               static_cast<double>(summary.packets), static_cast<unsigned long long>(summary.flows),
               bundle.model->name().c_str());
-  std::printf("%-34s %9s %9s %14s %10s %10s\n", "", "seconds", "cpu s", "packets/s", "/extract", "alerts");
+  std::printf("%-34s %9s %9s %14s %10s %10s\n", "", "seconds", "cpu s", "packets/s", "/extract",
+              "alerts");
   const double packets = static_cast<double>(summary.packets);
-  std::printf("%-34s %9.3f %9.3f %14.0f %10s %10s\n", "vigil extract (flows to CSV)", extract_s, extract_cpu,
-              packets / extract_s, "1.00", "-");
+  std::printf("%-34s %9.3f %9.3f %14.0f %10s %10s\n", "vigil extract (flows to CSV)", extract_s,
+              extract_cpu, packets / extract_s, "1.00", "-");
   // With reasons twice: the first run derives the forest's split shares as a
   // detector starting up does; the second finds them derived, as a detector
   // that has been running does. REASONS=3 (say) runs only the first, e.g. to
@@ -202,9 +213,11 @@ void end_to_end(const std::string& capture, const std::string& model) {
     const std::string label = reasons == 0 ? "vigil detect (EVE alerts)"
                               : run == 0   ? "vigil detect (EVE alerts, reasons)"
                                            : "  again, split shares derived";
-    std::printf("%-34s %9.3f %9.3f %14.0f %10.2f %10llu\n", label.c_str(), detect_s, detect_cpu, packets / detect_s,
-                extract_s / detect_s, static_cast<unsigned long long>(stats.alerts));
-    if (stats.dropped != 0 || stats.flows_classified != summary.flows) std::printf("  flows lost!\n");
+    std::printf("%-34s %9.3f %9.3f %14.0f %10.2f %10llu\n", label.c_str(), detect_s, detect_cpu,
+                packets / detect_s, extract_s / detect_s,
+                static_cast<unsigned long long>(stats.alerts));
+    if (stats.dropped != 0 || stats.flows_classified != summary.flows)
+      std::printf("  flows lost!\n");
   }
 }
 
@@ -228,16 +241,17 @@ int main(int argc, char** argv) {
   const std::vector<FlowRecord> flows = read_flows();
   omp_set_num_threads(1);  // figures per core
   std::printf("flows: %s (%zu rows); one core\n", kUnsw.c_str(), flows.size());
-  std::printf("%-6s %14s %19s %13s %12s %12s %14s %12s\n", "model", "flows/s", "(rounds)", "first batch s",
-              "p50 us", "p99 us", "with reasons/s", "prepare s");
+  std::printf("%-6s %14s %19s %13s %12s %12s %14s %12s\n", "model", "flows/s", "(rounds)",
+              "first batch s", "p50 us", "p99 us", "with reasons/s", "prepare s");
   for (std::size_t i = 0; i < models.size(); ++i) {
     const vigil::io::ModelBundle bundle = vigil::io::load_model(files[i]);
-    const ModelFigures f = measure(bundle, flows, std::getenv("BATCH") ? std::stoul(std::getenv("BATCH")) : 256);
+    const ModelFigures f =
+        measure(bundle, flows, std::getenv("BATCH") ? std::stoul(std::getenv("BATCH")) : 256);
     const std::string rounds = std::to_string(static_cast<long>(f.slowest_round)) + "-" +
                                std::to_string(static_cast<long>(f.fastest_round));
-    std::printf("%-6s %14.0f %19s %13.3f %12.2f %12.2f %14.0f %12.3f\n", models[i].c_str(), f.flows_per_second,
-                rounds.c_str(), f.first_batch_seconds, f.p50_us, f.p99_us, f.explained_per_second,
-                f.prepare_seconds);
+    std::printf("%-6s %14.0f %19s %13.3f %12.2f %12.2f %14.0f %12.3f\n", models[i].c_str(),
+                f.flows_per_second, rounds.c_str(), f.first_batch_seconds, f.p50_us, f.p99_us,
+                f.explained_per_second, f.prepare_seconds);
   }
   omp_set_num_threads(2);
   end_to_end(capture, model_file("rf"));

@@ -33,7 +33,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 struct Packet {
   pcap_pkthdr header;
@@ -76,8 +78,10 @@ bool argus_reads(const std::string& file) {
 void build_capture(const std::string& path, std::size_t packets) {
   const bool argus = have_argus();
   std::vector<std::string> files;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(VIGIL_SHARED_DATA "/pcaps/zeek-traces")) {
-    if (e.is_regular_file() && (e.path().extension() == ".pcap" || e.path().extension() == ".pcapng")) {
+  for (const auto& e :
+       std::filesystem::recursive_directory_iterator(VIGIL_SHARED_DATA "/pcaps/zeek-traces")) {
+    if (e.is_regular_file() &&
+        (e.path().extension() == ".pcap" || e.path().extension() == ".pcapng")) {
       files.push_back(e.path().string());
     }
   }
@@ -95,13 +99,15 @@ void build_capture(const std::string& path, std::size_t packets) {
       pcap_pkthdr* h;
       const unsigned char* d;
       std::vector<Packet> file_packets;
-      while (pcap_next_ex(p, &h, &d) == 1) file_packets.push_back({*h, std::vector<unsigned char>(d, d + h->caplen)});
+      while (pcap_next_ex(p, &h, &d) == 1)
+        file_packets.push_back({*h, std::vector<unsigned char>(d, d + h->caplen)});
       // Each file's packets start where the previous file's ended, plus two minutes.
       if (!file_packets.empty()) {
         const double base = pass.empty() ? 0.0 : pass.back().header.ts.tv_sec + 120.0;
         const double first = file_packets.front().header.ts.tv_sec;
         for (auto& pk : file_packets) {
-          pk.header.ts.tv_sec = static_cast<time_t>(base + std::max(0.0, pk.header.ts.tv_sec - first));
+          pk.header.ts.tv_sec =
+              static_cast<time_t>(base + std::max(0.0, pk.header.ts.tv_sec - first));
           pass.push_back(std::move(pk));
         }
       }
@@ -170,9 +176,10 @@ void build_flood(const std::string& path, std::size_t syns) {
     std::exit(1);
   }
   std::array<unsigned char, 54> frame{};
-  const unsigned char head[] = {0, 1, 2, 3, 4, 5, 0, 6, 7, 8, 9, 10, 0x08, 0x00,  // Ethernet, IPv4
-                                0x45, 0, 0, 40, 0, 1, 0, 0, 64, 6, 0, 0,          // IPv4, TCP
-                                0, 0, 0, 0, 10, 0, 0, 1};                         // source (set below), server
+  const unsigned char head[] = {0,    1,    2, 3,  4,  5, 0, 6, 7,  8, 9, 10,
+                                0x08, 0x00,                                   // Ethernet, IPv4
+                                0x45, 0,    0, 40, 0,  1, 0, 0, 64, 6, 0, 0,  // IPv4, TCP
+                                0,    0,    0, 0,  10, 0, 0, 1};  // source (set below), server
   std::copy(std::begin(head), std::end(head), frame.begin());
   frame[47] = 0x02;  // SYN
   frame[48] = 0xff;  // window
@@ -189,11 +196,11 @@ void build_flood(const std::string& path, std::size_t syns) {
   h.caplen = h.len = static_cast<bpf_u_int32>(frame.size());
   for (std::size_t i = 0; i < syns; ++i) {
     const std::uint64_t r = next();
-    std::memcpy(&frame[26], &r, 4);  // source address
+    std::memcpy(&frame[26], &r, 4);                   // source address
     frame[34] = static_cast<unsigned char>(r >> 32);  // source port
     frame[35] = static_cast<unsigned char>(r >> 40);
     frame[36] = 0;
-    frame[37] = 80;  // destination port
+    frame[37] = 80;                  // destination port
     std::memcpy(&frame[38], &i, 4);  // sequence number
     h.ts.tv_sec = static_cast<time_t>(1'700'000'000 + i / 1'000'000);
     h.ts.tv_usec = static_cast<suseconds_t>(i % 1'000'000);
@@ -211,21 +218,26 @@ int flood(std::size_t syns, std::size_t max_flows) {
   }
   long baseline_kib = 0, peak_kib = 0;
   // The same run with a cap of one flow: the program's own footprint.
-  run_child({VIGIL_CLI, "-q", "extract", "--pcap", path, "--max-flows", "1", "--out", "/dev/null"}, &baseline_kib);
+  run_child({VIGIL_CLI, "-q", "extract", "--pcap", path, "--max-flows", "1", "--out", "/dev/null"},
+            &baseline_kib);
   const auto t = Clock::now();
-  const int status = run_child(
-      {VIGIL_CLI, "-q", "extract", "--pcap", path, "--max-flows", std::to_string(max_flows), "--out", "/dev/null"},
-      &peak_kib);
+  const int status = run_child({VIGIL_CLI, "-q", "extract", "--pcap", path, "--max-flows",
+                                std::to_string(max_flows), "--out", "/dev/null"},
+                               &peak_kib);
   const double s = seconds_since(t);
   const double per_flow = static_cast<double>(vigil::capture::bytes_per_flow());
   const double budget_mib = per_flow * static_cast<double>(max_flows) / (1 << 20);
   const double used_mib = static_cast<double>(peak_kib - baseline_kib) / 1024;
-  std::printf("flood: %zu SYNs from random sources, flow cap %zu, %.1f s (exit %d)\n", syns, max_flows, s, status);
-  std::printf("bytes per flow (budget): %.0f; cap x bytes per flow: %.0f MiB\n", per_flow, budget_mib);
-  std::printf("peak resident: %.0f MiB, of which the flow table: %.0f MiB (%.0f bytes per flow held); "
-              "program with one flow: %.0f MiB\n",
-              static_cast<double>(peak_kib) / 1024, used_mib, used_mib * (1 << 20) / static_cast<double>(max_flows),
-              static_cast<double>(baseline_kib) / 1024);
+  std::printf("flood: %zu SYNs from random sources, flow cap %zu, %.1f s (exit %d)\n", syns,
+              max_flows, s, status);
+  std::printf("bytes per flow (budget): %.0f; cap x bytes per flow: %.0f MiB\n", per_flow,
+              budget_mib);
+  std::printf(
+      "peak resident: %.0f MiB, of which the flow table: %.0f MiB (%.0f bytes per flow held); "
+      "program with one flow: %.0f MiB\n",
+      static_cast<double>(peak_kib) / 1024, used_mib,
+      used_mib * (1 << 20) / static_cast<double>(max_flows),
+      static_cast<double>(baseline_kib) / 1024);
   std::printf("within budget: %s\n", used_mib <= budget_mib ? "yes" : "NO");
   return status == 0 ? 0 : 1;
 }
@@ -234,10 +246,12 @@ int flood(std::size_t syns, std::size_t max_flows) {
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "flood") {
-    return flood(argc > 2 ? std::stoul(argv[2]) : 10'000'000, argc > 3 ? std::stoul(argv[3]) : 1'000'000);
+    return flood(argc > 2 ? std::stoul(argv[2]) : 10'000'000,
+                 argc > 3 ? std::stoul(argv[3]) : 1'000'000);
   }
   const std::size_t target = argc > 1 ? std::stoul(argv[1]) : 5'000'000;
-  const std::string path = argc > 2 ? argv[2] : "/tmp/vigil-bench-" + std::to_string(target) + ".pcap";
+  const std::string path =
+      argc > 2 ? argv[2] : "/tmp/vigil-bench-" + std::to_string(target) + ".pcap";
   if (!std::filesystem::exists(path)) {
     std::fprintf(stderr, "building %s (%zu packets)\n", path.c_str(), target);
     build_capture(path, target);
@@ -250,7 +264,8 @@ int main(int argc, char** argv) {
   config.pcaps = {path};
   std::size_t out_bytes = 0;
   const auto t = Clock::now();
-  const auto summary = vigil::capture::extract_flows(config, [&](std::string_view s) { out_bytes += s.size(); });
+  const auto summary =
+      vigil::capture::extract_flows(config, [&](std::string_view s) { out_bytes += s.size(); });
   const double vigil_s = seconds_since(t);
   int argus_status = 127;
   const double argus_s = have_argus() ? run_argus(path, argus_status) : -1;
@@ -270,8 +285,8 @@ int main(int argc, char** argv) {
   } else {
     std::printf("argus: failed on this capture (exit %d after %.1f s)\n", argus_status, argus_s);
   }
-  std::printf("vigil / bare loop: %.2f; vigil / argus: %s; flows %llu, output %.0f MB\n", bare / vigil_s,
-              argus_ok ? std::to_string(argus_s / vigil_s).c_str() : "-",
+  std::printf("vigil / bare loop: %.2f; vigil / argus: %s; flows %llu, output %.0f MB\n",
+              bare / vigil_s, argus_ok ? std::to_string(argus_s / vigil_s).c_str() : "-",
               static_cast<unsigned long long>(summary.flows), static_cast<double>(out_bytes) / 1e6);
   return 0;
 }

@@ -47,7 +47,8 @@ inline std::string unsw_path() {
 inline bool is_capture(const std::filesystem::path& p) {
   unsigned char m[4] = {};
   std::ifstream(p, std::ios::binary).read(reinterpret_cast<char*>(m), 4);
-  const std::uint32_t magic = static_cast<std::uint32_t>(m[0]) << 24 | m[1] << 16 | m[2] << 8 | m[3];
+  const std::uint32_t magic =
+      static_cast<std::uint32_t>(m[0]) << 24 | m[1] << 16 | m[2] << 8 | m[3];
   return magic == 0xa1b2c3d4 || magic == 0xd4c3b2a1 || magic == 0xa1b23c4d || magic == 0x4d3cb2a1 ||
          magic == 0x0a0d0d0a || (m[0] == 0x1f && m[1] == 0x8b);
 }

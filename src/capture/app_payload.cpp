@@ -8,7 +8,9 @@
 namespace vigil::capture {
 namespace {
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
 
 // The request method `s` starts with ("GET ", ...), or an empty view. The
 // first byte picks the candidates, so a binary segment costs one switch.
@@ -16,19 +18,26 @@ std::string_view request_method(std::string_view s) {
   if (s.empty()) return {};
   auto is = [&](std::string_view m) { return starts_with(s, m) ? m : std::string_view{}; };
   switch (s[0]) {
-    case 'G': return is("GET ");
+    case 'G':
+      return is("GET ");
     case 'P': {
       const std::string_view m = is("POST ");
       if (!m.empty()) return m;
       const std::string_view put = is("PUT ");
       return put.empty() ? is("PATCH ") : put;
     }
-    case 'H': return is("HEAD ");
-    case 'D': return is("DELETE ");
-    case 'O': return is("OPTIONS ");
-    case 'C': return is("CONNECT ");
-    case 'T': return is("TRACE ");
-    default: return {};
+    case 'H':
+      return is("HEAD ");
+    case 'D':
+      return is("DELETE ");
+    case 'O':
+      return is("OPTIONS ");
+    case 'C':
+      return is("CONNECT ");
+    case 'T':
+      return is("TRACE ");
+    default:
+      return {};
   }
 }
 
@@ -57,7 +66,8 @@ void count_http_response(AppCounters& app, std::string_view s) {
   if (s.empty() || s[0] != 'H' || !starts_with(s, "HTTP/1.")) return;
   const std::size_t end = s.find("\r\n\r\n");
   const std::string_view headers = s.substr(0, end);
-  for (std::size_t line = headers.find("\r\n"); line != std::string_view::npos; line = headers.find("\r\n", line + 2)) {
+  for (std::size_t line = headers.find("\r\n"); line != std::string_view::npos;
+       line = headers.find("\r\n", line + 2)) {
     const std::string_view field = headers.substr(line + 2);
     constexpr std::string_view kName = "content-length:";
     if (field.size() < kName.size()) continue;
@@ -69,7 +79,9 @@ void count_http_response(AppCounters& app, std::string_view s) {
     std::uint64_t value = 0;
     std::size_t i = kName.size();
     while (i < field.size() && field[i] == ' ') ++i;
-    for (; i < field.size() && std::isdigit(static_cast<unsigned char>(field[i])) && value < (1ULL << 50); ++i) {
+    for (; i < field.size() && std::isdigit(static_cast<unsigned char>(field[i])) &&
+           value < (1ULL << 50);
+         ++i) {
       value = value * 10 + static_cast<std::uint64_t>(field[i] - '0');
     }
     app.http_body_bytes += value;
@@ -83,11 +95,13 @@ void count_ftp_commands(AppCounters& app, std::string_view s) {
   while (at < s.size()) {
     std::size_t n = 0;
     while (at + n < s.size() && n < 5 && std::isalpha(static_cast<unsigned char>(s[at + n]))) ++n;
-    const bool ends = at + n == s.size() || s[at + n] == ' ' || s[at + n] == '\r' || s[at + n] == '\n';
+    const bool ends =
+        at + n == s.size() || s[at + n] == ' ' || s[at + n] == '\r' || s[at + n] == '\n';
     if ((n == 3 || n == 4) && ends) {
       ++app.ftp_commands;
       std::string verb(s.substr(at, n));
-      std::transform(verb.begin(), verb.end(), verb.begin(), [](unsigned char c) { return std::toupper(c); });
+      std::transform(verb.begin(), verb.end(), verb.begin(),
+                     [](unsigned char c) { return std::toupper(c); });
       if (verb == "USER") app.ftp_user = true;
       if (verb == "PASS") app.ftp_pass = true;
     }
@@ -99,8 +113,8 @@ void count_ftp_commands(AppCounters& app, std::string_view s) {
 
 }  // namespace
 
-void inspect_payload(AppCounters& app, const std::uint8_t* payload, std::uint32_t length, bool from_client,
-                     std::uint16_t server_port) {
+void inspect_payload(AppCounters& app, const std::uint8_t* payload, std::uint32_t length,
+                     bool from_client, std::uint16_t server_port) {
   if (length == 0) return;
   const std::string_view s(reinterpret_cast<const char*>(payload), length);
   const bool ftp = server_port == 21;

@@ -10,7 +10,7 @@
 namespace vigil::capture {
 
 // `from_client`: the segment goes from the flow's source to its destination.
-void inspect_payload(AppCounters& app, const std::uint8_t* payload, std::uint32_t length, bool from_client,
-                     std::uint16_t server_port);
+void inspect_payload(AppCounters& app, const std::uint8_t* payload, std::uint32_t length,
+                     bool from_client, std::uint16_t server_port);
 
 }  // namespace vigil::capture

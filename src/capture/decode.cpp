@@ -39,7 +39,8 @@ std::uint8_t window_scale_option(const std::uint8_t* options, std::uint32_t leng
   return 0xff;
 }
 
-bool decode_transport(const std::uint8_t* p, std::uint32_t available, DecodedPacket& out, Counts& counts) {
+bool decode_transport(const std::uint8_t* p, std::uint32_t available, DecodedPacket& out,
+                      Counts& counts) {
   out.payload = p;
   out.payload_length = available;
   if (out.later_fragment) return true;  // the ports are in the first fragment
@@ -83,7 +84,8 @@ bool decode_transport(const std::uint8_t* p, std::uint32_t available, DecodedPac
   }
 }
 
-bool decode_ipv4(const std::uint8_t* p, std::uint32_t captured, DecodedPacket& out, Counts& counts) {
+bool decode_ipv4(const std::uint8_t* p, std::uint32_t captured, DecodedPacket& out,
+                 Counts& counts) {
   if (captured < 20 || (p[0] >> 4) != 4) return fail(counts, Malformed::kBadIpHeader);
   const std::uint32_t header = (p[0] & 0x0f) * 4u;
   if (header < 20 || header > captured) return fail(counts, Malformed::kBadIpHeader);
@@ -110,11 +112,12 @@ bool decode_ipv4(const std::uint8_t* p, std::uint32_t captured, DecodedPacket& o
 }
 
 bool is_ipv6_extension(std::uint8_t next) {
-  return next == 0 || next == 43 || next == 44 || next == 60 || next == 51 || next == 135 || next == 139 ||
-         next == 140;
+  return next == 0 || next == 43 || next == 44 || next == 60 || next == 51 || next == 135 ||
+         next == 139 || next == 140;
 }
 
-bool decode_ipv6(const std::uint8_t* p, std::uint32_t captured, DecodedPacket& out, Counts& counts) {
+bool decode_ipv6(const std::uint8_t* p, std::uint32_t captured, DecodedPacket& out,
+                 Counts& counts) {
   if (captured < 40 || (p[0] >> 4) != 6) return fail(counts, Malformed::kBadIpHeader);
   const std::uint32_t total = 40u + be16(p + 4);
   out.ip_version = 6;
@@ -152,12 +155,16 @@ bool decode_ipv6(const std::uint8_t* p, std::uint32_t captured, DecodedPacket& o
   return decode_transport(p + at, end - at, out, counts);
 }
 
-bool decode_by_version(const std::uint8_t* p, std::uint32_t captured, DecodedPacket& out, Counts& counts) {
+bool decode_by_version(const std::uint8_t* p, std::uint32_t captured, DecodedPacket& out,
+                       Counts& counts) {
   if (captured < 1) return fail(counts, Malformed::kBadIpHeader);
   switch (p[0] >> 4) {
-    case 4: return decode_ipv4(p, captured, out, counts);
-    case 6: return decode_ipv6(p, captured, out, counts);
-    default: return fail(counts, Malformed::kBadIpHeader);
+    case 4:
+      return decode_ipv4(p, captured, out, counts);
+    case 6:
+      return decode_ipv6(p, captured, out, counts);
+    default:
+      return fail(counts, Malformed::kBadIpHeader);
   }
 }
 
@@ -174,8 +181,8 @@ bool decode_ppp(const std::uint8_t* p, std::uint32_t captured, DecodedPacket& ou
   return fail(counts, Malformed::kNonIp);
 }
 
-bool decode_ethertype(std::uint16_t type, const std::uint8_t* p, std::uint32_t captured, DecodedPacket& out,
-                      Counts& counts) {
+bool decode_ethertype(std::uint16_t type, const std::uint8_t* p, std::uint32_t captured,
+                      DecodedPacket& out, Counts& counts) {
   if (type == kEtherIpv4) return decode_ipv4(p, captured, out, counts);
   if (type == kEtherIpv6) return decode_ipv6(p, captured, out, counts);
   if (type == 0x8864) {  // PPPoE session: 6-byte header, then PPP's protocol field
@@ -194,10 +201,12 @@ bool decode_ethertype(std::uint16_t type, const std::uint8_t* p, std::uint32_t c
 }
 
 // NFLOG: a 4-byte header, then type-length-value records; type 9 holds the packet.
-bool decode_nflog(const std::uint8_t* p, std::uint32_t captured, DecodedPacket& out, Counts& counts) {
+bool decode_nflog(const std::uint8_t* p, std::uint32_t captured, DecodedPacket& out,
+                  Counts& counts) {
   std::uint32_t at = 4;
   while (at + 4 <= captured) {
-    const std::uint32_t length = static_cast<std::uint32_t>(p[at] | p[at + 1] << 8);  // host order (little-endian)
+    const std::uint32_t length =
+        static_cast<std::uint32_t>(p[at] | p[at + 1] << 8);  // host order (little-endian)
     const std::uint16_t type = static_cast<std::uint16_t>(p[at + 2] | p[at + 3] << 8);
     if (length < 4 || at + length > captured) return fail(counts, Malformed::kTruncatedLink);
     if (type == 9) return decode_by_version(p + at + 4, length - 4, out, counts);
@@ -210,15 +219,24 @@ bool decode_nflog(const std::uint8_t* p, std::uint32_t captured, DecodedPacket& 
 
 const char* malformed_name(Malformed m) {
   switch (m) {
-    case Malformed::kUnsupportedLink: return "unsupported link type";
-    case Malformed::kTruncatedLink: return "truncated link header";
-    case Malformed::kNonIp: return "non-IP";
-    case Malformed::kBadIpHeader: return "bad IP header";
-    case Malformed::kBadIpLength: return "bad IP length";
-    case Malformed::kBadIpv6Extension: return "bad IPv6 extension header";
-    case Malformed::kTruncatedTransport: return "truncated transport header";
-    case Malformed::kBadTcpOffset: return "bad TCP data offset";
-    case Malformed::kCount: break;
+    case Malformed::kUnsupportedLink:
+      return "unsupported link type";
+    case Malformed::kTruncatedLink:
+      return "truncated link header";
+    case Malformed::kNonIp:
+      return "non-IP";
+    case Malformed::kBadIpHeader:
+      return "bad IP header";
+    case Malformed::kBadIpLength:
+      return "bad IP length";
+    case Malformed::kBadIpv6Extension:
+      return "bad IPv6 extension header";
+    case Malformed::kTruncatedTransport:
+      return "truncated transport header";
+    case Malformed::kBadTcpOffset:
+      return "bad TCP data offset";
+    case Malformed::kCount:
+      break;
   }
   return "?";
 }
@@ -242,8 +260,8 @@ bool link_type_supported(int link_type) {
   }
 }
 
-bool decode_packet(int link_type, const std::uint8_t* data, std::uint32_t captured, DecodedPacket& out,
-                   Counts& counts) {
+bool decode_packet(int link_type, const std::uint8_t* data, std::uint32_t captured,
+                   DecodedPacket& out, Counts& counts) {
   out.tcp_flags = 0;
   out.src_port = out.dst_port = 0;
   out.seq = out.ack = 0;

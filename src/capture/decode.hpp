@@ -13,12 +13,12 @@ namespace vigil::capture {
 
 // Why a packet could not be used, counted per kind for the summary line.
 enum class Malformed : int {
-  kUnsupportedLink,  // a link type Vigil does not decode (e.g. 802.11 radiotap)
-  kTruncatedLink,    // shorter than its link-layer header
-  kNonIp,            // ARP, LLDP and other non-IP frames (not an error; counted apart)
-  kBadIpHeader,      // IP version or header length out of range, or shorter than the header
-  kBadIpLength,      // total length shorter than the header
-  kBadIpv6Extension, // an extension header running past the packet
+  kUnsupportedLink,     // a link type Vigil does not decode (e.g. 802.11 radiotap)
+  kTruncatedLink,       // shorter than its link-layer header
+  kNonIp,               // ARP, LLDP and other non-IP frames (not an error; counted apart)
+  kBadIpHeader,         // IP version or header length out of range, or shorter than the header
+  kBadIpLength,         // total length shorter than the header
+  kBadIpv6Extension,    // an extension header running past the packet
   kTruncatedTransport,  // TCP/UDP/ICMP header cut short
   kBadTcpOffset,        // TCP data offset below 5 words or past the packet
   kCount
@@ -36,26 +36,28 @@ inline std::uint64_t address_word(const Address& a, std::size_t i) {
   return w;
 }
 inline bool same_address(const Address& a, const Address& b) {
-  return ((address_word(a, 0) ^ address_word(b, 0)) | (address_word(a, 1) ^ address_word(b, 1))) == 0;
+  return ((address_word(a, 0) ^ address_word(b, 0)) | (address_word(a, 1) ^ address_word(b, 1))) ==
+         0;
 }
 // Byte-wise (network order) a < b, as memcmp orders them.
 inline bool address_less(const Address& a, const Address& b) {
-  const std::uint64_t a0 = __builtin_bswap64(address_word(a, 0)), b0 = __builtin_bswap64(address_word(b, 0));
+  const std::uint64_t a0 = __builtin_bswap64(address_word(a, 0)),
+                      b0 = __builtin_bswap64(address_word(b, 0));
   if (a0 != b0) return a0 < b0;
   return __builtin_bswap64(address_word(a, 1)) < __builtin_bswap64(address_word(b, 1));
 }
 
 struct DecodedPacket {
-  double time = 0;            // seconds since the epoch
+  double time = 0;                // seconds since the epoch
   std::uint32_t wire_length = 0;  // bytes on the wire, as the capture header says
   std::uint8_t ip_version = 0;
   Address src{}, dst{};
-  std::uint8_t protocol = 0;  // IP protocol number
+  std::uint8_t protocol = 0;                 // IP protocol number
   std::uint16_t src_port = 0, dst_port = 0;  // for ICMP: type and code
-  std::uint8_t ttl = 0;       // IPv4 TTL or IPv6 hop limit
-  std::uint32_t ip_length = 0;  // IP total length (header + payload)
-  bool fragment = false;      // part of a fragmented datagram
-  bool later_fragment = false;  // a fragment after the first: no transport header
+  std::uint8_t ttl = 0;                      // IPv4 TTL or IPv6 hop limit
+  std::uint32_t ip_length = 0;               // IP total length (header + payload)
+  bool fragment = false;                     // part of a fragmented datagram
+  bool later_fragment = false;               // a fragment after the first: no transport header
   std::uint32_t fragment_id = 0;
   // TCP
   std::uint8_t tcp_flags = 0;
@@ -73,7 +75,8 @@ inline constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08
 
 // Decodes one captured frame of the given pcap link type. Returns false (and
 // counts why in `malformed`) when the frame holds no usable IP packet.
-bool decode_packet(int link_type, const std::uint8_t* data, std::uint32_t captured, DecodedPacket& out,
+bool decode_packet(int link_type, const std::uint8_t* data, std::uint32_t captured,
+                   DecodedPacket& out,
                    std::array<std::uint64_t, static_cast<int>(Malformed::kCount)>& malformed);
 
 // True when Vigil can decode frames of this link type.

@@ -26,7 +26,8 @@ std::string ExtractSummary::line() const {
   std::string s = std::to_string(packets) + " packets (" + std::to_string(ip_packets) + " IP), " +
                   std::to_string(flows) + " flows, " + std::to_string(evicted) + " evicted";
   for (const auto& [kind, count] : malformed) s += ", " + std::to_string(count) + " " + kind;
-  if (fragments_without_ports) s += ", " + std::to_string(fragments_without_ports) + " fragments without their first";
+  if (fragments_without_ports)
+    s += ", " + std::to_string(fragments_without_ports) + " fragments without their first";
   if (kernel_drops) s += ", " + std::to_string(kernel_drops) + " dropped by the capture";
   for (const auto& t : notes) s += "; " + t;
   char time[48];
@@ -34,8 +35,9 @@ std::string ExtractSummary::line() const {
   return s + time;
 }
 
-ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink, const std::atomic<bool>* stop,
-                             Progress* progress, LiveCounters* live) {
+ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink,
+                             const std::atomic<bool>* stop, Progress* progress,
+                             LiveCounters* live) {
   if (config.pcaps.empty() == config.interface.empty()) {
     throw InputError("extract: give capture files or an interface (one of the two)");
   }
@@ -69,14 +71,17 @@ ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink
     const auto began = std::chrono::steady_clock::now();
     auto out_of_time = [&] {
       return config.duration > 0 &&
-             std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count() >= config.duration;
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count() >=
+                 config.duration;
     };
     for (;;) {
       if (stop && stop->load(std::memory_order_relaxed)) break;
       const PacketSource::Read read = source.read(raw);
       if (read == PacketSource::Read::kEnd) break;
       if (read == PacketSource::Read::kQuiet) {
-        table.expire(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+        table.expire(
+            std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                .count());
         publish();
         if (out_of_time()) break;
         continue;
@@ -93,9 +98,11 @@ ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink
       if ((summary.packets & 0xfff) == 0) publish();
       if (progress && (summary.packets & 0xffff) == 0) progress->update(index);
     }
-    if (source.truncated()) summary.notes.push_back(source.name() + " ended early (" + source.error() + ")");
+    if (source.truncated())
+      summary.notes.push_back(source.name() + " ended early (" + source.error() + ")");
     if (!link_type_supported(source.link_type())) {
-      summary.notes.push_back(source.name() + ": link type " + source.link_name() + " is not decoded");
+      summary.notes.push_back(source.name() + ": link type " + source.link_name() +
+                              " is not decoded");
     }
     summary.kernel_drops += source.kernel_drops();
   };
@@ -120,15 +127,17 @@ ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink
   summary.fragments_without_ports = table.stats().fragments_without_ports;
   for (int k = 0; k < static_cast<int>(Malformed::kCount); ++k) {
     if (malformed[static_cast<std::size_t>(k)] > 0) {
-      summary.malformed.emplace_back(malformed_name(static_cast<Malformed>(k)), malformed[static_cast<std::size_t>(k)]);
+      summary.malformed.emplace_back(malformed_name(static_cast<Malformed>(k)),
+                                     malformed[static_cast<std::size_t>(k)]);
     }
   }
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }
 
-ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, const std::atomic<bool>* stop,
-                             Progress* progress) {
+ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out,
+                             const std::atomic<bool>* stop, Progress* progress) {
   const FlowWriter writer(config.format);
   std::string buffer = writer.header();
   ExtractSummary summary = capture_flows(

@@ -16,8 +16,8 @@ struct FlowKey {
   std::uint8_t protocol = 0;
   std::uint8_t ip_version = 0;
   bool operator==(const FlowKey& o) const {
-    return same_address(a, o.a) && same_address(b, o.b) && a_port == o.a_port && b_port == o.b_port &&
-           protocol == o.protocol && ip_version == o.ip_version;
+    return same_address(a, o.a) && same_address(b, o.b) && a_port == o.a_port &&
+           b_port == o.b_port && protocol == o.protocol && ip_version == o.ip_version;
   }
 };
 
@@ -46,10 +46,10 @@ struct DirectionStats {
 
 // What application payloads said (HTTP and FTP, the protocols UNSW-NB15 counts).
 struct AppCounters {
-  std::uint32_t http_requests = 0;      // trans_depth
-  std::uint32_t http_get_post = 0;      // ct_flw_http_mthd
-  std::uint64_t http_body_bytes = 0;    // response_body_len
-  std::uint32_t ftp_commands = 0;       // ct_ftp_cmd
+  std::uint32_t http_requests = 0;    // trans_depth
+  std::uint32_t http_get_post = 0;    // ct_flw_http_mthd
+  std::uint64_t http_body_bytes = 0;  // response_body_len
+  std::uint32_t ftp_commands = 0;     // ct_ftp_cmd
   bool ftp_user = false, ftp_pass = false, ftp_logged_in = false;
 };
 

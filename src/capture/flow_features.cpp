@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <cstring>
+#include <map>
 #include <string_view>
 
 namespace vigil::capture {
@@ -13,17 +13,54 @@ namespace {
 
 // Numeric columns of a record, in the partition files' order.
 enum Col : std::size_t {
-  kDur, kSpkts, kDpkts, kSbytes, kDbytes, kRate, kSttl, kDttl, kSload, kDload, kSloss, kDloss, kSinpkt, kDinpkt,
-  kSjit, kDjit, kSwin, kStcpb, kDtcpb, kDwin, kTcprtt, kSynack, kAckdat, kSmean, kDmean, kTransDepth,
-  kResponseBodyLen, kCtSrvSrc, kCtStateTtl, kCtDstLtm, kCtSrcDportLtm, kCtDstSportLtm, kCtDstSrcLtm, kIsFtpLogin,
-  kCtFtpCmd, kCtFlwHttpMthd, kCtSrcLtm, kCtSrvDst, kIsSmIpsPorts, kNumeric
+  kDur,
+  kSpkts,
+  kDpkts,
+  kSbytes,
+  kDbytes,
+  kRate,
+  kSttl,
+  kDttl,
+  kSload,
+  kDload,
+  kSloss,
+  kDloss,
+  kSinpkt,
+  kDinpkt,
+  kSjit,
+  kDjit,
+  kSwin,
+  kStcpb,
+  kDtcpb,
+  kDwin,
+  kTcprtt,
+  kSynack,
+  kAckdat,
+  kSmean,
+  kDmean,
+  kTransDepth,
+  kResponseBodyLen,
+  kCtSrvSrc,
+  kCtStateTtl,
+  kCtDstLtm,
+  kCtSrcDportLtm,
+  kCtDstSportLtm,
+  kCtDstSrcLtm,
+  kIsFtpLogin,
+  kCtFtpCmd,
+  kCtFlwHttpMthd,
+  kCtSrcLtm,
+  kCtSrvDst,
+  kIsSmIpsPorts,
+  kNumeric
 };
 
 // Load in bits per second over the flow's duration, leaving out the first
 // packet's bytes (a load needs an interval, which the first packet opens).
 double load(const DirectionStats& d, double dur) {
   if (dur <= 0 || d.packets == 0) return 0;
-  const double after_first = static_cast<double>(d.bytes) * static_cast<double>(d.packets - 1) / static_cast<double>(d.packets);
+  const double after_first = static_cast<double>(d.bytes) * static_cast<double>(d.packets - 1) /
+                             static_cast<double>(d.packets);
   return after_first * 8.0 / dur;
 }
 
@@ -31,11 +68,12 @@ double load(const DirectionStats& d, double dur) {
 
 const std::vector<std::string>& record_columns() {
   static const std::vector<std::string> columns = {
-      "id", "dur", "proto", "service", "state", "spkts", "dpkts", "sbytes", "dbytes", "rate", "sttl", "dttl",
-      "sload", "dload", "sloss", "dloss", "sinpkt", "dinpkt", "sjit", "djit", "swin", "stcpb", "dtcpb", "dwin",
-      "tcprtt", "synack", "ackdat", "smean", "dmean", "trans_depth", "response_body_len", "ct_srv_src",
-      "ct_state_ttl", "ct_dst_ltm", "ct_src_dport_ltm", "ct_dst_sport_ltm", "ct_dst_src_ltm", "is_ftp_login",
-      "ct_ftp_cmd", "ct_flw_http_mthd", "ct_src_ltm", "ct_srv_dst", "is_sm_ips_ports",
+      "id", "dur", "proto", "service", "state", "spkts", "dpkts", "sbytes", "dbytes", "rate",
+      "sttl", "dttl", "sload", "dload", "sloss", "dloss", "sinpkt", "dinpkt", "sjit", "djit",
+      "swin", "stcpb", "dtcpb", "dwin", "tcprtt", "synack", "ackdat", "smean", "dmean",
+      "trans_depth", "response_body_len", "ct_srv_src", "ct_state_ttl", "ct_dst_ltm",
+      "ct_src_dport_ltm", "ct_dst_sport_ltm", "ct_dst_src_ltm", "is_ftp_login", "ct_ftp_cmd",
+      "ct_flw_http_mthd", "ct_src_ltm", "ct_srv_dst", "is_sm_ips_ports",
       // identifying columns, and nDPI's name for the application protocol
       "srcip", "sport", "dstip", "dsport", "stime", "ltime", "app_proto"};
   return columns;
@@ -45,11 +83,17 @@ namespace {
 
 // The columns that are not numeric features, and where each sits.
 const std::map<std::string, RecordField>& named_fields() {
-  static const std::map<std::string, RecordField> fields = {
-      {"id", RecordField::kId},         {"proto", RecordField::kProto},   {"service", RecordField::kService},
-      {"state", RecordField::kState},   {"app_proto", RecordField::kAppProto}, {"srcip", RecordField::kSrcip},
-      {"dstip", RecordField::kDstip},   {"sport", RecordField::kSport},   {"dsport", RecordField::kDsport},
-      {"stime", RecordField::kStime},   {"ltime", RecordField::kLtime}};
+  static const std::map<std::string, RecordField> fields = {{"id", RecordField::kId},
+                                                            {"proto", RecordField::kProto},
+                                                            {"service", RecordField::kService},
+                                                            {"state", RecordField::kState},
+                                                            {"app_proto", RecordField::kAppProto},
+                                                            {"srcip", RecordField::kSrcip},
+                                                            {"dstip", RecordField::kDstip},
+                                                            {"sport", RecordField::kSport},
+                                                            {"dsport", RecordField::kDsport},
+                                                            {"stime", RecordField::kStime},
+                                                            {"ltime", RecordField::kLtime}};
   return fields;
 }
 
@@ -75,28 +119,45 @@ RecordColumn record_column(const std::string& name) {
 }
 
 bool is_text_field(RecordField field) {
-  return field == RecordField::kProto || field == RecordField::kService || field == RecordField::kState ||
-         field == RecordField::kAppProto || field == RecordField::kSrcip || field == RecordField::kDstip;
+  return field == RecordField::kProto || field == RecordField::kService ||
+         field == RecordField::kState || field == RecordField::kAppProto ||
+         field == RecordField::kSrcip || field == RecordField::kDstip;
 }
 
 const char* protocol_name(std::uint8_t protocol, std::uint8_t) {
   switch (protocol) {
-    case IPPROTO_TCP: return "tcp";
-    case IPPROTO_UDP: return "udp";
-    case IPPROTO_ICMP: return "icmp";
-    case IPPROTO_ICMPV6: return "ipv6-icmp";
-    case IPPROTO_IGMP: return "igmp";
-    case IPPROTO_GRE: return "gre";
-    case IPPROTO_ESP: return "esp";
-    case IPPROTO_AH: return "ah";
-    case IPPROTO_SCTP: return "sctp";
-    case IPPROTO_IPIP: return "ipnip";
-    case IPPROTO_IPV6: return "ipv6";
-    case 89: return "ospf";
-    case IPPROTO_PIM: return "pim";
-    case 112: return "vrrp";
-    case IPPROTO_UDPLITE: return "udplite";
-    default: return nullptr;
+    case IPPROTO_TCP:
+      return "tcp";
+    case IPPROTO_UDP:
+      return "udp";
+    case IPPROTO_ICMP:
+      return "icmp";
+    case IPPROTO_ICMPV6:
+      return "ipv6-icmp";
+    case IPPROTO_IGMP:
+      return "igmp";
+    case IPPROTO_GRE:
+      return "gre";
+    case IPPROTO_ESP:
+      return "esp";
+    case IPPROTO_AH:
+      return "ah";
+    case IPPROTO_SCTP:
+      return "sctp";
+    case IPPROTO_IPIP:
+      return "ipnip";
+    case IPPROTO_IPV6:
+      return "ipv6";
+    case 89:
+      return "ospf";
+    case IPPROTO_PIM:
+      return "pim";
+    case 112:
+      return "vrrp";
+    case IPPROTO_UDPLITE:
+      return "udplite";
+    default:
+      return nullptr;
   }
 }
 
@@ -164,15 +225,19 @@ FlowRecord make_record(const Flow& f, std::uint64_t id, const ServiceDetector& s
   v[kDjit] = d.gaps > 1 ? std::sqrt(d.gap_m2 / static_cast<double>(d.gaps)) * 1000.0 : 0.0;
   // As Argus reports them: the latest window advertised, scaled by the
   // direction's own window-scale option when its SYN carried one.
-  v[kSwin] = std::ldexp(s.last_window, s.window_scale == 0xff ? 0 : std::min<int>(s.window_scale, 14));
+  v[kSwin] =
+      std::ldexp(s.last_window, s.window_scale == 0xff ? 0 : std::min<int>(s.window_scale, 14));
   v[kStcpb] = s.base_seq;
   v[kDtcpb] = d.base_seq;
-  v[kDwin] = std::ldexp(d.last_window, d.window_scale == 0xff ? 0 : std::min<int>(d.window_scale, 14));
+  v[kDwin] =
+      std::ldexp(d.last_window, d.window_scale == 0xff ? 0 : std::min<int>(d.window_scale, 14));
   if (f.synack_time >= 0) v[kSynack] = f.synack_time - f.syn_time;
   if (f.ack_time >= 0) v[kAckdat] = f.ack_time - f.last_synack_time;
   v[kTcprtt] = v[kSynack] + v[kAckdat];
-  v[kSmean] = s.packets ? std::round(static_cast<double>(s.bytes) / static_cast<double>(s.packets)) : 0.0;
-  v[kDmean] = d.packets ? std::round(static_cast<double>(d.bytes) / static_cast<double>(d.packets)) : 0.0;
+  v[kSmean] =
+      s.packets ? std::round(static_cast<double>(s.bytes) / static_cast<double>(s.packets)) : 0.0;
+  v[kDmean] =
+      d.packets ? std::round(static_cast<double>(d.bytes) / static_cast<double>(d.packets)) : 0.0;
   v[kTransDepth] = f.app.http_requests;
   v[kResponseBodyLen] = static_cast<double>(f.app.http_body_bytes);
   v[kIsFtpLogin] = f.app.ftp_logged_in ? 1 : 0;
@@ -199,12 +264,14 @@ void ConnectionWindow::add(FlowRecord& r, const Flow& f) {
   e.sport = f.src_port;
   e.dport = f.dst_port;
   e.service = first_bytes(r.service);
-  e.state_ttl = (first_bytes(r.state) << 16) | (std::uint64_t{f.dir[0].first_ttl} << 8) | f.dir[1].first_ttl;
+  e.state_ttl =
+      (first_bytes(r.state) << 16) | (std::uint64_t{f.dir[0].first_ttl} << 8) | f.dir[1].first_ttl;
   ring_[next_] = e;
   next_ = (next_ + 1) % ring_.size();
   if (size_ < ring_.size()) ++size_;
   // Counts over the last 100 connections, this one included (so at least 1).
-  std::uint32_t srv_src = 0, srv_dst = 0, dst = 0, src = 0, src_dport = 0, dst_sport = 0, dst_src = 0, state_ttl = 0;
+  std::uint32_t srv_src = 0, srv_dst = 0, dst = 0, src = 0, src_dport = 0, dst_sport = 0,
+                dst_src = 0, state_ttl = 0;
   for (std::size_t i = 0; i < size_; ++i) {
     const Entry& o = ring_[i];
     const bool same_src = o.src[0] == e.src[0] && o.src[1] == e.src[1];

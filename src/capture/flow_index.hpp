@@ -22,7 +22,7 @@ class FlowIndex {
   // The slot holding `key` (keys are read from `pool`), or kNone.
   std::uint32_t find(const FlowKey& key, std::uint64_t hash, const std::vector<Flow>& pool) const {
     const auto tag = static_cast<std::uint32_t>(hash >> 32);
-    for (std::size_t i = hash & mask(); ; i = (i + 1) & mask()) {
+    for (std::size_t i = hash & mask();; i = (i + 1) & mask()) {
       const Entry& e = entries_[i];
       if (e.slot == kNone) return kNone;
       if (e.tag == tag && pool[e.slot].key == key) return e.slot;

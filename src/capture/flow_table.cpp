@@ -43,7 +43,8 @@ void update_direction(DirectionStats& d, const DecodedPacket& p) {
 // Returns false for a retransmission (its payload was seen already).
 bool update_tcp(Flow& f, DirectionStats& d, const DecodedPacket& p, bool forward) {
   bool fresh = true;
-  const std::uint32_t length = p.payload_length + ((p.tcp_flags & kSyn) ? 1u : 0u) + ((p.tcp_flags & kFin) ? 1u : 0u);
+  const std::uint32_t length =
+      p.payload_length + ((p.tcp_flags & kSyn) ? 1u : 0u) + ((p.tcp_flags & kFin) ? 1u : 0u);
   d.last_window = p.window;
   if (!d.seen_tcp) {
     d.seen_tcp = true;
@@ -118,11 +119,13 @@ FlowTable::FlowTable(FlowTableConfig config, ServiceDetector& service, Emit emit
 std::size_t FlowTable::bytes_per_flow() {
   constexpr std::size_t kMallocOverhead = 16;  // glibc's chunk header, rounded
   const std::size_t index_node = FlowIndex::worst_bytes_per_flow();
-  // libstdc++'s hash nodes (fragments only): a next pointer, the value, the cached hash; one bucket per element at most.
-  const std::size_t fragment_node = sizeof(void*) + sizeof(std::pair<const FragmentKey, FragmentPorts>) +
+  // libstdc++'s hash nodes (fragments only): a next pointer, the value, the cached hash; one bucket
+  // per element at most.
+  const std::size_t fragment_node = sizeof(void*) +
+                                    sizeof(std::pair<const FragmentKey, FragmentPorts>) +
                                     sizeof(std::size_t) + kMallocOverhead + sizeof(void*);
-  return sizeof(Flow) + sizeof(std::uint32_t) + index_node + fragment_node + ServiceDetector::flow_state_bytes() +
-         kMallocOverhead;
+  return sizeof(Flow) + sizeof(std::uint32_t) + index_node + fragment_node +
+         ServiceDetector::flow_state_bytes() + kMallocOverhead;
 }
 
 void FlowTable::unlink(std::uint32_t slot) {
@@ -163,15 +166,19 @@ std::uint32_t FlowTable::find_or_create(const FlowKey& key, const DecodedPacket&
     const bool too_long = p.time - f.first_time > config_.active_timeout;
     // Idle past its timeout: the flow ended before this packet (expire() may
     // not have run yet at this packet's time).
-    const bool idle = p.time - f.last_time > (closed(f) ? config_.closed_timeout : config_.idle_timeout);
+    const bool idle =
+        p.time - f.last_time > (closed(f) ? config_.closed_timeout : config_.idle_timeout);
     // A new SYN after the old connection closed starts a new flow.
-    const bool reopened = closed(f) && p.protocol == IPPROTO_TCP && (p.tcp_flags & kSyn) && !(p.tcp_flags & kAck);
+    const bool reopened =
+        closed(f) && p.protocol == IPPROTO_TCP && (p.tcp_flags & kSyn) && !(p.tcp_flags & kAck);
     // Each DNS query over UDP and its answer are a flow of their own, as Argus
     // (and so UNSW-NB15) has them: a new query after an answer starts a new flow.
     const bool next_dns_query = p.protocol == IPPROTO_UDP && forward && f.dir[1].packets > 0 &&
                                 (f.src_port == 53 || f.dst_port == 53);
     if (!too_long && !idle && !reopened && !next_dns_query) return found;
-    finish(found, too_long ? FlowEnd::kActive : idle ? FlowEnd::kIdle : FlowEnd::kClosed);  // (a DNS answer closes too)
+    finish(found, too_long ? FlowEnd::kActive
+                  : idle   ? FlowEnd::kIdle
+                           : FlowEnd::kClosed);  // (a DNS answer closes too)
   }
   if (index_.size() >= config_.max_flows) {
     ++stats_.evicted;
@@ -226,11 +233,13 @@ void FlowTable::add(const DecodedPacket& packet) {
       ++stats_.fragments_without_ports;  // first fragment unseen: the flow has no ports
     }
     // Fragment memory is bounded: entries older than the idle timeout go.
-    if (p.time - last_fragment_sweep_ > config_.idle_timeout || fragments_.size() > config_.max_flows) {
+    if (p.time - last_fragment_sweep_ > config_.idle_timeout ||
+        fragments_.size() > config_.max_flows) {
       for (auto it = fragments_.begin(); it != fragments_.end();) {
-        it = p.time - it->second.time > config_.idle_timeout || fragments_.size() > config_.max_flows
-                 ? fragments_.erase(it)
-                 : std::next(it);
+        it =
+            p.time - it->second.time > config_.idle_timeout || fragments_.size() > config_.max_flows
+                ? fragments_.erase(it)
+                : std::next(it);
       }
       last_fragment_sweep_ = p.time;
     }

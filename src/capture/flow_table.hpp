@@ -14,9 +14,9 @@
 namespace vigil::capture {
 
 struct FlowTableConfig {
-  double idle_timeout = 60;     // seconds without a packet
-  double closed_timeout = 5;    // after RST or FINs both ways: absorbs late ACKs and retransmissions
-  double active_timeout = 1800; // longest a flow runs before it is cut (and a new one starts)
+  double idle_timeout = 60;   // seconds without a packet
+  double closed_timeout = 5;  // after RST or FINs both ways: absorbs late ACKs and retransmissions
+  double active_timeout = 1800;  // longest a flow runs before it is cut (and a new one starts)
   std::size_t max_flows = 1'000'000;
 };
 

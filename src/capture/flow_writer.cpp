@@ -6,7 +6,8 @@
 namespace vigil::capture {
 
 FlowWriter::FlowWriter(std::string format) : csv_(format == "csv") {
-  if (format != "csv" && format != "jsonl") throw InputError("output format '" + format + "': expected csv or jsonl");
+  if (format != "csv" && format != "jsonl")
+    throw InputError("output format '" + format + "': expected csv or jsonl");
   for (const auto& name : record_columns()) fields_.push_back(record_column(name));
 }
 
@@ -29,22 +30,49 @@ void FlowWriter::format(const FlowRecord& r, std::string& out) const {
       append_json_text(out, columns[i]);
       out += ':';
     }
-    auto text = [&](const std::string& s) { csv_ ? append_csv_text(out, s) : append_json_text(out, s); };
+    auto text = [&](const std::string& s) {
+      csv_ ? append_csv_text(out, s) : append_json_text(out, s);
+    };
     const RecordColumn& c = fields_[i];
     switch (c.field) {
-      case RecordField::kId: append_number(out, static_cast<double>(r.id)); break;
-      case RecordField::kProto: text(r.proto); break;
-      case RecordField::kService: text(r.service); break;
-      case RecordField::kState: text(r.state); break;
-      case RecordField::kSrcip: text(r.srcip); break;
-      case RecordField::kDstip: text(r.dstip); break;
-      case RecordField::kSport: append_number(out, r.sport); break;
-      case RecordField::kDsport: append_number(out, r.dsport); break;
-      case RecordField::kStime: append_number(out, r.stime); break;
-      case RecordField::kLtime: append_number(out, r.ltime); break;
-      case RecordField::kAppProto: text(r.app_proto); break;
-      case RecordField::kNumeric: append_number(out, r.numeric[c.numeric]); break;
-      case RecordField::kNone: break;  // every record column has a field
+      case RecordField::kId:
+        append_number(out, static_cast<double>(r.id));
+        break;
+      case RecordField::kProto:
+        text(r.proto);
+        break;
+      case RecordField::kService:
+        text(r.service);
+        break;
+      case RecordField::kState:
+        text(r.state);
+        break;
+      case RecordField::kSrcip:
+        text(r.srcip);
+        break;
+      case RecordField::kDstip:
+        text(r.dstip);
+        break;
+      case RecordField::kSport:
+        append_number(out, r.sport);
+        break;
+      case RecordField::kDsport:
+        append_number(out, r.dsport);
+        break;
+      case RecordField::kStime:
+        append_number(out, r.stime);
+        break;
+      case RecordField::kLtime:
+        append_number(out, r.ltime);
+        break;
+      case RecordField::kAppProto:
+        text(r.app_proto);
+        break;
+      case RecordField::kNumeric:
+        append_number(out, r.numeric[c.numeric]);
+        break;
+      case RecordField::kNone:
+        break;  // every record column has a field
     }
   }
   out += csv_ ? "\n" : "}\n";

@@ -33,7 +33,8 @@ class FileSource final : public PacketSource {
       handle_ = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, error);
       if (handle_) memory_file_ = nullptr;  // pcap_close closes it
     } else {
-      handle_ = pcap_open_offline_with_tstamp_precision(name_.c_str(), PCAP_TSTAMP_PRECISION_MICRO, error);
+      handle_ = pcap_open_offline_with_tstamp_precision(name_.c_str(), PCAP_TSTAMP_PRECISION_MICRO,
+                                                        error);
     }
     if (!handle_) throw InputError(name_ + ": not a pcap or pcapng capture (" + error + ")");
     link_type_ = pcap_datalink(handle_);
@@ -79,12 +80,14 @@ class LiveSource final : public PacketSource {
     }
     link_type_ = pcap_datalink(handle_);
     if (!link_type_supported(link_type_)) {
-      throw InputError("interface " + interface + ": link type " + std::to_string(link_type_) + " is not supported");
+      throw InputError("interface " + interface + ": link type " + std::to_string(link_type_) +
+                       " is not supported");
     }
     // Non-blocking reads and our own poll(): Linux's TPACKET_V3 ring blocks
     // for good on an idle link whatever the timeout, and then neither a stop
     // request nor --duration nor the flows' idle timeouts would be seen.
-    if (pcap_setnonblock(handle_, 1, error) != 0) throw IoError("interface " + interface + ": " + error);
+    if (pcap_setnonblock(handle_, 1, error) != 0)
+      throw IoError("interface " + interface + ": " + error);
     selectable_fd_ = pcap_get_selectable_fd(handle_);
     if (!filter.empty()) {
       bpf_program program{};
@@ -116,7 +119,8 @@ PacketSource::Read PacketSource::read(RawPacket& packet) {
     const std::uint8_t* data = nullptr;
     const int status = pcap_next_ex(handle_, &header, &data);
     if (status == 1) {
-      packet.time = static_cast<double>(header->ts.tv_sec) + static_cast<double>(header->ts.tv_usec) * 1e-6;
+      packet.time =
+          static_cast<double>(header->ts.tv_sec) + static_cast<double>(header->ts.tv_usec) * 1e-6;
       packet.wire_length = header->len;
       packet.captured = header->caplen;
       packet.data = data;
@@ -150,7 +154,8 @@ std::unique_ptr<PacketSource> open_capture_file(const std::string& path) {
   return source;
 }
 
-std::unique_ptr<PacketSource> open_interface(const std::string& interface, const std::string& filter) {
+std::unique_ptr<PacketSource> open_interface(const std::string& interface,
+                                             const std::string& filter) {
   return std::make_unique<LiveSource>(interface, filter);
 }
 

@@ -48,8 +48,8 @@ class PacketSource {
   bool truncated_ = false;
   std::string error_;
   bool live_ = false;
-  int selectable_fd_ = -1;  // live capture: what poll() waits on
-  std::string buffer_;  // a decompressed gzip file
+  int selectable_fd_ = -1;       // live capture: what poll() waits on
+  std::string buffer_;           // a decompressed gzip file
   void* memory_file_ = nullptr;  // FILE* over buffer_
   const std::atomic<bool>* stop_ = nullptr;
 };
@@ -59,6 +59,7 @@ class PacketSource {
 std::unique_ptr<PacketSource> open_capture_file(const std::string& path);
 
 // Opens a live interface. `filter` is BPF syntax ("" for everything).
-std::unique_ptr<PacketSource> open_interface(const std::string& interface, const std::string& filter);
+std::unique_ptr<PacketSource> open_interface(const std::string& interface,
+                                             const std::string& filter);
 
 }  // namespace vigil::capture

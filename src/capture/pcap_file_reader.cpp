@@ -36,17 +36,19 @@ class PcapFileReader final : public PacketSource {
   Read read(RawPacket& packet) override {
     if (!have(kRecordHeader)) {
       if (end_ == begin_) return Read::kEnd;
-      return fail("truncated dump file; tried to read 16 header bytes, only got " + std::to_string(end_ - begin_));
+      return fail("truncated dump file; tried to read 16 header bytes, only got " +
+                  std::to_string(end_ - begin_));
     }
     const std::uint8_t* h = buffer_.data() + begin_;
-    const std::uint32_t seconds = field(h), fraction = field(h + 4), captured = field(h + 8), wire = field(h + 12);
+    const std::uint32_t seconds = field(h), fraction = field(h + 4), captured = field(h + 8),
+                        wire = field(h + 12);
     if (captured > kMaxRecord) {
-      return fail("invalid packet capture length " + std::to_string(captured) + ", bigger than maximum of " +
-                  std::to_string(kMaxRecord));
+      return fail("invalid packet capture length " + std::to_string(captured) +
+                  ", bigger than maximum of " + std::to_string(kMaxRecord));
     }
     if (!have(kRecordHeader + captured)) {
-      return fail("truncated dump file; tried to read " + std::to_string(captured) + " captured bytes, only got " +
-                  std::to_string(end_ - begin_ - kRecordHeader));
+      return fail("truncated dump file; tried to read " + std::to_string(captured) +
+                  " captured bytes, only got " + std::to_string(end_ - begin_ - kRecordHeader));
     }
     h = buffer_.data() + begin_;  // have() may have moved the bytes
     // Microseconds, as libpcap gives them when asked for microsecond precision.
@@ -76,7 +78,8 @@ class PcapFileReader final : public PacketSource {
     end_ -= begin_;
     begin_ = 0;
     while (end_ < buffer_.size()) {
-      const ssize_t got = ::pread(fd_, buffer_.data() + end_, buffer_.size() - end_, static_cast<off_t>(file_at_));
+      const ssize_t got =
+          ::pread(fd_, buffer_.data() + end_, buffer_.size() - end_, static_cast<off_t>(file_at_));
       if (got < 0 && errno == EINTR) continue;
       if (got <= 0) {
         eof_ = true;  // a read error ends the file as a truncation would
@@ -109,7 +112,7 @@ class PcapFileReader final : public PacketSource {
 std::unique_ptr<PacketSource> open_pcap_file_reader(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError(path + ": cannot open capture file: " + std::strerror(errno));
-  struct stat st{};
+  struct stat st {};
   std::uint8_t header[kFileHeader];
   const bool readable = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
                         static_cast<std::size_t>(st.st_size) >= kFileHeader &&

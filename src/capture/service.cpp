@@ -33,7 +33,8 @@ ServiceDetector::~ServiceDetector() {
   if (module_) ndpi_exit_detection_module(module_);
 }
 
-void ServiceDetector::inspect(ServiceState& s, const std::uint8_t* ip, std::uint32_t length, double time) {
+void ServiceDetector::inspect(ServiceState& s, const std::uint8_t* ip, std::uint32_t length,
+                              double time) {
   if (s.done || length == 0) return;
   if (!s.ndpi) {
     if (free_.empty()) {
@@ -45,13 +46,15 @@ void ServiceDetector::inspect(ServiceState& s, const std::uint8_t* ip, std::uint
     }
   }
   const auto ms = static_cast<std::uint64_t>(time * 1000.0);
-  const ndpi_protocol p = ndpi_detection_process_packet(module_, s.ndpi, ip,
-                                                        static_cast<unsigned short>(length > 65535 ? 65535 : length), ms);
+  const ndpi_protocol p = ndpi_detection_process_packet(
+      module_, s.ndpi, ip, static_cast<unsigned short>(length > 65535 ? 65535 : length), ms);
   s.master = p.master_protocol;
   s.app = p.app_protocol;
   ++s.packets_seen;
-  const bool known = p.app_protocol != NDPI_PROTOCOL_UNKNOWN || p.master_protocol != NDPI_PROTOCOL_UNKNOWN;
-  if ((known && !ndpi_extra_dissection_possible(module_, s.ndpi)) || s.packets_seen >= kMaxPackets) {
+  const bool known =
+      p.app_protocol != NDPI_PROTOCOL_UNKNOWN || p.master_protocol != NDPI_PROTOCOL_UNKNOWN;
+  if ((known && !ndpi_extra_dissection_possible(module_, s.ndpi)) ||
+      s.packets_seen >= kMaxPackets) {
     if (!known) finish(s);
     s.done = true;
     release(s);
@@ -82,20 +85,33 @@ void ServiceDetector::release(ServiceState& s) {
 const char* ServiceDetector::unsw_service(const ServiceState& s) {
   for (std::uint16_t id : {s.master, s.app}) {
     switch (id) {
-      case NDPI_PROTOCOL_HTTP: return "http";
-      case NDPI_PROTOCOL_FTP_CONTROL: return "ftp";
-      case NDPI_PROTOCOL_FTP_DATA: return "ftp-data";
+      case NDPI_PROTOCOL_HTTP:
+        return "http";
+      case NDPI_PROTOCOL_FTP_CONTROL:
+        return "ftp";
+      case NDPI_PROTOCOL_FTP_DATA:
+        return "ftp-data";
       case NDPI_PROTOCOL_MAIL_SMTP:
-      case NDPI_PROTOCOL_MAIL_SMTPS: return "smtp";
-      case NDPI_PROTOCOL_SSH: return "ssh";
-      case NDPI_PROTOCOL_DNS: return "dns";
-      case NDPI_PROTOCOL_SNMP: return "snmp";
-      case NDPI_PROTOCOL_TLS: return "ssl";
-      case NDPI_PROTOCOL_DHCP: return "dhcp";
-      case NDPI_PROTOCOL_IRC: return "irc";
-      case NDPI_PROTOCOL_RADIUS: return "radius";
-      case NDPI_PROTOCOL_MAIL_POP: return "pop3";
-      default: break;
+      case NDPI_PROTOCOL_MAIL_SMTPS:
+        return "smtp";
+      case NDPI_PROTOCOL_SSH:
+        return "ssh";
+      case NDPI_PROTOCOL_DNS:
+        return "dns";
+      case NDPI_PROTOCOL_SNMP:
+        return "snmp";
+      case NDPI_PROTOCOL_TLS:
+        return "ssl";
+      case NDPI_PROTOCOL_DHCP:
+        return "dhcp";
+      case NDPI_PROTOCOL_IRC:
+        return "irc";
+      case NDPI_PROTOCOL_RADIUS:
+        return "radius";
+      case NDPI_PROTOCOL_MAIL_POP:
+        return "pop3";
+      default:
+        break;
     }
   }
   return "-";
@@ -110,6 +126,8 @@ std::string ServiceDetector::ndpi_name(const ServiceState& s) const {
   return name;
 }
 
-std::size_t ServiceDetector::flow_state_bytes() { return ndpi_detection_get_sizeof_ndpi_flow_struct(); }
+std::size_t ServiceDetector::flow_state_bytes() {
+  return ndpi_detection_get_sizeof_ndpi_flow_struct();
+}
 
 }  // namespace vigil::capture

@@ -13,7 +13,7 @@ struct ndpi_flow_struct;
 namespace vigil::capture {
 
 struct ServiceState {
-  ndpi_flow_struct* ndpi = nullptr;  // borrowed while detection runs
+  ndpi_flow_struct* ndpi = nullptr;   // borrowed while detection runs
   std::uint16_t master = 0, app = 0;  // nDPI protocol ids once known
   std::uint16_t packets_seen = 0;
   bool done = false;

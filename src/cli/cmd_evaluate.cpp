@@ -33,8 +33,8 @@ data::Table holdout_rows(const io::ModelBundle& bundle, data::Dataset& ds,
                      ": not the file the model was trained on (row count or labels differ), so its "
                      "held-out rows cannot be found");
   }
-  const data::Split split =
-      data::stratified_split(ds.labels, h["fraction"].get<double>(), h["seed"].get<std::uint64_t>());
+  const data::Split split = data::stratified_split(ds.labels, h["fraction"].get<double>(),
+                                                   h["seed"].get<std::uint64_t>());
   std::vector<std::int32_t> picked;
   for (auto i : split.test) picked.push_back(labels[i]);
   labels = std::move(picked);
@@ -57,7 +57,8 @@ void run_evaluate(const GlobalOptions& g, const EvaluateOptions& o) {
                   "' value never seen in training (encoded as unknown)");
   }
   for (std::size_t c = bundle.class_names.size(); c < names.size(); ++c) {
-    status(g, "note: class '" + names[c] + "' is not one the model knows; its rows count as misses");
+    status(g,
+           "note: class '" + names[c] + "' is not one the model knows; its rows count as misses");
   }
   const std::vector<std::int32_t> predicted = bundle.predict(rows);
   const auto cm = eval::ConfusionMatrix::from(actual, predicted, names);

@@ -7,12 +7,14 @@
 #include "vigil/core/error.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Vigil: machine-learning intrusion detection for IoT networks (version " VIGIL_VERSION ")"};
+  CLI::App app{
+      "Vigil: machine-learning intrusion detection for IoT networks (version " VIGIL_VERSION ")"};
   app.require_subcommand(1);
   app.fallthrough();  // global flags such as --quiet also work after the command name
   app.set_version_flag("--version", VIGIL_VERSION);
   vigil::cli::GlobalOptions global;
-  app.add_flag("-q,--quiet", global.quiet, "No progress or status output on stderr")->configurable(false);
+  app.add_flag("-q,--quiet", global.quiet, "No progress or status output on stderr")
+      ->configurable(false);
   vigil::cli::add_models_command(app, global);
   vigil::cli::add_train_command(app, global);
   vigil::cli::add_evaluate_command(app, global);

@@ -25,7 +25,8 @@ inline float squared_distance(const float* a, const float* b, std::size_t d) {
   }
   if (j < d) {
     const __mmask16 tail = static_cast<__mmask16>((1u << (d - j)) - 1);
-    const __m512 t = _mm512_sub_ps(_mm512_maskz_loadu_ps(tail, a + j), _mm512_maskz_loadu_ps(tail, b + j));
+    const __m512 t =
+        _mm512_sub_ps(_mm512_maskz_loadu_ps(tail, a + j), _mm512_maskz_loadu_ps(tail, b + j));
     sum = _mm512_fmadd_ps(t, t, sum);
   }
   return _mm512_reduce_add_ps(sum);

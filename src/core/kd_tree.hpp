@@ -2,9 +2,8 @@
 // over them that SMOTE, k-nearest neighbours and DBSCAN search.
 #pragma once
 
-#include <nanoflann.hpp>
-
 #include <cstdint>
+#include <nanoflann.hpp>
 
 #include "vigil/core/matrix.hpp"
 
@@ -21,7 +20,8 @@ struct MatrixPoints {
 };
 
 // Squared Euclidean distances, accumulated in double.
-using L2KdTree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, MatrixPoints, double>,
-                                                     MatrixPoints, -1, std::uint32_t>;
+using L2KdTree =
+    nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L2_Simple_Adaptor<float, MatrixPoints, double>,
+                                        MatrixPoints, -1, std::uint32_t>;
 
 }  // namespace vigil

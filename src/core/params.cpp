@@ -25,8 +25,8 @@ bool parse_double(const std::string& text, double& out) {
 }  // namespace
 
 ParamSpec ParamSpec::integer(std::string name, long def, long min, long max, std::string doc) {
-  return {std::move(name), Kind::kInt, std::to_string(def), double(min), double(max), {},
-          std::move(doc)};
+  return {std::move(name), Kind::kInt, std::to_string(def), double(min),
+          double(max),     {},         std::move(doc)};
 }
 
 ParamSpec ParamSpec::real(std::string name, double def, double min, double max, std::string doc) {
@@ -35,7 +35,8 @@ ParamSpec ParamSpec::real(std::string name, double def, double min, double max, 
 
 ParamSpec ParamSpec::int_list(std::string name, std::string def, long min, long max,
                               std::string doc) {
-  return {std::move(name), Kind::kIntList, std::move(def), double(min), double(max), {}, std::move(doc)};
+  return {std::move(name), Kind::kIntList, std::move(def), double(min), double(max), {},
+          std::move(doc)};
 }
 
 ParamSpec ParamSpec::choice(std::string name, std::string def, std::vector<std::string> choices,
@@ -43,9 +44,10 @@ ParamSpec ParamSpec::choice(std::string name, std::string def, std::vector<std::
   return {std::move(name), Kind::kChoice, std::move(def), 0, 0, std::move(choices), std::move(doc)};
 }
 
-ParamSpec ParamSpec::choice_list(std::string name, std::string def, std::vector<std::string> choices,
-                                 std::string doc) {
-  return {std::move(name), Kind::kChoiceList, std::move(def), 0, 0, std::move(choices), std::move(doc)};
+ParamSpec ParamSpec::choice_list(std::string name, std::string def,
+                                 std::vector<std::string> choices, std::string doc) {
+  return {std::move(name),    Kind::kChoiceList, std::move(def), 0, 0,
+          std::move(choices), std::move(doc)};
 }
 
 namespace {
@@ -74,8 +76,8 @@ const ParamSpec& ParamSet::spec(const std::string& name) const {
   }
   std::string known;
   for (const auto& s : specs_) known += (known.empty() ? "" : ", ") + s.name;
-  throw ParamError(owner_ + ": unknown parameter '" + name + "' (known: " +
-                   (known.empty() ? "none" : known) + ")");
+  throw ParamError(owner_ + ": unknown parameter '" + name +
+                   "' (known: " + (known.empty() ? "none" : known) + ")");
 }
 
 void ParamSet::set(const std::string& name, const std::string& value) {
@@ -91,8 +93,8 @@ void ParamSet::set(const std::string& name, const std::string& value) {
     const std::vector<std::string> items = split_commas(value);
     for (std::size_t i = 0; i < items.size(); ++i) {
       const bool known = std::find(s.choices.begin(), s.choices.end(), items[i]) != s.choices.end();
-      if (!known || std::find(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(i), items[i]) !=
-                        items.begin() + static_cast<std::ptrdiff_t>(i)) {
+      if (!known || std::find(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(i),
+                              items[i]) != items.begin() + static_cast<std::ptrdiff_t>(i)) {
         std::string options;
         for (const auto& c : s.choices) options += (options.empty() ? "" : ", ") + c;
         throw ParamError(where + ": expected distinct comma-separated names from " + options);
@@ -102,11 +104,12 @@ void ParamSet::set(const std::string& name, const std::string& value) {
     std::size_t start = 0;
     while (true) {
       const auto comma = value.find(',', start);
-      const std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      const std::string item =
+          value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       double v = 0;
       if (!parse_double(item, v) || v != std::floor(v) || v < s.min || v > s.max) {
-        throw ParamError(where + ": expected comma-separated whole numbers in [" + format_number(s.min) +
-                         ", " + format_number(s.max) + "]");
+        throw ParamError(where + ": expected comma-separated whole numbers in [" +
+                         format_number(s.min) + ", " + format_number(s.max) + "]");
       }
       if (comma == std::string::npos) break;
       start = comma + 1;
@@ -150,7 +153,8 @@ std::vector<long> ParamSet::int_list(const std::string& name) const {
   while (start <= v.size()) {
     const auto comma = v.find(',', start);
     double x = 0;
-    const std::string item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::string item =
+        v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     parse_double(item, x);
     out.push_back(std::lround(x));
     if (comma == std::string::npos) break;

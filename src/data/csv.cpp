@@ -80,8 +80,8 @@ class Tokenizer {
     const std::size_t start = pos_;
     bool escaped = false;
     while (true) {
-      const char* p = static_cast<const char*>(
-          std::memchr(text_.data() + pos_, '"', text_.size() - pos_));
+      const char* p =
+          static_cast<const char*>(std::memchr(text_.data() + pos_, '"', text_.size() - pos_));
       if (p == nullptr) {
         throw InputError(raw_.source + ":" + std::to_string(open_line) +
                          ": quoted field is never closed");
@@ -97,8 +97,7 @@ class Tokenizer {
       std::string_view inner = std::string_view(text_).substr(start, q - start);
       // Spaces after the closing quote are tolerated; anything else is malformed.
       while (pos_ < text_.size() && text_[pos_] == ' ') ++pos_;
-      if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
-          text_[pos_] != '\r') {
+      if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') {
         throw InputError(raw_.source + ":" + std::to_string(line_) +
                          ": unexpected text after a closing quote");
       }
@@ -135,8 +134,8 @@ NumberParse parse_number(std::string_view cell, float& out) {
 
 std::string bad_number_message(const RawCsv& raw, std::size_t row, const std::string& column,
                                std::string_view cell) {
-  return raw.source + ":" + std::to_string(raw.line_numbers[row]) + ": column '" + column +
-         "': '" + std::string(cell) + "' is not a number";
+  return raw.source + ":" + std::to_string(raw.line_numbers[row]) + ": column '" + column + "': '" +
+         std::string(cell) + "' is not a number";
 }
 
 }  // namespace
@@ -156,7 +155,8 @@ NumberParse parse_number_cell(std::string_view cell, double& out) {
   if (!cell.empty() && cell.front() == '+') cell.remove_prefix(1);
   double v = 0;
   const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
-  if (ec != std::errc() || ptr != cell.data() + cell.size() || !std::isfinite(v)) return NumberParse::kInvalid;
+  if (ec != std::errc() || ptr != cell.data() + cell.size() || !std::isfinite(v))
+    return NumberParse::kInvalid;
   out = v;
   return NumberParse::kOk;
 }
@@ -207,9 +207,8 @@ RawCsv parse_raw_csv(std::string text, const std::string& source) {
     if (cells.size() != width) {
       // A line of only spaces is blank too.
       if (cells.size() == 1 && trim(cells[0]).empty() && width > 1) continue;
-      throw InputError(source + ":" + std::to_string(line) + ": expected " +
-                       std::to_string(width) + " fields (as in the header), found " +
-                       std::to_string(cells.size()));
+      throw InputError(source + ":" + std::to_string(line) + ": expected " + std::to_string(width) +
+                       " fields (as in the header), found " + std::to_string(cells.size()));
     }
     raw.cells.insert(raw.cells.end(), cells.begin(), cells.end());
     raw.line_numbers.push_back(line);
@@ -235,7 +234,8 @@ Table type_columns(const RawCsv& raw, const TypingOptions& options) {
     Column col;
     col.name = raw.header[c];
     const auto forced = options.forced.find(col.name);
-    const bool force_numeric = forced != options.forced.end() && forced->second == ColumnType::kNumeric;
+    const bool force_numeric =
+        forced != options.forced.end() && forced->second == ColumnType::kNumeric;
     const bool force_categorical =
         forced != options.forced.end() && forced->second == ColumnType::kCategorical;
 
@@ -262,9 +262,9 @@ Table type_columns(const RawCsv& raw, const TypingOptions& options) {
       }
       // Mostly numbers with a few strays: a damaged numeric column, not a category.
       if (present >= 10 && invalid * 10 <= present) {
-        throw InputError(bad_number_message(raw, first_invalid, col.name,
-                                            trim(raw.cell(first_invalid, c))) +
-                         " (the column is otherwise numeric; declare it categorical to keep it)");
+        throw InputError(
+            bad_number_message(raw, first_invalid, col.name, trim(raw.cell(first_invalid, c))) +
+            " (the column is otherwise numeric; declare it categorical to keep it)");
       }
       col.numbers.clear();
     }

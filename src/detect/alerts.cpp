@@ -40,7 +40,9 @@ double now_seconds() {
 
 // The time an alert is stamped with: when its flow ended, or now when the flow
 // (read from a CSV without times) does not say.
-double event_time(const capture::FlowRecord& flow) { return flow.ltime > 0 ? flow.ltime : now_seconds(); }
+double event_time(const capture::FlowRecord& flow) {
+  return flow.ltime > 0 ? flow.ltime : now_seconds();
+}
 
 std::string upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -109,7 +111,8 @@ std::string reasons_text(const Verdict& v) {
 
 std::string endpoint(const std::string& ip, std::uint16_t port) {
   if (ip.empty()) return "?";
-  return ip.find(':') != std::string::npos ? "[" + ip + "]:" + std::to_string(port) : ip + ":" + std::to_string(port);
+  return ip.find(':') != std::string::npos ? "[" + ip + "]:" + std::to_string(port)
+                                           : ip + ":" + std::to_string(port);
 }
 
 }  // namespace
@@ -131,8 +134,8 @@ std::string eve_time(double epoch_seconds) {
   std::tm tm{};
   gmtime_r(&whole, &tm);
   char text[96];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+0000", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+0000", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
   return text;
 }
 
@@ -141,19 +144,28 @@ AlertWriter::AlertWriter(AlertFormat format, ModelIdentity model, std::string ho
   for (const auto& c : model_.class_names) info_.push_back(attack_info(c));
 }
 
-void AlertWriter::alert(const capture::FlowRecord& flow, const Verdict& verdict, std::string& out) const {
+void AlertWriter::alert(const capture::FlowRecord& flow, const Verdict& verdict,
+                        std::string& out) const {
   switch (format_) {
-    case AlertFormat::kEve: eve(flow, verdict, true, out); break;
-    case AlertFormat::kCef: cef(flow, verdict, out); break;
-    case AlertFormat::kSyslog: syslog(flow, verdict, out); break;
+    case AlertFormat::kEve:
+      eve(flow, verdict, true, out);
+      break;
+    case AlertFormat::kCef:
+      cef(flow, verdict, out);
+      break;
+    case AlertFormat::kSyslog:
+      syslog(flow, verdict, out);
+      break;
   }
 }
 
-void AlertWriter::flow_event(const capture::FlowRecord& flow, const Verdict& verdict, std::string& out) const {
+void AlertWriter::flow_event(const capture::FlowRecord& flow, const Verdict& verdict,
+                             std::string& out) const {
   if (format_ == AlertFormat::kEve) eve(flow, verdict, false, out);
 }
 
-void AlertWriter::eve(const capture::FlowRecord& flow, const Verdict& verdict, bool alert, std::string& out) const {
+void AlertWriter::eve(const capture::FlowRecord& flow, const Verdict& verdict, bool alert,
+                      std::string& out) const {
   const auto cls = static_cast<std::size_t>(verdict.predicted);
   const std::string& name = model_.class_names[cls];
   out += "{\"timestamp\":";
@@ -258,7 +270,8 @@ void AlertWriter::eve(const capture::FlowRecord& flow, const Verdict& verdict, b
   out += "}}\n";
 }
 
-void AlertWriter::cef(const capture::FlowRecord& flow, const Verdict& verdict, std::string& out) const {
+void AlertWriter::cef(const capture::FlowRecord& flow, const Verdict& verdict,
+                      std::string& out) const {
   const auto cls = static_cast<std::size_t>(verdict.predicted);
   const AttackInfo& info = info_[cls];
   out += "CEF:0|Vigil|Vigil|" VIGIL_VERSION "|";
@@ -286,7 +299,8 @@ void AlertWriter::cef(const capture::FlowRecord& flow, const Verdict& verdict, s
   field("app", app_protocol(flow));
   field("cat", info.category);
   field("externalId", std::to_string(flow.id));
-  if (flow.stime > 0) field("start", std::to_string(static_cast<long long>(std::llround(flow.stime * 1000))));
+  if (flow.stime > 0)
+    field("start", std::to_string(static_cast<long long>(std::llround(flow.stime * 1000))));
   field("cfp1Label", "confidence");
   field("cfp1", probability_text(verdict.confidence));
   field("cs1Label", "model");
@@ -296,7 +310,8 @@ void AlertWriter::cef(const capture::FlowRecord& flow, const Verdict& verdict, s
   out += '\n';
 }
 
-void AlertWriter::syslog(const capture::FlowRecord& flow, const Verdict& verdict, std::string& out) const {
+void AlertWriter::syslog(const capture::FlowRecord& flow, const Verdict& verdict,
+                         std::string& out) const {
   const auto cls = static_cast<std::size_t>(verdict.predicted);
   const AttackInfo& info = info_[cls];
   const std::string& name = model_.class_names[cls];
@@ -332,8 +347,8 @@ void AlertWriter::syslog(const capture::FlowRecord& flow, const Verdict& verdict
   param("proto", eve_proto(flow.proto));
   param("model", model_.name + " " + model_.version);
   out += "] ";
-  out += name + " from " + endpoint(flow.srcip, flow.sport) + " to " + endpoint(flow.dstip, flow.dsport) +
-         " (confidence " + probability_text(verdict.confidence);
+  out += name + " from " + endpoint(flow.srcip, flow.sport) + " to " +
+         endpoint(flow.dstip, flow.dsport) + " (confidence " + probability_text(verdict.confidence);
   if (!verdict.reasons.empty()) out += "; " + reasons_text(verdict);
   out += ")\n";
 }

@@ -3,8 +3,8 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -26,7 +26,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::uint64_t nanoseconds(Clock::duration d) {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
 }
 
 std::int32_t benign_class(const io::ModelBundle& bundle, const std::string& benign) {
@@ -44,8 +45,8 @@ std::int32_t benign_class(const io::ModelBundle& bundle, const std::string& beni
 // The worker: classifies queued flows in batches and writes their verdicts.
 class ClassifyingWorker {
  public:
-  ClassifyingWorker(const DetectConfig& config, const io::ModelBundle& bundle, const ModelIdentity& model,
-             const TextSink& alerts, const StatsSink& stats)
+  ClassifyingWorker(const DetectConfig& config, const io::ModelBundle& bundle,
+                    const ModelIdentity& model, const TextSink& alerts, const StatsSink& stats)
       : config_(config),
         scorer_(bundle),
         writer_(config.format, model, config.hostname),
@@ -74,7 +75,8 @@ class ClassifyingWorker {
     auto next_stats = Clock::now() + interval();
     const std::size_t most = std::max<std::size_t>(config_.batch, 1) * model_threads();
     while (queue.pop(batch, most, std::chrono::milliseconds(200))) {
-      if (stop && stop->load(std::memory_order_relaxed)) halt.store(true, std::memory_order_relaxed);
+      if (stop && stop->load(std::memory_order_relaxed))
+        halt.store(true, std::memory_order_relaxed);
       // Naming reasons costs one prediction per feature. Under load on a live
       // link (queue over half full) alerts go out without them, and are
       // counted, rather than flows being dropped.
@@ -87,7 +89,8 @@ class ClassifyingWorker {
     }
   }
 
-  DetectStats snapshot(const FlowQueue& queue, const capture::LiveCounters& live, Clock::time_point started) const {
+  DetectStats snapshot(const FlowQueue& queue, const capture::LiveCounters& live,
+                       Clock::time_point started) const {
     DetectStats s;
     s.packets = live.packets.load(std::memory_order_relaxed);
     s.evicted = live.evicted.load(std::memory_order_relaxed);
@@ -99,7 +102,8 @@ class ClassifyingWorker {
     const auto& names = scorer_.bundle().class_names;
     for (std::size_t c = 0; c < alerts_by_class_.size(); ++c) {
       if (alerts_by_class_[c] > 0) {
-        s.alerts_by_class.emplace_back(c < names.size() ? names[c] : std::string(kUnknownClass), alerts_by_class_[c]);
+        s.alerts_by_class.emplace_back(c < names.size() ? names[c] : std::string(kUnknownClass),
+                                       alerts_by_class_[c]);
       }
     }
     s.seconds = std::chrono::duration<double>(Clock::now() - started).count();
@@ -115,7 +119,8 @@ class ClassifyingWorker {
   std::size_t model_threads() const { return model_threads_for(config_); }
 
   Clock::duration interval() const {
-    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(config_.stats_interval));
+    return std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(config_.stats_interval));
   }
 
   // One model thread's share of a batch: its rows and what the model made of them.
@@ -218,8 +223,8 @@ class ClassifyingWorker {
       for (std::size_t a = 0; a < scored.rows.size(); ++a) {
         const std::size_t i = part.lo + scored.rows[a];
         for (const Contribution& c : scored.reasons[a]) {
-          verdicts_[i].reasons.push_back(
-              {scorer_.feature_names()[c.feature], scorer_.raw_value(batch[i].flow, c.feature), c.delta});
+          verdicts_[i].reasons.push_back({scorer_.feature_names()[c.feature],
+                                          scorer_.raw_value(batch[i].flow, c.feature), c.delta});
         }
       }
     } else {
@@ -276,7 +281,8 @@ void read_flow_files(const DetectConfig& config, const FlowScorer& scorer, FlowQ
       }
     }
     capture::FlowRecord flow;
-    while (!(stop && stop->load(std::memory_order_relaxed)) && reader.next(flow)) queue.push(flow, true);
+    while (!(stop && stop->load(std::memory_order_relaxed)) && reader.next(flow))
+      queue.push(flow, true);
   }
 }
 
@@ -290,22 +296,25 @@ std::size_t model_threads_for(const DetectConfig& config) {
 
 std::string DetectStats::line() const {
   char text[320];
-  std::snprintf(text, sizeof text,
-                "%llu packets, %llu flows in, %llu classified, %llu alerts, %llu dropped, %llu evicted; "
-                "%.0f flows/s; model %.1f/%.1f us per flow (p50/p99), latency %.0f/%.0f us",
-                static_cast<unsigned long long>(packets), static_cast<unsigned long long>(flows_in),
-                static_cast<unsigned long long>(flows_classified), static_cast<unsigned long long>(alerts),
-                static_cast<unsigned long long>(dropped), static_cast<unsigned long long>(evicted), flows_per_second,
-                model_us_p50, model_us_p99, latency_us_p50, latency_us_p99);
+  std::snprintf(
+      text, sizeof text,
+      "%llu packets, %llu flows in, %llu classified, %llu alerts, %llu dropped, %llu evicted; "
+      "%.0f flows/s; model %.1f/%.1f us per flow (p50/p99), latency %.0f/%.0f us",
+      static_cast<unsigned long long>(packets), static_cast<unsigned long long>(flows_in),
+      static_cast<unsigned long long>(flows_classified), static_cast<unsigned long long>(alerts),
+      static_cast<unsigned long long>(dropped), static_cast<unsigned long long>(evicted),
+      flows_per_second, model_us_p50, model_us_p99, latency_us_p50, latency_us_p99);
   std::string s = text;
   if (!alerts_by_class.empty()) {
     s += " [";
     for (std::size_t i = 0; i < alerts_by_class.size(); ++i) {
-      s += (i > 0 ? ", " : "") + alerts_by_class[i].first + " " + std::to_string(alerts_by_class[i].second);
+      s += (i > 0 ? ", " : "") + alerts_by_class[i].first + " " +
+           std::to_string(alerts_by_class[i].second);
     }
     s += "]";
   }
-  if (reasons_skipped > 0) s += "; " + std::to_string(reasons_skipped) + " alerts without reasons (under load)";
+  if (reasons_skipped > 0)
+    s += "; " + std::to_string(reasons_skipped) + " alerts without reasons (under load)";
   if (kernel_drops > 0) s += "; " + std::to_string(kernel_drops) + " packets dropped by the kernel";
   return s;
 }
@@ -352,9 +361,9 @@ std::string DetectStats::json(const std::string& time) const {
   return out;
 }
 
-DetectStats run_detector(const DetectConfig& config, const io::ModelBundle& bundle, const ModelIdentity& model,
-                         const TextSink& alerts, const StatsSink& stats, const std::atomic<bool>* stop,
-                         Progress* progress) {
+DetectStats run_detector(const DetectConfig& config, const io::ModelBundle& bundle,
+                         const ModelIdentity& model, const TextSink& alerts, const StatsSink& stats,
+                         const std::atomic<bool>* stop, Progress* progress) {
   const bool from_packets = !config.capture.pcaps.empty() || !config.capture.interface.empty();
   if (from_packets == !config.flow_files.empty()) {
     throw InputError("detect: give capture files, an interface or flow files (one of the three)");
@@ -391,7 +400,8 @@ DetectStats run_detector(const DetectConfig& config, const io::ModelBundle& bund
   if (from_packets) {
     const bool wait = !config.drop_when_full;
     capture_summary = capture::capture_flows(
-        config.capture, [&](const capture::FlowRecord& flow) { queue.push(flow, wait); }, &halt, progress, &live);
+        config.capture, [&](const capture::FlowRecord& flow) { queue.push(flow, wait); }, &halt,
+        progress, &live);
   } else {
     read_flow_files(config, scorer, queue, &halt);
   }

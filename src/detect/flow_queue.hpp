@@ -64,7 +64,8 @@ class FlowQueue {
   // most `wait` for the first. Returns false once closed and empty.
   bool pop(std::vector<QueuedFlow>& out, std::size_t most, std::chrono::milliseconds wait) {
     std::unique_lock lock(mutex_);
-    if (size_ == 0 && !closed_) not_empty_.wait_for(lock, wait, [&] { return size_ > 0 || closed_; });
+    if (size_ == 0 && !closed_)
+      not_empty_.wait_for(lock, wait, [&] { return size_ > 0 || closed_; });
     const std::size_t n = std::min(most, size_);
     if (out.size() < n) out.resize(n);
     for (std::size_t i = 0; i < n; ++i) std::swap(out[i], ring_[(head_ + i) % ring_.size()]);
@@ -81,7 +82,9 @@ class FlowQueue {
     std::lock_guard lock(mutex_);
     return size_;
   }
-  std::size_t capacity() const { return ring_.size(); }  // flows the last pop() moved (consumer only)
+  std::size_t capacity() const {
+    return ring_.size();
+  }  // flows the last pop() moved (consumer only)
 
   std::uint64_t dropped() const {
     std::lock_guard lock(mutex_);

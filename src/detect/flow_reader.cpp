@@ -23,8 +23,10 @@ bool parse_number(std::string_view cell, double& out, bool as_float) {
 
 }  // namespace
 
-FlowCsvReader::FlowCsvReader(std::FILE* in, std::string source) : in_(in), source_(std::move(source)) {
-  if (!read_record()) throw InputError(source_ + ": empty input, expected a header line of flow columns");
+FlowCsvReader::FlowCsvReader(std::FILE* in, std::string source)
+    : in_(in), source_(std::move(source)) {
+  if (!read_record())
+    throw InputError(source_ + ": empty input, expected a header line of flow columns");
   header_ = cells_;
   if (!header_.empty() && header_[0].rfind("\xEF\xBB\xBF", 0) == 0) header_[0].erase(0, 3);
   for (auto& h : header_) {
@@ -45,7 +47,8 @@ bool FlowCsvReader::read_record() {
   for (;;) {
     const ssize_t n = getline(&line_buffer_.data, &line_buffer_.capacity, in_);
     if (n < 0) {
-      if (quoted) throw InputError(source_ + ":" + std::to_string(line_) + ": a quoted cell is never closed");
+      if (quoted)
+        throw InputError(source_ + ":" + std::to_string(line_) + ": a quoted cell is never closed");
       if (!any) return false;
       cells_.push_back(std::move(cell));
       return true;
@@ -111,27 +114,50 @@ bool FlowCsvReader::next(capture::FlowRecord& flow) {
     auto port = [&](const char* what) -> std::uint16_t {
       if (std::isnan(v)) return 0;
       if (v < 0 || v > 65535 || v != std::floor(v)) {
-        throw InputError(source_ + ":" + std::to_string(line_) + ": column '" + header_[c] + "': '" +
-                         std::string(cell) + "' is not a " + what);
+        throw InputError(source_ + ":" + std::to_string(line_) + ": column '" + header_[c] +
+                         "': '" + std::string(cell) + "' is not a " + what);
       }
       return static_cast<std::uint16_t>(v);
     };
     switch (t) {
-      case RecordField::kNone: break;
+      case RecordField::kNone:
+        break;
       case RecordField::kId:
         if (!std::isnan(v) && v >= 0) flow.id = static_cast<std::uint64_t>(v);
         break;
-      case RecordField::kProto: flow.proto = text(); break;
-      case RecordField::kService: flow.service = text(); break;
-      case RecordField::kState: flow.state = text(); break;
-      case RecordField::kAppProto: flow.app_proto = text(); break;
-      case RecordField::kSrcip: flow.srcip = text(); break;
-      case RecordField::kDstip: flow.dstip = text(); break;
-      case RecordField::kSport: flow.sport = port("port number"); break;
-      case RecordField::kDsport: flow.dsport = port("port number"); break;
-      case RecordField::kStime: flow.stime = std::isnan(v) ? 0 : v; break;
-      case RecordField::kLtime: flow.ltime = std::isnan(v) ? 0 : v; break;
-      case RecordField::kNumeric: flow.numeric[targets_[c].numeric] = v; break;
+      case RecordField::kProto:
+        flow.proto = text();
+        break;
+      case RecordField::kService:
+        flow.service = text();
+        break;
+      case RecordField::kState:
+        flow.state = text();
+        break;
+      case RecordField::kAppProto:
+        flow.app_proto = text();
+        break;
+      case RecordField::kSrcip:
+        flow.srcip = text();
+        break;
+      case RecordField::kDstip:
+        flow.dstip = text();
+        break;
+      case RecordField::kSport:
+        flow.sport = port("port number");
+        break;
+      case RecordField::kDsport:
+        flow.dsport = port("port number");
+        break;
+      case RecordField::kStime:
+        flow.stime = std::isnan(v) ? 0 : v;
+        break;
+      case RecordField::kLtime:
+        flow.ltime = std::isnan(v) ? 0 : v;
+        break;
+      case RecordField::kNumeric:
+        flow.numeric[targets_[c].numeric] = v;
+        break;
     }
   }
   return true;

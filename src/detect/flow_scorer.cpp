@@ -19,13 +19,15 @@ FlowScorer::FlowScorer(const io::ModelBundle& bundle) : bundle_(&bundle) {
     Field f;
     f.source = capture::record_column(name);
     if (f.source.field == capture::RecordField::kNone) {
-      throw InputError("the model expects a column '" + name +
-                       "' that flows do not carry (detect computes UNSW-NB15's features; see docs/features.md)");
+      throw InputError(
+          "the model expects a column '" + name +
+          "' that flows do not carry (detect computes UNSW-NB15's features; see docs/features.md)");
     }
     const bool categorical = inputs[i].type == data::ColumnType::kCategorical;
     if (categorical != capture::is_text_field(f.source.field)) {
-      throw InputError("the model was trained on column '" + name + "' as " + data::to_string(inputs[i].type) +
-                       ", but flows carry it as " + (categorical ? "a number" : "text"));
+      throw InputError("the model was trained on column '" + name + "' as " +
+                       data::to_string(inputs[i].type) + ", but flows carry it as " +
+                       (categorical ? "a number" : "text"));
     }
     f.encoder = pipeline.encoder().encoder(i);
     f.fill = i < fill.size() ? static_cast<float>(fill[i]) : 0.0f;
@@ -42,19 +44,32 @@ FlowScorer::FlowScorer(const io::ModelBundle& bundle) : bundle_(&bundle) {
 float FlowScorer::value(const capture::FlowRecord& flow, const Field& f) const {
   using capture::RecordField;
   switch (f.source.field) {
-    case RecordField::kNumeric: return static_cast<float>(flow.numeric[f.source.numeric]);
-    case RecordField::kProto: return f.encoder->encode(flow.proto);
-    case RecordField::kService: return f.encoder->encode(flow.service);
-    case RecordField::kState: return f.encoder->encode(flow.state);
-    case RecordField::kAppProto: return f.encoder->encode(flow.app_proto);
-    case RecordField::kSrcip: return f.encoder->encode(flow.srcip);
-    case RecordField::kDstip: return f.encoder->encode(flow.dstip);
-    case RecordField::kSport: return flow.sport;
-    case RecordField::kDsport: return flow.dsport;
-    case RecordField::kStime: return static_cast<float>(flow.stime);
-    case RecordField::kLtime: return static_cast<float>(flow.ltime);
-    case RecordField::kId: return static_cast<float>(flow.id);
-    case RecordField::kNone: break;
+    case RecordField::kNumeric:
+      return static_cast<float>(flow.numeric[f.source.numeric]);
+    case RecordField::kProto:
+      return f.encoder->encode(flow.proto);
+    case RecordField::kService:
+      return f.encoder->encode(flow.service);
+    case RecordField::kState:
+      return f.encoder->encode(flow.state);
+    case RecordField::kAppProto:
+      return f.encoder->encode(flow.app_proto);
+    case RecordField::kSrcip:
+      return f.encoder->encode(flow.srcip);
+    case RecordField::kDstip:
+      return f.encoder->encode(flow.dstip);
+    case RecordField::kSport:
+      return flow.sport;
+    case RecordField::kDsport:
+      return flow.dsport;
+    case RecordField::kStime:
+      return static_cast<float>(flow.stime);
+    case RecordField::kLtime:
+      return static_cast<float>(flow.ltime);
+    case RecordField::kId:
+      return static_cast<float>(flow.id);
+    case RecordField::kNone:
+      break;
   }
   return std::nanf("");
 }
@@ -126,14 +141,15 @@ bool FlowScorer::explain_by_paths(const Matrix& rows, std::span<const std::size_
     const auto src = rows.row(which[i]);
     std::copy(src.begin(), src.end(), listed.row(i).begin());
   }
-  const Matrix by_model = bundle_->model->contributions(pipeline.config().reduces() ? pipeline.reduce(listed) : listed,
-                                                        classes);
+  const Matrix by_model = bundle_->model->contributions(
+      pipeline.config().reduces() ? pipeline.reduce(listed) : listed, classes);
   if (by_model.empty()) return false;
   for (std::size_t i = 0; i < which.size(); ++i) out[i] = top_of(by_model, i, top);
   return true;
 }
 
-std::vector<Contribution> FlowScorer::top_of(const Matrix& by_model, std::size_t i, std::size_t top) const {
+std::vector<Contribution> FlowScorer::top_of(const Matrix& by_model, std::size_t i,
+                                             std::size_t top) const {
   const auto& selected = bundle_->pipeline.selected();
   std::vector<Contribution> all(by_model.cols());
   for (std::size_t j = 0; j < by_model.cols(); ++j) {
@@ -142,18 +158,21 @@ std::vector<Contribution> FlowScorer::top_of(const Matrix& by_model, std::size_t
   return top_contributions(std::move(all), top);
 }
 
-FlowScorer::Explained FlowScorer::predict_explained(const Matrix& rows, const models::Classifier::ExplainWhich& which,
+FlowScorer::Explained FlowScorer::predict_explained(const Matrix& rows,
+                                                    const models::Classifier::ExplainWhich& which,
                                                     std::size_t top) const {
   const preprocess::Pipeline& pipeline = bundle_->pipeline;
   Explained out;
   std::vector<std::int32_t> classes;
   // Principal components mix the inputs: no credit per input feature there.
   if (pipeline.config().pca == 0 && top > 0 && width() > 0) {
-    auto by_model = bundle_->model->predict_explained(pipeline.config().reduces() ? pipeline.reduce(rows) : rows, which);
+    auto by_model = bundle_->model->predict_explained(
+        pipeline.config().reduces() ? pipeline.reduce(rows) : rows, which);
     out.proba = std::move(by_model.proba);
     out.rows = std::move(by_model.rows);
     if (out.rows.empty() || !by_model.contributions.empty()) {
-      for (std::size_t i = 0; i < out.rows.size(); ++i) out.reasons.push_back(top_of(by_model.contributions, i, top));
+      for (std::size_t i = 0; i < out.rows.size(); ++i)
+        out.reasons.push_back(top_of(by_model.contributions, i, top));
       return out;
     }
     classes = std::move(by_model.classes);
@@ -175,13 +194,20 @@ std::string FlowScorer::raw_value(const capture::FlowRecord& flow, std::size_t f
   using capture::RecordField;
   const Field& f = fields_[feature];
   switch (f.source.field) {
-    case RecordField::kProto: return flow.proto;
-    case RecordField::kService: return flow.service;
-    case RecordField::kState: return flow.state;
-    case RecordField::kAppProto: return flow.app_proto;
-    case RecordField::kSrcip: return flow.srcip;
-    case RecordField::kDstip: return flow.dstip;
-    default: break;
+    case RecordField::kProto:
+      return flow.proto;
+    case RecordField::kService:
+      return flow.service;
+    case RecordField::kState:
+      return flow.state;
+    case RecordField::kAppProto:
+      return flow.app_proto;
+    case RecordField::kSrcip:
+      return flow.srcip;
+    case RecordField::kDstip:
+      return flow.dstip;
+    default:
+      break;
   }
   const double v = f.source.field == RecordField::kNumeric ? flow.numeric[f.source.numeric]
                                                            : static_cast<double>(value(flow, f));

@@ -33,7 +33,8 @@ void PartThreads::serve(Helper& helper) {
 }
 
 void PartThreads::take_parts() {
-  for (std::size_t p; (p = next_part_.fetch_add(1, std::memory_order_relaxed)) < parts_;) (*work_)(p);
+  for (std::size_t p; (p = next_part_.fetch_add(1, std::memory_order_relaxed)) < parts_;)
+    (*work_)(p);
 }
 
 void PartThreads::run(std::size_t parts, const std::function<void(std::size_t)>& work) {

@@ -25,19 +25,27 @@ std::string share(std::uint64_t caught, std::uint64_t rows) {
 }
 
 nlohmann::json binary_json(const BinaryScores& b) {
-  return {{"tp", b.tp}, {"fp", b.fp}, {"fn", b.fn}, {"tn", b.tn}, {"precision", b.precision},
-          {"recall", b.recall}, {"f1", b.f1}, {"false_positive_rate", b.false_positive_rate}};
+  return {{"tp", b.tp},
+          {"fp", b.fp},
+          {"fn", b.fn},
+          {"tn", b.tn},
+          {"precision", b.precision},
+          {"recall", b.recall},
+          {"f1", b.f1},
+          {"false_positive_rate", b.false_positive_rate}};
 }
 
 nlohmann::json caught_json(const CaughtByClass& c, const std::vector<std::string>& names) {
   nlohmann::json out = nlohmann::json::object();
-  for (std::size_t i = 0; i < names.size(); ++i) out[names[i]] = {{"rows", c.rows[i]}, {"flagged", c.caught[i]}};
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out[names[i]] = {{"rows", c.rows[i]}, {"flagged", c.caught[i]}};
   return out;
 }
 
 }  // namespace
 
-BinaryScores binary_scores(std::span<const std::uint8_t> attack, std::span<const std::uint8_t> flagged) {
+BinaryScores binary_scores(std::span<const std::uint8_t> attack,
+                           std::span<const std::uint8_t> flagged) {
   VIGIL_CHECK(attack.size() == flagged.size(), "binary_scores shapes");
   BinaryScores b;
   for (std::size_t i = 0; i < attack.size(); ++i) {
@@ -54,8 +62,8 @@ BinaryScores binary_scores(std::span<const std::uint8_t> attack, std::span<const
   return b;
 }
 
-CaughtByClass caught_by_class(std::span<const std::int32_t> actual, std::span<const std::uint8_t> flagged,
-                              std::size_t classes) {
+CaughtByClass caught_by_class(std::span<const std::int32_t> actual,
+                              std::span<const std::uint8_t> flagged, std::size_t classes) {
   CaughtByClass c{std::vector<std::uint64_t>(classes), std::vector<std::uint64_t>(classes)};
   for (std::size_t i = 0; i < actual.size(); ++i) {
     const auto k = static_cast<std::size_t>(actual[i]);
@@ -66,9 +74,12 @@ CaughtByClass caught_by_class(std::span<const std::int32_t> actual, std::span<co
 }
 
 HybridResult score_hybrid(const std::string& model, const std::string& detector,
-                          std::span<const std::int32_t> actual, std::span<const std::int32_t> predicted,
-                          std::span<const std::uint8_t> flagged, std::int32_t benign, std::size_t classes) {
-  VIGIL_CHECK(actual.size() == predicted.size() && actual.size() == flagged.size(), "score_hybrid shapes");
+                          std::span<const std::int32_t> actual,
+                          std::span<const std::int32_t> predicted,
+                          std::span<const std::uint8_t> flagged, std::int32_t benign,
+                          std::size_t classes) {
+  VIGIL_CHECK(actual.size() == predicted.size() && actual.size() == flagged.size(),
+              "score_hybrid shapes");
   HybridResult h;
   h.model = model;
   h.detector = detector;
@@ -86,19 +97,23 @@ HybridResult score_hybrid(const std::string& model, const std::string& detector,
   return h;
 }
 
-std::string anomaly_text(const std::vector<AnomalyResult>& detectors, const std::vector<HybridResult>& hybrids,
+std::string anomaly_text(const std::vector<AnomalyResult>& detectors,
+                         const std::vector<HybridResult>& hybrids,
                          const std::vector<std::string>& class_names, const std::string& benign,
                          const std::string& holdout_class, bool fitted_on_all_rows) {
   std::ostringstream out;
   if (!detectors.empty()) {
     out << "\n== anomaly detection: fitted on "
-        << (fitted_on_all_rows ? "every real training row (labels unused)" : benign + " training rows only")
+        << (fitted_on_all_rows ? "every real training row (labels unused)"
+                               : benign + " training rows only")
         << ", attack vs " << benign << " on the test rows\n"
-        << "detector  train rows  threshold  train flag rate  precision  recall      F1     FPR     AUC   fit s  score s\n";
+        << "detector  train rows  threshold  train flag rate  precision  recall      F1     FPR    "
+           " AUC   fit s  score s\n";
     for (const auto& d : detectors) {
-      out << format("%-8s  %10zu  %9.4f  %15.4f  %9.4f  %6.4f  %6.4f  %6.4f  %6.4f  %6.2f  %7.3f\n", d.detector.c_str(),
-                    d.training_rows, d.threshold, d.training_flag_rate, d.detection.precision, d.detection.recall,
-                    d.detection.f1, d.detection.false_positive_rate, d.roc.auc, d.fit_seconds, d.score_seconds);
+      out << format("%-8s  %10zu  %9.4f  %15.4f  %9.4f  %6.4f  %6.4f  %6.4f  %6.4f  %6.2f  %7.3f\n",
+                    d.detector.c_str(), d.training_rows, d.threshold, d.training_flag_rate,
+                    d.detection.precision, d.detection.recall, d.detection.f1,
+                    d.detection.false_positive_rate, d.roc.auc, d.fit_seconds, d.score_seconds);
     }
     for (const auto& d : detectors) {
       for (const auto& n : d.notes) out << "note: " << n << '\n';
@@ -108,29 +123,34 @@ std::string anomaly_text(const std::vector<AnomalyResult>& detectors, const std:
     out << '\n';
     for (std::size_t c = 0; c < class_names.size(); ++c) {
       out << format("%-16s", class_names[c].c_str());
-      for (const auto& d : detectors) out << format("  %22s", share(d.by_class.caught[c], d.by_class.rows[c]).c_str());
+      for (const auto& d : detectors)
+        out << format("  %22s", share(d.by_class.caught[c], d.by_class.rows[c]).c_str());
       out << '\n';
     }
   }
   if (!hybrids.empty()) {
     out << "\n== hybrid: classifier, plus Unknown/anomaly where the classifier says " << benign
         << " and the detector flags\n"
-        << "classifier+detector   attack recall      attack precision    attack F1          FPR                "
+        << "classifier+detector   attack recall      attack precision    attack F1          FPR    "
+           "            "
            "Unknown flows\n";
     for (const auto& h : hybrids) {
       const auto arrow = [](double a, double b) { return format("%.4f -> %.4f", a, b); };
-      out << format("%-20s  %-17s  %-18s  %-17s  %-17s  %llu\n", (h.model + "+" + h.detector).c_str(),
-                    arrow(h.classifier_alone.recall, h.hybrid.recall).c_str(),
-                    arrow(h.classifier_alone.precision, h.hybrid.precision).c_str(),
-                    arrow(h.classifier_alone.f1, h.hybrid.f1).c_str(),
-                    arrow(h.classifier_alone.false_positive_rate, h.hybrid.false_positive_rate).c_str(),
-                    static_cast<unsigned long long>(h.unknown));
+      out << format(
+          "%-20s  %-17s  %-18s  %-17s  %-17s  %llu\n", (h.model + "+" + h.detector).c_str(),
+          arrow(h.classifier_alone.recall, h.hybrid.recall).c_str(),
+          arrow(h.classifier_alone.precision, h.hybrid.precision).c_str(),
+          arrow(h.classifier_alone.f1, h.hybrid.f1).c_str(),
+          arrow(h.classifier_alone.false_positive_rate, h.hybrid.false_positive_rate).c_str(),
+          static_cast<unsigned long long>(h.unknown));
     }
     for (std::size_t c = 0; c < class_names.size(); ++c) {
       if (class_names[c] != holdout_class) continue;
-      out << "\nheld-out class " << holdout_class << " (no row of it in training): flows raised as any attack\n";
+      out << "\nheld-out class " << holdout_class
+          << " (no row of it in training): flows raised as any attack\n";
       for (const auto& h : hybrids) {
-        out << format("%-20s  classifier alone %-22s  hybrid %s\n", (h.model + "+" + h.detector).c_str(),
+        out << format("%-20s  classifier alone %-22s  hybrid %s\n",
+                      (h.model + "+" + h.detector).c_str(),
                       share(h.alone_by_class.caught[c], h.alone_by_class.rows[c]).c_str(),
                       share(h.hybrid_by_class.caught[c], h.hybrid_by_class.rows[c]).c_str());
       }

@@ -66,12 +66,13 @@ DataQuality assess_data_quality(const data::Table& features, std::span<const std
     }
   }
   if (q.rows > 0) q.ceiling = best / static_cast<double>(q.rows);
-  if (present_classes > 0) q.balanced_ceiling = best_balanced / static_cast<double>(present_classes);
+  if (present_classes > 0)
+    q.balanced_ceiling = best_balanced / static_cast<double>(present_classes);
   return q;
 }
 
-void count_shared_rows(const std::vector<std::string>& train_keys, const std::vector<std::string>& test_keys,
-                       DataQuality& q) {
+void count_shared_rows(const std::vector<std::string>& train_keys,
+                       const std::vector<std::string>& test_keys, DataQuality& q) {
   const std::unordered_set<std::string_view> train(train_keys.begin(), train_keys.end());
   q.test_rows = test_keys.size();
   q.test_rows_seen_in_training = 0;
@@ -80,19 +81,25 @@ void count_shared_rows(const std::vector<std::string>& train_keys, const std::ve
 
 std::string data_quality_text(const DataQuality& q) {
   char buf[1024];
-  const auto pct = [&](std::size_t n, std::size_t of) { return of ? 100.0 * static_cast<double>(n) / static_cast<double>(of) : 0.0; };
+  const auto pct = [&](std::size_t n, std::size_t of) {
+    return of ? 100.0 * static_cast<double>(n) / static_cast<double>(of) : 0.0;
+  };
   int len = std::snprintf(
       buf, sizeof buf,
       "== data quality\n"
       "rows %zu, distinct feature vectors %zu; %zu rows (%.1f%%) repeat another row's features\n"
       "%zu feature vectors occur with more than one class, covering %zu rows (%.1f%%)\n"
-      "accuracy ceiling of any classifier on these features: %.4f plain, %.4f with classes weighted equally\n",
-      q.rows, q.distinct_vectors, q.duplicate_rows, pct(q.duplicate_rows, q.rows), q.conflicting_vectors,
-      q.rows_in_conflicts, pct(q.rows_in_conflicts, q.rows), q.ceiling, q.balanced_ceiling);
+      "accuracy ceiling of any classifier on these features: %.4f plain, %.4f with classes "
+      "weighted equally\n",
+      q.rows, q.distinct_vectors, q.duplicate_rows, pct(q.duplicate_rows, q.rows),
+      q.conflicting_vectors, q.rows_in_conflicts, pct(q.rows_in_conflicts, q.rows), q.ceiling,
+      q.balanced_ceiling);
   std::string out(buf, static_cast<std::size_t>(len));
   if (q.test_rows > 0) {
-    len = std::snprintf(buf, sizeof buf, "%zu of %zu test rows (%.1f%%) have a feature vector that is also in the training part\n",
-                        q.test_rows_seen_in_training, q.test_rows, pct(q.test_rows_seen_in_training, q.test_rows));
+    len = std::snprintf(
+        buf, sizeof buf,
+        "%zu of %zu test rows (%.1f%%) have a feature vector that is also in the training part\n",
+        q.test_rows_seen_in_training, q.test_rows, pct(q.test_rows_seen_in_training, q.test_rows));
     out.append(buf, static_cast<std::size_t>(len));
   }
   return out;

@@ -26,7 +26,8 @@ ConfusionMatrix ConfusionMatrix::from(std::span<const std::int32_t> actual,
 void ConfusionMatrix::add(std::int32_t actual, std::int32_t predicted, std::uint64_t count) {
   const auto n = static_cast<std::int32_t>(names_.size());
   VIGIL_CHECK(actual >= 0 && actual < n && predicted >= 0 && predicted < n, "class out of range");
-  counts_[static_cast<std::size_t>(actual) * names_.size() + static_cast<std::size_t>(predicted)] += count;
+  counts_[static_cast<std::size_t>(actual) * names_.size() + static_cast<std::size_t>(predicted)] +=
+      count;
 }
 
 std::uint64_t ConfusionMatrix::total() const {

@@ -98,11 +98,12 @@ nlohmann::json to_json(const Metrics& m) {
                          {"false_positive_rate", c.false_positive_rate},
                          {"false_negative_rate", c.false_negative_rate}});
   }
-  return {{"accuracy", m.accuracy},
-          {"macro", {{"precision", m.macro_precision}, {"recall", m.macro_recall}, {"f1", m.macro_f1}}},
-          {"weighted",
-           {{"precision", m.weighted_precision}, {"recall", m.weighted_recall}, {"f1", m.weighted_f1}}},
-          {"per_class", per_class}};
+  return {
+      {"accuracy", m.accuracy},
+      {"macro", {{"precision", m.macro_precision}, {"recall", m.macro_recall}, {"f1", m.macro_f1}}},
+      {"weighted",
+       {{"precision", m.weighted_precision}, {"recall", m.weighted_recall}, {"f1", m.weighted_f1}}},
+      {"per_class", per_class}};
 }
 
 }  // namespace vigil::eval

@@ -15,7 +15,8 @@ RocCurve roc_curve(std::span<const float> scores, std::span<const std::uint8_t> 
   if (!curve.defined()) return curve;
   std::vector<std::uint32_t> order(scores.size());
   std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return scores[a] > scores[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return scores[a] > scores[b]; });
   const auto pos = static_cast<double>(curve.positives);
   const auto neg = static_cast<double>(curve.negatives);
   curve.fpr.push_back(0);
@@ -55,7 +56,8 @@ RocCurve thin_curve(const RocCurve& curve, std::size_t points) {
 
 RocReport roc_report(const Matrix& proba, std::span<const std::int32_t> actual,
                      const std::vector<std::string>& class_names, const std::string& benign) {
-  VIGIL_CHECK(proba.rows() == actual.size() && proba.cols() == class_names.size(), "roc_report shapes");
+  VIGIL_CHECK(proba.rows() == actual.size() && proba.cols() == class_names.size(),
+              "roc_report shapes");
   RocReport report;
   report.class_names = class_names;
   const std::size_t rows = proba.rows(), k = class_names.size();
@@ -94,12 +96,13 @@ RocReport roc_report(const Matrix& proba, std::span<const std::int32_t> actual,
 namespace {
 
 nlohmann::json curve_json(const RocCurve& full, std::size_t points) {
-  if (!full.defined()) return {{"auc", nullptr}, {"positives", full.positives}, {"negatives", full.negatives}};
+  if (!full.defined())
+    return {{"auc", nullptr}, {"positives", full.positives}, {"negatives", full.negatives}};
   const RocCurve c = thin_curve(full, points);
   std::vector<double> thresholds = c.thresholds;
   thresholds.front() = std::numeric_limits<double>::max();  // JSON has no infinity
-  return {{"auc", c.auc}, {"positives", c.positives}, {"negatives", c.negatives},
-          {"fpr", c.fpr}, {"tpr", c.tpr}, {"thresholds", thresholds}};
+  return {{"auc", c.auc}, {"positives", c.positives}, {"negatives", c.negatives}, {"fpr", c.fpr},
+          {"tpr", c.tpr}, {"thresholds", thresholds}};
 }
 
 }  // namespace

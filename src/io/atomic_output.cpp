@@ -43,7 +43,8 @@ void AtomicOutput::write(std::string_view text) {
 
 void AtomicOutput::commit() {
   if (to_stdout_) {
-    if (std::fflush(stdout) != 0) throw IoError("standard output: write failed: " + std::string(std::strerror(errno)));
+    if (std::fflush(stdout) != 0)
+      throw IoError("standard output: write failed: " + std::string(std::strerror(errno)));
     return;
   }
   if (!file_) return;

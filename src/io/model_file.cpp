@@ -158,7 +158,8 @@ ModelBundle decode_model(const std::vector<std::uint8_t>& bytes, const std::stri
   }
   auto section = [&](const std::string& name) {
     const auto it = sections.find(name);
-    if (it == sections.end()) throw ModelFormatError(source + ": model file has no '" + name + "' section");
+    if (it == sections.end())
+      throw ModelFormatError(source + ": model file has no '" + name + "' section");
     ByteReader r(it->second, source + ", section " + name);
     r.set_version(version);
     return r;
@@ -204,8 +205,8 @@ ModelBundle decode_model(const std::vector<std::uint8_t>& bytes, const std::stri
       r.fail("the model and the class list disagree on the number of classes");
     }
     if (bundle.model->features() != bundle.pipeline.output_width()) {
-      r.fail("the model takes " + std::to_string(bundle.model->features()) + " features, the pipeline gives " +
-             std::to_string(bundle.pipeline.output_width()));
+      r.fail("the model takes " + std::to_string(bundle.model->features()) +
+             " features, the pipeline gives " + std::to_string(bundle.pipeline.output_width()));
     }
   }
   if (sections.count("anomaly")) {
@@ -224,7 +225,8 @@ ModelBundle decode_model(const std::vector<std::uint8_t>& bytes, const std::stri
     }
     if (std::find(bundle.class_names.begin(), bundle.class_names.end(), bundle.anomaly_benign) ==
         bundle.class_names.end()) {
-      r.fail("the anomaly detector's benign class '" + bundle.anomaly_benign + "' is not a class of the model");
+      r.fail("the anomaly detector's benign class '" + bundle.anomaly_benign +
+             "' is not a class of the model");
     }
   }
   return bundle;

@@ -34,7 +34,8 @@ double AnomalyDetector::rank(float score) const {
 double AnomalyDetector::choose_threshold(std::vector<float> scores) const {
   // The (1 - fpr) quantile: at most that share of training rows lies above it.
   const double fpr = params_.real("fpr");
-  const auto keep = static_cast<std::size_t>(std::ceil((1.0 - fpr) * static_cast<double>(scores.size())));
+  const auto keep =
+      static_cast<std::size_t>(std::ceil((1.0 - fpr) * static_cast<double>(scores.size())));
   const std::size_t at = std::clamp<std::size_t>(keep, 1, scores.size()) - 1;
   std::nth_element(scores.begin(), scores.begin() + static_cast<std::ptrdiff_t>(at), scores.end());
   return scores[at];
@@ -50,8 +51,8 @@ std::vector<std::uint8_t> AnomalyDetector::flag(const Matrix& x) const {
 void AnomalyDetector::check_input(const Matrix& x) const {
   if (!fitted()) throw InternalError("anomaly detector '" + name() + "' used before fit or load");
   if (x.cols() != features_) {
-    throw InputError("anomaly detector '" + name() + "' expects " + std::to_string(features_) + " features, got " +
-                     std::to_string(x.cols()));
+    throw InputError("anomaly detector '" + name() + "' expects " + std::to_string(features_) +
+                     " features, got " + std::to_string(x.cols()));
   }
 }
 
@@ -87,8 +88,8 @@ std::vector<ParamSpec> anomaly_param_specs(const std::string& name) {
   throw ParamError("unknown anomaly detector '" + name + "' (known: kmeans, dbscan)");
 }
 
-std::unique_ptr<AnomalyDetector> make_anomaly_detector(const std::string& name,
-                                                       const std::vector<std::string>& assignments) {
+std::unique_ptr<AnomalyDetector> make_anomaly_detector(
+    const std::string& name, const std::vector<std::string>& assignments) {
   ParamSet params("anomaly detector " + name, anomaly_param_specs(name));
   for (const auto& a : assignments) params.set_assignment(a);
   if (name == "kmeans") return std::make_unique<KMeansDetector>(std::move(params));

@@ -1,12 +1,12 @@
 #include "models/boosted_trees_walk.hpp"
 
 #include <immintrin.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "models/forest_walk_avx512.hpp"
@@ -19,7 +19,8 @@ namespace vigil::models {
 namespace {
 
 // A node's meta: left child << 12 | default-left << 11 | feature.
-constexpr std::uint32_t kFeatureBits = 11, kFeatureMask = (1u << kFeatureBits) - 1, kDefaultLeft = 1u << kFeatureBits;
+constexpr std::uint32_t kFeatureBits = 11, kFeatureMask = (1u << kFeatureBits) - 1,
+                        kDefaultLeft = 1u << kFeatureBits;
 constexpr std::uint32_t kLeftShift = 12;
 constexpr std::size_t kMostNodes = std::size_t{1} << (32 - kLeftShift);
 
@@ -32,8 +33,9 @@ constexpr std::size_t kGroups = 4;
 // A split's mean value as XGBoost derives it for its approximate
 // contributions: its children's means weighted by their hessian sums, in
 // float, each product rounded (no fused multiply-add, as XGBoost's build).
-__attribute__((optimize("fp-contract=off"))) float split_mean(float left, float left_hessian, float right,
-                                                              float right_hessian, float hessian) {
+__attribute__((optimize("fp-contract=off"))) float split_mean(float left, float left_hessian,
+                                                              float right, float right_hessian,
+                                                              float hessian) {
   float result = left * left_hessian;
   result += right * right_hessian;
   result /= hessian;
@@ -54,8 +56,9 @@ inline std::uint32_t next_node(const Node* nodes, std::uint32_t at, const float*
 }
 
 template <bool kMissing, class Node>
-void walk_row_scalar(const Node* nodes, const std::uint32_t* roots, const std::uint32_t* group_depth,
-                     std::size_t groups, const float* row, const float* leaf_values, float* leaves) {
+void walk_row_scalar(const Node* nodes, const std::uint32_t* roots,
+                     const std::uint32_t* group_depth, std::size_t groups, const float* row,
+                     const float* leaf_values, float* leaves) {
   for (std::size_t g = 0; g < groups; ++g) {
     std::uint32_t at[kTogether];
     for (std::size_t j = 0; j < kTogether; ++j) at[j] = roots[g * kTogether + j];
@@ -75,7 +78,8 @@ struct RowValues {
   __m512 part[4];
 };
 
-__attribute__((target("avx512f"), always_inline)) inline RowValues load_row(const float* row, std::size_t width) {
+__attribute__((target("avx512f"), always_inline)) inline RowValues load_row(const float* row,
+                                                                            std::size_t width) {
   RowValues v{row, width <= 64, {}};
   if (!v.in_registers) return v;
   for (std::size_t i = 0; i < 4; ++i) {
@@ -86,9 +90,11 @@ __attribute__((target("avx512f"), always_inline)) inline RowValues load_row(cons
   return v;
 }
 
-__attribute__((target("avx512f"), always_inline)) inline __m512 values_of(const RowValues& v, __m512i feature) {
+__attribute__((target("avx512f"), always_inline)) inline __m512 values_of(const RowValues& v,
+                                                                          __m512i feature) {
   if (!v.in_registers) return _mm512_i32gather_ps(feature, v.row, 4);
-  const __m512 low = _mm512_permutex2var_ps(v.part[0], feature, v.part[1]);   // features 0-31 (index bits 0-4)
+  const __m512 low =
+      _mm512_permutex2var_ps(v.part[0], feature, v.part[1]);  // features 0-31 (index bits 0-4)
   const __m512 high = _mm512_permutex2var_ps(v.part[2], feature, v.part[3]);  // features 32-63
   const __mmask16 upper = _mm512_test_epi32_mask(feature, _mm512_set1_epi32(32));
   return _mm512_mask_blend_ps(upper, low, high);
@@ -96,9 +102,11 @@ __attribute__((target("avx512f"), always_inline)) inline __m512 values_of(const 
 
 // The same walk, sixteen trees a vector, kGroups vectors in turn. A node is
 // two words (split, meta); lanes past their tree's leaf stay on it.
-__attribute__((target("avx512f"))) void walk_row_avx512(const void* nodes, const std::uint32_t* roots,
-                                                        const std::uint32_t* group_depth, std::size_t groups,
-                                                        const float* row, std::size_t width, bool missing,
+__attribute__((target("avx512f"))) void walk_row_avx512(const void* nodes,
+                                                        const std::uint32_t* roots,
+                                                        const std::uint32_t* group_depth,
+                                                        std::size_t groups, const float* row,
+                                                        std::size_t width, bool missing,
                                                         const float* leaf_values, float* leaves) {
   const auto* words = static_cast<const int*>(nodes);
   const __m512i one = _mm512_set1_epi32(1);
@@ -116,12 +124,14 @@ __attribute__((target("avx512f"))) void walk_row_avx512(const void* nodes, const
         const __m512i split_word = _mm512_slli_epi32(at[g], 1);
         const __m512 split = _mm512_i32gather_ps(split_word, words, 4);
         const __m512i meta = _mm512_i32gather_epi32(_mm512_add_epi32(split_word, one), words, 4);
-        const __m512i feature = _mm512_and_si512(meta, _mm512_set1_epi32(static_cast<int>(kFeatureMask)));
+        const __m512i feature =
+            _mm512_and_si512(meta, _mm512_set1_epi32(static_cast<int>(kFeatureMask)));
         const __m512 x = values_of(values, feature);
         __mmask16 right = _mm512_cmp_ps_mask(x, split, _CMP_NLT_UQ);  // !(x < split); true for NaN
         if (missing) {
           const __mmask16 nan = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
-          const __mmask16 default_left = _mm512_test_epi32_mask(meta, _mm512_set1_epi32(static_cast<int>(kDefaultLeft)));
+          const __mmask16 default_left =
+              _mm512_test_epi32_mask(meta, _mm512_set1_epi32(static_cast<int>(kDefaultLeft)));
           right = static_cast<__mmask16>((right & ~nan) | (nan & ~default_left));
         }
         const __m512i left = _mm512_srli_epi32(meta, kLeftShift);
@@ -137,7 +147,8 @@ __attribute__((target("avx512f"))) void walk_row_avx512(const void* nodes, const
 }  // namespace
 
 std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const std::uint8_t> model,
-                                                              std::size_t classes, std::size_t features) {
+                                                              std::size_t classes,
+                                                              std::size_t features) {
   try {
     const nlohmann::json doc = nlohmann::json::from_ubjson(model);
     const nlohmann::json& learner = doc.at("learner");
@@ -152,7 +163,8 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
     const nlohmann::json& trees = booster.at("model").at("trees");
     const auto tree_info = booster.at("model").at("tree_info").get<std::vector<std::int64_t>>();
     // The leaves' sentinel slot must fit a node's feature bits.
-    if (tree_info.size() != trees.size() || trees.empty() || features >= kFeatureMask) return std::nullopt;
+    if (tree_info.size() != trees.size() || trees.empty() || features >= kFeatureMask)
+      return std::nullopt;
 
     BoostedTreesWalk walk;
     walk.classes_ = classes;
@@ -160,18 +172,21 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
     walk.base_score_ = std::strtof(param.at("base_score").get<std::string>().c_str(), nullptr);
     for (std::size_t t = 0; t < trees.size(); ++t) {
       const nlohmann::json& tree = trees[t];
-      if (std::stoul(tree.at("tree_param").at("size_leaf_vector").get<std::string>()) != 0) return std::nullopt;
+      if (std::stoul(tree.at("tree_param").at("size_leaf_vector").get<std::string>()) != 0)
+        return std::nullopt;
       const auto left = tree.at("left_children").get<std::vector<std::int64_t>>();
       const auto right = tree.at("right_children").get<std::vector<std::int64_t>>();
       const auto feature = tree.at("split_indices").get<std::vector<std::int64_t>>();
       const auto split = tree.at("split_conditions").get<std::vector<float>>();
       const auto default_left = tree.at("default_left").get<std::vector<std::int64_t>>();
       const auto split_type = tree.at("split_type").get<std::vector<std::int64_t>>();
-      const auto hessian =
-          tree.contains("sum_hessian") ? tree.at("sum_hessian").get<std::vector<float>>() : std::vector<float>{};
+      const auto hessian = tree.contains("sum_hessian")
+                               ? tree.at("sum_hessian").get<std::vector<float>>()
+                               : std::vector<float>{};
       const std::size_t n = left.size();
-      if (n == 0 || right.size() != n || feature.size() != n || split.size() != n || default_left.size() != n ||
-          split_type.size() != n || tree_info[t] < 0 || static_cast<std::size_t>(tree_info[t]) >= classes) {
+      if (n == 0 || right.size() != n || feature.size() != n || split.size() != n ||
+          default_left.size() != n || split_type.size() != n || tree_info[t] < 0 ||
+          static_cast<std::size_t>(tree_info[t]) >= classes) {
         return std::nullopt;
       }
       const auto first = static_cast<std::uint32_t>(walk.nodes_.size());
@@ -183,19 +198,23 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
         float leaf = 0.0f;
         if (left[i] < 0) {  // a leaf (its value is in split_conditions) loops to itself
           node = {std::numeric_limits<float>::infinity(),
-                  (first + static_cast<std::uint32_t>(i)) << kLeftShift | kDefaultLeft | static_cast<std::uint32_t>(features)};
+                  (first + static_cast<std::uint32_t>(i)) << kLeftShift | kDefaultLeft |
+                      static_cast<std::uint32_t>(features)};
           leaf = split[i];
           deepest = std::max(deepest, depth[i]);
         } else {
-          // XGBoost's predictor takes the right child as left + 1; children come after their parent.
+          // XGBoost's predictor takes the right child as left + 1; children come after their
+          // parent.
           if (right[i] != left[i] + 1 || left[i] <= static_cast<std::int64_t>(i) ||
               right[i] >= static_cast<std::int64_t>(n) || split_type[i] != 0 || feature[i] < 0 ||
               static_cast<std::size_t>(feature[i]) >= features) {
             return std::nullopt;
           }
           node = {split[i], (first + static_cast<std::uint32_t>(left[i])) << kLeftShift |
-                                (default_left[i] != 0 ? kDefaultLeft : 0u) | static_cast<std::uint32_t>(feature[i])};
-          depth[static_cast<std::size_t>(left[i])] = depth[static_cast<std::size_t>(right[i])] = depth[i] + 1;
+                                (default_left[i] != 0 ? kDefaultLeft : 0u) |
+                                static_cast<std::uint32_t>(feature[i])};
+          depth[static_cast<std::size_t>(left[i])] = depth[static_cast<std::size_t>(right[i])] =
+              depth[i] + 1;
         }
         walk.nodes_.push_back(node);
         walk.leaf_.push_back(leaf);
@@ -207,7 +226,8 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
           if (left[i] < 0) {
             mean[i] = split[i];
           } else {
-            const auto l = static_cast<std::size_t>(left[i]), r = static_cast<std::size_t>(right[i]);
+            const auto l = static_cast<std::size_t>(left[i]),
+                       r = static_cast<std::size_t>(right[i]);
             mean[i] = split_mean(mean[l], hessian[l], mean[r], hessian[r], hessian[i]);
           }
         }
@@ -220,8 +240,9 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
     // Padded to whole groups with one-leaf trees, walked but never added.
     const std::size_t padded = (trees.size() + kTogether - 1) / kTogether * kTogether;
     const auto pad = static_cast<std::uint32_t>(walk.nodes_.size());
-    walk.nodes_.push_back({std::numeric_limits<float>::infinity(),
-                           pad << kLeftShift | kDefaultLeft | static_cast<std::uint32_t>(features)});
+    walk.nodes_.push_back(
+        {std::numeric_limits<float>::infinity(),
+         pad << kLeftShift | kDefaultLeft | static_cast<std::uint32_t>(features)});
     walk.leaf_.push_back(0.0f);
     // Contributions need every tree's means (a model without hessian sums has none).
     if (walk.mean_.size() + 1 != walk.nodes_.size()) {
@@ -232,7 +253,8 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
     walk.tree_root_.resize(padded, pad);
     walk.tree_depth_.resize(padded, 0);
     for (std::size_t lo = 0; lo < padded; lo += kTogether) {
-      walk.group_depth_.push_back(*std::max_element(&walk.tree_depth_[lo], &walk.tree_depth_[lo] + kTogether));
+      walk.group_depth_.push_back(
+          *std::max_element(&walk.tree_depth_[lo], &walk.tree_depth_[lo] + kTogether));
     }
     return walk;
   } catch (const std::exception&) {
@@ -240,7 +262,8 @@ std::optional<BoostedTreesWalk> BoostedTreesWalk::from_ubjson(std::span<const st
   }
 }
 
-void BoostedTreesWalk::predict_proba(const Matrix& x, std::size_t lo_row, std::size_t hi_row, Matrix& out) const {
+void BoostedTreesWalk::predict_proba(const Matrix& x, std::size_t lo_row, std::size_t hi_row,
+                                     Matrix& out) const {
   const std::size_t cols = features_, trees = tree_class_.size(), groups = group_depth_.size();
   std::vector<float> row(cols + 1, 0.0f);  // the row, then the leaves' sentinel slot
   std::vector<float> leaves(tree_root_.size());
@@ -250,14 +273,14 @@ void BoostedTreesWalk::predict_proba(const Matrix& x, std::size_t lo_row, std::s
     std::copy_n(x.row(r).data(), cols, row.data());
     const bool missing = std::any_of(row.begin(), row.end(), [](float v) { return std::isnan(v); });
     if (vectors) {
-      walk_row_avx512(nodes_.data(), tree_root_.data(), group_depth_.data(), groups, row.data(), row.size(), missing,
-                      leaf_.data(), leaves.data());
+      walk_row_avx512(nodes_.data(), tree_root_.data(), group_depth_.data(), groups, row.data(),
+                      row.size(), missing, leaf_.data(), leaves.data());
     } else if (missing) {
-      walk_row_scalar<true>(nodes_.data(), tree_root_.data(), group_depth_.data(), groups, row.data(), leaf_.data(),
-                            leaves.data());
+      walk_row_scalar<true>(nodes_.data(), tree_root_.data(), group_depth_.data(), groups,
+                            row.data(), leaf_.data(), leaves.data());
     } else {
-      walk_row_scalar<false>(nodes_.data(), tree_root_.data(), group_depth_.data(), groups, row.data(), leaf_.data(),
-                             leaves.data());
+      walk_row_scalar<false>(nodes_.data(), tree_root_.data(), group_depth_.data(), groups,
+                             row.data(), leaf_.data(), leaves.data());
     }
     // XGBoost's order and precision: float sums in tree order, then softmax.
     std::fill(margin.begin(), margin.end(), base_score_);
@@ -274,7 +297,8 @@ void BoostedTreesWalk::predict_proba(const Matrix& x, std::size_t lo_row, std::s
   }
 }
 
-void BoostedTreesWalk::contributions(std::span<const float> x, std::int32_t cls, std::span<float> out) const {
+void BoostedTreesWalk::contributions(std::span<const float> x, std::int32_t cls,
+                                     std::span<float> out) const {
   std::fill(out.begin(), out.end(), 0.0f);
   std::vector<float> row(x.begin(), x.end());
   row.push_back(0.0f);  // the leaves' sentinel slot
@@ -286,7 +310,9 @@ void BoostedTreesWalk::contributions(std::span<const float> x, std::int32_t cls,
   for (std::size_t t = 0; t < tree_class_.size(); ++t) {
     if (tree_class_[t] != static_cast<std::uint32_t>(cls)) continue;
     std::fill(tree_part.begin(), tree_part.end(), 0.0f);
-    const auto is_leaf = [&](std::uint32_t node) { return (nodes[node].meta & kFeatureMask) == features_; };
+    const auto is_leaf = [&](std::uint32_t node) {
+      return (nodes[node].meta & kFeatureMask) == features_;
+    };
     std::uint32_t at = tree_root_[t];
     float value = mean_[at];
     tree_part[features_] += value;  // the bias: the root's mean
@@ -294,7 +320,8 @@ void BoostedTreesWalk::contributions(std::span<const float> x, std::int32_t cls,
       std::uint32_t split_feature = 0;
       while (!is_leaf(at)) {
         split_feature = nodes[at].meta & kFeatureMask;
-        at = missing ? next_node<true>(nodes, at, row.data()) : next_node<false>(nodes, at, row.data());
+        at = missing ? next_node<true>(nodes, at, row.data())
+                     : next_node<false>(nodes, at, row.data());
         const float next_value = mean_[at];
         tree_part[split_feature] += next_value - value;
         value = next_value;

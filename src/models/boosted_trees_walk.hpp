@@ -27,8 +27,8 @@ class BoostedTreesWalk {
   // (the caller then predicts through XGBoost) for what the walk does not
   // reproduce: another booster or objective, categorical splits, vector
   // leaves, a class or feature count other than the model's.
-  static std::optional<BoostedTreesWalk> from_ubjson(std::span<const std::uint8_t> model, std::size_t classes,
-                                                     std::size_t features);
+  static std::optional<BoostedTreesWalk> from_ubjson(std::span<const std::uint8_t> model,
+                                                     std::size_t classes, std::size_t features);
 
   // Class probabilities of rows [lo, hi) of x (x.cols() == features) into
   // the same rows of out (x.rows() x classes).
@@ -49,11 +49,12 @@ class BoostedTreesWalk {
   // (always 0), so every tree can be walked its full depth without a branch.
   struct Node {
     float split;
-    std::uint32_t meta;  // left child << 12 | default-left << 11 | feature; the right child is left + 1
+    std::uint32_t
+        meta;  // left child << 12 | default-left << 11 | feature; the right child is left + 1
   };
-  std::vector<Node> nodes_;                 // every tree's, one after another
-  std::vector<float> leaf_;                 // per node, its leaf value (leaves only)
-  std::vector<float> mean_;                 // per node, its mean value (XGBoost's node mean); empty without
+  std::vector<Node> nodes_;  // every tree's, one after another
+  std::vector<float> leaf_;  // per node, its leaf value (leaves only)
+  std::vector<float> mean_;  // per node, its mean value (XGBoost's node mean); empty without
   std::vector<std::uint32_t> tree_root_;    // per tree, its root's index (padded to whole groups)
   std::vector<std::uint32_t> tree_depth_;   // per tree, the most splits on a path (padded)
   std::vector<std::uint32_t> group_depth_;  // per group of trees walked together, its deepest

@@ -21,7 +21,9 @@ std::vector<std::int32_t> most_probable(const Matrix& proba) {
 
 }  // namespace
 
-std::vector<std::int32_t> Classifier::predict(const Matrix& x) const { return most_probable(predict_proba(x)); }
+std::vector<std::int32_t> Classifier::predict(const Matrix& x) const {
+  return most_probable(predict_proba(x));
+}
 
 Classifier::Scored Classifier::predict_scored(const Matrix& x) const {
   Scored s{predict_proba(x), {}};
@@ -29,7 +31,8 @@ Classifier::Scored Classifier::predict_scored(const Matrix& x) const {
   return s;
 }
 
-Classifier::Explained Classifier::predict_explained(const Matrix& x, const ExplainWhich& which) const {
+Classifier::Explained Classifier::predict_explained(const Matrix& x,
+                                                    const ExplainWhich& which) const {
   Explained out;
   out.proba = predict_proba(x);
   for (std::size_t i = 0; i < x.rows(); ++i) {

@@ -19,7 +19,8 @@ namespace {
 using Points = MatrixPoints;
 using KdTree = L2KdTree;
 
-// Calls `visit(index)` for every point within squared distance `radius` (inclusive, as scikit-learn's).
+// Calls `visit(index)` for every point within squared distance `radius` (inclusive, as
+// scikit-learn's).
 template <typename Visit>
 struct RadiusVisitor {
   double radius;
@@ -28,7 +29,9 @@ struct RadiusVisitor {
   void init() {}
   std::size_t size() const { return found; }
   bool full() const { return true; }
-  double worstDist() const { return std::nextafter(radius, std::numeric_limits<double>::infinity()); }
+  double worstDist() const {
+    return std::nextafter(radius, std::numeric_limits<double>::infinity());
+  }
   bool addPoint(double dist, std::uint32_t index) {
     if (dist <= radius) {
       ++found;
@@ -59,7 +62,9 @@ struct DbscanDetector::Tree {
   KdTree tree;
   knn::ClusterIndex index;
   Tree(const Matrix& m, int dims)
-      : points{&m}, tree(dims, points, nanoflann::KDTreeSingleIndexAdaptorParams(16)), index(m, 0, 42) {
+      : points{&m},
+        tree(dims, points, nanoflann::KDTreeSingleIndexAdaptorParams(16)),
+        index(m, 0, 42) {
     tree.buildIndex();
   }
 };
@@ -68,11 +73,15 @@ DbscanDetector::DbscanDetector(ParamSet params) : AnomalyDetector(std::move(para
 DbscanDetector::~DbscanDetector() = default;
 
 std::vector<ParamSpec> DbscanDetector::param_specs() {
-  return {ParamSpec::real("eps", 0, 0, 1e12,
-                          "neighbourhood radius (Euclidean, in scaled feature units; 0: the (1 - fpr) quantile of "
-                          "the training rows' distance to their min_samples-th nearest row)"),
-          ParamSpec::integer("min_samples", 5, 1, 1L << 30, "rows within eps, itself included, that make a row core"),
-          ParamSpec::real("fpr", 0.05, 0, 1, "with eps=0: about the share of training rows left outside dense regions")};
+  return {
+      ParamSpec::real(
+          "eps", 0, 0, 1e12,
+          "neighbourhood radius (Euclidean, in scaled feature units; 0: the (1 - fpr) quantile of "
+          "the training rows' distance to their min_samples-th nearest row)"),
+      ParamSpec::integer("min_samples", 5, 1, 1L << 30,
+                         "rows within eps, itself included, that make a row core"),
+      ParamSpec::real("fpr", 0.05, 0, 1,
+                      "with eps=0: about the share of training rows left outside dense regions")};
 }
 
 void DbscanDetector::fit_model(const Matrix& x, Progress* progress) {
@@ -138,11 +147,13 @@ void DbscanDetector::fit_model(const Matrix& x, Progress* progress) {
   }
   clusters_ = 0;
   for (std::uint32_t i = 0; i < parent.size(); ++i) clusters_ += find_root(parent, i) == i;
-  notes_ = {"dbscan: eps " + std::to_string(eps_) + ", " + std::to_string(clusters_) + " clusters of " + std::to_string(core_.rows()) +
-            " distinct core rows among " + std::to_string(n) + " distinct training rows"};
+  notes_ = {"dbscan: eps " + std::to_string(eps_) + ", " + std::to_string(clusters_) +
+            " clusters of " + std::to_string(core_.rows()) + " distinct core rows among " +
+            std::to_string(n) + " distinct training rows"};
   if (core_.rows() == 0) {
-    notes_.push_back("dbscan: no training row has min_samples neighbours within eps; every row will be flagged "
-                     "(raise eps or lower min_samples)");
+    notes_.push_back(
+        "dbscan: no training row has min_samples neighbours within eps; every row will be flagged "
+        "(raise eps or lower min_samples)");
   }
 }
 
@@ -153,7 +164,8 @@ void DbscanDetector::build_tree() {
 
 double DbscanDetector::choose_threshold(std::vector<float>) const { return eps_; }
 
-double DbscanDetector::k_distance_quantile(const Matrix& distinct, const std::vector<std::uint32_t>& weight) const {
+double DbscanDetector::k_distance_quantile(const Matrix& distinct,
+                                           const std::vector<std::uint32_t>& weight) const {
   // Each distinct row's distance to its min_samples-th nearest training row
   // (itself and its duplicates included): the eps that just makes it core.
   // Every distinct row stands for at least one row, so min_samples distinct
@@ -177,7 +189,8 @@ double DbscanDetector::k_distance_quantile(const Matrix& distinct, const std::ve
       }
       std::sort(found.begin(), found.end());
       std::uint64_t seen = 0;
-      double d = std::numeric_limits<double>::infinity();  // fewer rows than min_samples: never core
+      double d =
+          std::numeric_limits<double>::infinity();  // fewer rows than min_samples: never core
       for (const auto& [squared, w] : found) {
         seen += w;
         if (seen >= min_samples) {
@@ -191,7 +204,8 @@ double DbscanDetector::k_distance_quantile(const Matrix& distinct, const std::ve
   std::sort(needed.begin(), needed.end());
   std::uint64_t total = 0;
   for (const auto& [d, w] : needed) total += w;
-  const auto keep = static_cast<std::uint64_t>(std::ceil((1.0 - params_.real("fpr")) * static_cast<double>(total)));
+  const auto keep = static_cast<std::uint64_t>(
+      std::ceil((1.0 - params_.real("fpr")) * static_cast<double>(total)));
   std::uint64_t seen = 0;
   for (const auto& [d, w] : needed) {
     seen += w;

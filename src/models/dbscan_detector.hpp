@@ -32,7 +32,8 @@ class DbscanDetector final : public AnomalyDetector {
   void save_state(ByteWriter& w) const override;
   void load_state(ByteReader& r) override;
   void build_tree();
-  double k_distance_quantile(const Matrix& distinct, const std::vector<std::uint32_t>& weight) const;
+  double k_distance_quantile(const Matrix& distinct,
+                             const std::vector<std::uint32_t>& weight) const;
   double eps_ = 0;
   Matrix core_;  // distinct core rows
   std::size_t clusters_ = 0;

@@ -10,7 +10,8 @@ namespace {
 const std::vector<std::string> kMemberChoices = {"nb", "lr", "knn", "rf", "mlp", "xgb", "svm"};
 
 ParamSpec members_spec() {
-  return ParamSpec::choice_list("members", "rf,xgb,knn", kMemberChoices, "the models combined (default parameters)");
+  return ParamSpec::choice_list("members", "rf,xgb,knn", kMemberChoices,
+                                "the models combined (default parameters)");
 }
 
 }  // namespace
@@ -27,7 +28,8 @@ Matrix Ensemble::member_probabilities(const Matrix& x) const {
   for (std::size_t m = 0; m < members_.size(); ++m) {
     const Matrix p = members_[m]->predict_proba(x);
     for (std::size_t r = 0; r < x.rows(); ++r) {
-      std::copy(p.row(r).begin(), p.row(r).end(), out.row(r).begin() + static_cast<std::ptrdiff_t>(m * k));
+      std::copy(p.row(r).begin(), p.row(r).end(),
+                out.row(r).begin() + static_cast<std::ptrdiff_t>(m * k));
     }
   }
   return out;
@@ -75,7 +77,8 @@ void Ensemble::load_state(ByteReader& r) {
     params.load(r);
     members_.push_back(builtin_registry().info(member).make(std::move(params)));
     members_.back()->load_state(r);
-    if (members_.back()->classes() != classes_) r.fail("an ensemble member has another class count");
+    if (members_.back()->classes() != classes_)
+      r.fail("an ensemble member has another class count");
   }
   meta_.reset();
   if (r.u8()) {
@@ -88,7 +91,8 @@ void Ensemble::load_state(ByteReader& r) {
 
 std::vector<ParamSpec> VotingEnsemble::param_specs() { return {members_spec()}; }
 
-void VotingEnsemble::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes, Progress* progress) {
+void VotingEnsemble::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
+                         Progress* progress) {
   members_ = make_members();
   for (auto& m : members_) m->fit(x, labels, classes, progress);
   classes_ = classes;
@@ -109,12 +113,14 @@ Matrix VotingEnsemble::predict_proba(const Matrix& x) const {
 }
 
 std::vector<ParamSpec> StackingEnsemble::param_specs() {
-  return {members_spec(),
-          ParamSpec::integer("folds", 5, 2, 100, "stratified folds for the out-of-fold probabilities"),
-          ParamSpec::integer("seed", 42, 0, 1L << 53, "seed for the folds")};
+  return {
+      members_spec(),
+      ParamSpec::integer("folds", 5, 2, 100, "stratified folds for the out-of-fold probabilities"),
+      ParamSpec::integer("seed", 42, 0, 1L << 53, "seed for the folds")};
 }
 
-void StackingEnsemble::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes, Progress* progress) {
+void StackingEnsemble::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
+                           Progress* progress) {
   classes_ = classes;
   features_ = x.cols();
   members_ = make_members();
@@ -149,8 +155,10 @@ Matrix StackingEnsemble::predict_proba(const Matrix& x) const {
 
 void register_ensembles(Registry& registry) {
   registry.add({"vote", "Soft-voting ensemble: the mean of its members' class probabilities",
-                VotingEnsemble::param_specs(), [](ParamSet p) { return std::make_unique<VotingEnsemble>(std::move(p)); }});
-  registry.add({"stack", "Stacking ensemble: logistic regression on its members' out-of-fold probabilities",
+                VotingEnsemble::param_specs(),
+                [](ParamSet p) { return std::make_unique<VotingEnsemble>(std::move(p)); }});
+  registry.add({"stack",
+                "Stacking ensemble: logistic regression on its members' out-of-fold probabilities",
                 StackingEnsemble::param_specs(),
                 [](ParamSet p) { return std::make_unique<StackingEnsemble>(std::move(p)); }});
 }

@@ -33,7 +33,8 @@ class VotingEnsemble final : public Ensemble {
   using Ensemble::Ensemble;
   static std::vector<ParamSpec> param_specs();
   std::string name() const override { return "vote"; }
-  void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes, Progress* progress) override;
+  void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
+           Progress* progress) override;
   Matrix predict_proba(const Matrix& x) const override;
 };
 
@@ -42,7 +43,8 @@ class StackingEnsemble final : public Ensemble {
   using Ensemble::Ensemble;
   static std::vector<ParamSpec> param_specs();
   std::string name() const override { return "stack"; }
-  void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes, Progress* progress) override;
+  void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
+           Progress* progress) override;
   Matrix predict_proba(const Matrix& x) const override;
 };
 

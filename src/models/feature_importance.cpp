@@ -14,13 +14,15 @@ double accuracy(const Classifier& model, const Matrix& x, std::span<const std::i
   const std::vector<std::int32_t> predicted = model.predict(x);
   std::size_t right = 0;
   for (std::size_t i = 0; i < predicted.size(); ++i) right += predicted[i] == labels[i];
-  return predicted.empty() ? 0.0 : static_cast<double>(right) / static_cast<double>(predicted.size());
+  return predicted.empty() ? 0.0
+                           : static_cast<double>(right) / static_cast<double>(predicted.size());
 }
 
 }  // namespace
 
 std::vector<double> permutation_importance(const Classifier& model, const Matrix& x,
-                                           std::span<const std::int32_t> labels, int repeats, std::uint64_t seed) {
+                                           std::span<const std::int32_t> labels, int repeats,
+                                           std::uint64_t seed) {
   const double baseline = accuracy(model, x, labels);
   std::vector<double> out(x.cols(), 0.0);
   Rng rng(seed);
@@ -39,11 +41,14 @@ std::vector<double> permutation_importance(const Classifier& model, const Matrix
   return out;
 }
 
-std::vector<double> feature_scores(preprocess::SelectBy by, const Matrix& x, std::span<const std::int32_t> labels,
-                                   int classes, std::uint64_t seed, Progress* progress) {
+std::vector<double> feature_scores(preprocess::SelectBy by, const Matrix& x,
+                                   std::span<const std::int32_t> labels, int classes,
+                                   std::uint64_t seed, Progress* progress) {
   switch (by) {
-    case preprocess::SelectBy::kMutualInfo: return preprocess::mutual_information(x, labels, classes, seed);
-    case preprocess::SelectBy::kChi2: return preprocess::chi_squared(x, labels, classes);
+    case preprocess::SelectBy::kMutualInfo:
+      return preprocess::mutual_information(x, labels, classes, seed);
+    case preprocess::SelectBy::kChi2:
+      return preprocess::chi_squared(x, labels, classes);
     case preprocess::SelectBy::kForest: {
       auto forest = builtin_registry().create("rf", {"seed=" + std::to_string(seed)});
       forest->fit(x, labels, classes, progress);
@@ -62,13 +67,14 @@ std::vector<double> feature_scores(preprocess::SelectBy by, const Matrix& x, std
   return {};
 }
 
-Matrix fit_reduction(preprocess::Pipeline& pipeline, Matrix x, std::span<const std::int32_t> labels, int classes,
-                     Progress* progress) {
+Matrix fit_reduction(preprocess::Pipeline& pipeline, Matrix x, std::span<const std::int32_t> labels,
+                     int classes, Progress* progress) {
   const preprocess::PipelineConfig& config = pipeline.config();
   if (!config.reduces()) return x;
   std::vector<double> scores;
   if (config.select > 0) {
-    scores = feature_scores(config.select_by, x, labels, classes, config.smote_config.seed, progress);
+    scores =
+        feature_scores(config.select_by, x, labels, classes, config.smote_config.seed, progress);
   }
   return pipeline.fit_reduction(x, scores);
 }

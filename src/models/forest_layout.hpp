@@ -28,7 +28,8 @@ namespace vigil::models::forest_layout {
 // as -(c + 1), otherwise its row in the tree's leaf shares.
 struct CompactNode {
   float value;
-  std::uint32_t meta;  // far << 12 | flipped << 11 | near_held << 10 | far_held << 9 | feature; 0 for a leaf
+  std::uint32_t
+      meta;  // far << 12 | flipped << 11 | near_held << 10 | far_held << 9 | feature; 0 for a leaf
 };
 struct WideNode {
   float value;
@@ -45,7 +46,8 @@ inline constexpr std::uint32_t kCompactFeatures = 1u << 9;
 inline constexpr std::uint32_t kCompactFar = 1u << 20;
 inline constexpr std::uint32_t kPairCodeBits = 10;
 inline constexpr std::uint32_t kPairCodeMask = (1u << kPairCodeBits) - 1;
-inline constexpr std::uint32_t kFarHeldBit = 1u << 9, kNearHeldBit = 1u << 10, kFlippedBit = 1u << 11;
+inline constexpr std::uint32_t kFarHeldBit = 1u << 9, kNearHeldBit = 1u << 10,
+                               kFlippedBit = 1u << 11;
 
 inline std::uint32_t far_of(const CompactNode& n) { return n.meta >> 12; }
 inline std::uint32_t far_of(const WideNode& n) { return n.far; }
@@ -71,10 +73,12 @@ inline std::int32_t leaf_value(const Node& n) {
 // A leaf held in its parent is kept as a code, never 0: a pure leaf of class
 // c as 2c + 1, another as 2 x (its row in the leaf shares) + 2.
 inline std::uint32_t leaf_code(std::int32_t value) {
-  return value < 0 ? 2u * static_cast<std::uint32_t>(-value - 1) + 1 : 2u * static_cast<std::uint32_t>(value) + 2;
+  return value < 0 ? 2u * static_cast<std::uint32_t>(-value - 1) + 1
+                   : 2u * static_cast<std::uint32_t>(value) + 2;
 }
 inline std::int32_t leaf_of_code(std::uint32_t code) {
-  return (code & 1) ? -static_cast<std::int32_t>((code + 1) >> 1) : static_cast<std::int32_t>(code >> 1) - 1;
+  return (code & 1) ? -static_cast<std::int32_t>((code + 1) >> 1)
+                    : static_cast<std::int32_t>(code >> 1) - 1;
 }
 
 // The child a row goes to from split `n` at `at`, or -1 where that child is a
@@ -82,11 +86,15 @@ inline std::int32_t leaf_of_code(std::uint32_t code) {
 // coin flip to the branch predictor, so it is computed with a mask; a walk
 // ends only once, so the held leaf is a branch.
 template <class Node>
-inline std::int32_t next_node(const Node& n, std::int32_t at, const float* row, std::int32_t& leaf) {
-  const std::uint32_t go_far = static_cast<std::uint32_t>(!(row[feature_of(n)] <= n.value)) ^ flipped(n);
+inline std::int32_t next_node(const Node& n, std::int32_t at, const float* row,
+                              std::int32_t& leaf) {
+  const std::uint32_t go_far =
+      static_cast<std::uint32_t>(!(row[feature_of(n)] <= n.value)) ^ flipped(n);
   const std::uint32_t far = far_of(n);
   if ((go_far ? far_held(n) : near_held(n)) != 0) [[unlikely]] {
-    const std::uint32_t code = near_held(n) == 0 ? far : go_far ? far & kPairCodeMask : far >> kPairCodeBits;
+    const std::uint32_t code = near_held(n) == 0 ? far
+                               : go_far          ? far & kPairCodeMask
+                                                 : far >> kPairCodeBits;
     leaf = leaf_of_code(code);
     return -1;
   }
@@ -106,7 +114,8 @@ void interleave_walks(std::size_t walks, Start&& start, Step&& step) {
   for (std::size_t l = 0; l < active; ++l) start(lanes[l], begun++);
   while (active > 0) {
     for (std::size_t l = 0; l < active; ++l) {
-      if (step(lanes[l])) [[likely]] continue;
+      if (step(lanes[l])) [[likely]]
+        continue;
       if (begun < walks) {
         start(lanes[l], begun++);
       } else {
@@ -124,7 +133,8 @@ std::int32_t tree_leaf_value(const Tree& tree, std::size_t classes, std::size_t 
   const auto leaf = static_cast<std::size_t>(tree.nodes[i].right);
   const float* shares = &tree.leaf_shares[leaf * classes];
   const auto top = std::max_element(shares, shares + classes);
-  return *top == 1.0f ? -static_cast<std::int32_t>(top - shares) - 1 : static_cast<std::int32_t>(leaf);
+  return *top == 1.0f ? -static_cast<std::int32_t>(top - shares) - 1
+                      : static_cast<std::int32_t>(leaf);
 }
 
 // Which leaves of `tree` their parent split holds (held[i] for node i): a
@@ -159,8 +169,10 @@ inline constexpr std::uint32_t kNoPosition = 0xffffffffu;
 // with the low child next. `stack` is scratch, kept by the caller so that a
 // forest's trees reuse its memory.
 template <class Tree>
-void heavy_first_positions(const Tree& tree, const std::vector<double>& weight, const std::vector<std::uint8_t>& held,
-                           std::vector<std::uint32_t>& position, std::vector<std::uint32_t>& stack) {
+void heavy_first_positions(const Tree& tree, const std::vector<double>& weight,
+                           const std::vector<std::uint8_t>& held,
+                           std::vector<std::uint32_t>& position,
+                           std::vector<std::uint32_t>& stack) {
   position.assign(tree.nodes.size(), kNoPosition);
   stack.assign(1, 0);
   std::uint32_t next = 0;
@@ -190,7 +202,8 @@ void subtree_weights(const Tree& tree, std::vector<double>& weight) {
   for (std::size_t i = n; i-- > 0;) {
     const auto& node = tree.nodes[i];
     if (node.feature < 0) {
-      weight[i] = tree.leaf_weights.empty() ? 1.0 : tree.leaf_weights[static_cast<std::size_t>(node.right)];
+      weight[i] =
+          tree.leaf_weights.empty() ? 1.0 : tree.leaf_weights[static_cast<std::size_t>(node.right)];
     } else {
       weight[i] = weight[i + 1] + weight[static_cast<std::size_t>(node.right)];
     }
@@ -200,12 +213,14 @@ void subtree_weights(const Tree& tree, std::vector<double>& weight) {
 // The walk node of split `i`, whose children are laid out at `position` or held.
 // False where a compact node cannot hold its feature, jump or codes.
 template <class Node, class Tree>
-bool split_node(const Tree& tree, std::size_t classes, std::size_t i, const std::vector<std::uint32_t>& position,
-                Node& out) {
+bool split_node(const Tree& tree, std::size_t classes, std::size_t i,
+                const std::vector<std::uint32_t>& position, Node& out) {
   const auto& c = tree.nodes[i];
   const std::size_t low = i + 1, high = static_cast<std::size_t>(c.right);
   const bool low_held = position[low] == kNoPosition, high_held = position[high] == kNoPosition;
-  const auto code = [&](std::size_t leaf) { return leaf_code(tree_leaf_value(tree, classes, leaf)); };
+  const auto code = [&](std::size_t leaf) {
+    return leaf_code(tree_leaf_value(tree, classes, leaf));
+  };
   std::uint32_t flip = 0, far = 0, held_bits = 0;
   if (low_held && high_held) {
     far = code(low) << kPairCodeBits | code(high);
@@ -242,7 +257,8 @@ bool lay_out(const std::vector<Tree>& trees, std::size_t classes, std::vector<No
   for (std::size_t t = 0; t < trees.size(); ++t) {
     first.push_back(total);
     held_leaves(trees[t], classes, held[t]);
-    total += trees[t].nodes.size() - static_cast<std::size_t>(std::count(held[t].begin(), held[t].end(), 1));
+    total += trees[t].nodes.size() -
+             static_cast<std::size_t>(std::count(held[t].begin(), held[t].end(), 1));
   }
   resize_on_huge_pages(out, total);
   resize_on_huge_pages(source, total);

@@ -20,10 +20,11 @@ inline std::int64_t fixed_split_share(std::uint16_t share) { return share * kSpl
 
 // A leaf's share of class `cls`, exact, in those units: a pure leaf (value
 // -(c + 1)) has all of class c; another has its row of `leaf_shares`.
-inline std::int64_t fixed_leaf_share(std::int32_t value, const float* leaf_shares, std::size_t classes,
-                                     std::int32_t cls) {
+inline std::int64_t fixed_leaf_share(std::int32_t value, const float* leaf_shares,
+                                     std::size_t classes, std::int32_t cls) {
   if (value < 0) return -value - 1 == cls ? static_cast<std::int64_t>(kOne) : 0;
-  const float share = leaf_shares[static_cast<std::size_t>(value) * classes + static_cast<std::size_t>(cls)];
+  const float share =
+      leaf_shares[static_cast<std::size_t>(value) * classes + static_cast<std::size_t>(cls)];
   return static_cast<std::int64_t>(static_cast<double>(share) * kOne + 0.5);
 }
 

@@ -36,12 +36,14 @@ struct Nodes {
 // words apart), then split into values and metas. `at` is in words.
 VIGIL_AVX512_INLINE Nodes gather_nodes(const int* words, __m512i at, __mmask16 walking) {
   const __m512i zero = _mm512_setzero_si512();
-  const __m512i low_eight =
-      _mm512_mask_i32gather_epi64(zero, static_cast<__mmask8>(walking), _mm512_castsi512_si256(at), words, 4);
-  const __m512i high_eight = _mm512_mask_i32gather_epi64(zero, static_cast<__mmask8>(walking >> 8),
-                                                         _mm512_extracti64x4_epi64(at, 1), words, 4);
-  const __m512i even_words = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i odd_words = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  const __m512i low_eight = _mm512_mask_i32gather_epi64(zero, static_cast<__mmask8>(walking),
+                                                        _mm512_castsi512_si256(at), words, 4);
+  const __m512i high_eight = _mm512_mask_i32gather_epi64(
+      zero, static_cast<__mmask8>(walking >> 8), _mm512_extracti64x4_epi64(at, 1), words, 4);
+  const __m512i even_words =
+      _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd_words =
+      _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
   Nodes n;
   n.value = _mm512_castsi512_ps(_mm512_permutex2var_epi32(low_eight, even_words, high_eight));
   n.meta = _mm512_permutex2var_epi32(low_eight, odd_words, high_eight);
@@ -60,23 +62,28 @@ VIGIL_AVX512_INLINE __m512i features_of(const Nodes& n) {
 // their leaf values are put in `leaf`.
 VIGIL_AVX512_INLINE __mmask16 step(const Nodes& n, __m512 x, __m512i& at, __m512& leaf) {
   const __mmask16 low = _mm512_mask_cmp_ps_mask(n.split, x, n.value, _CMP_LE_OQ);
-  const __mmask16 flipped = _mm512_mask_test_epi32_mask(n.split, n.meta, _mm512_set1_epi32(kFlippedBit));
+  const __mmask16 flipped =
+      _mm512_mask_test_epi32_mask(n.split, n.meta, _mm512_set1_epi32(kFlippedBit));
   const __mmask16 go_far = static_cast<__mmask16>((n.split & ~low) ^ flipped);
-  const __mmask16 far_held = _mm512_mask_test_epi32_mask(n.split, n.meta, _mm512_set1_epi32(kFarHeldBit));
-  const __mmask16 near_held = _mm512_mask_test_epi32_mask(n.split, n.meta, _mm512_set1_epi32(kNearHeldBit));
-  const __mmask16 ended = static_cast<__mmask16>((go_far & far_held) | (n.split & ~go_far & near_held));
+  const __mmask16 far_held =
+      _mm512_mask_test_epi32_mask(n.split, n.meta, _mm512_set1_epi32(kFarHeldBit));
+  const __mmask16 near_held =
+      _mm512_mask_test_epi32_mask(n.split, n.meta, _mm512_set1_epi32(kNearHeldBit));
+  const __mmask16 ended =
+      static_cast<__mmask16>((go_far & far_held) | (n.split & ~go_far & near_held));
   const __m512i far = _mm512_srli_epi32(n.meta, 12);
   // A held leaf's code: `far`, or the near or far half of it where the split
   // holds both. Computed whether or not a lane ends: lanes end at random, and
   // a branch on it would be mispredicted.
-  __m512i code = _mm512_mask_and_epi32(far, near_held & go_far, far, _mm512_set1_epi32(kPairCodeMask));
+  __m512i code =
+      _mm512_mask_and_epi32(far, near_held & go_far, far, _mm512_set1_epi32(kPairCodeMask));
   code = _mm512_mask_srli_epi32(code, near_held & ~go_far, far, kPairCodeBits);
   // leaf_of_code: odd codes are pure classes, -((code + 1) >> 1); even ones rows, (code >> 1) - 1.
   const __mmask16 pure = _mm512_test_epi32_mask(code, _mm512_set1_epi32(1));
   const __m512i half = _mm512_srli_epi32(code, 1);
   const __m512i row = _mm512_sub_epi32(half, _mm512_set1_epi32(1));
-  const __m512i value =
-      _mm512_mask_sub_epi32(row, pure, _mm512_setzero_si512(), _mm512_add_epi32(half, _mm512_set1_epi32(1)));
+  const __m512i value = _mm512_mask_sub_epi32(row, pure, _mm512_setzero_si512(),
+                                              _mm512_add_epi32(half, _mm512_set1_epi32(1)));
   leaf = _mm512_mask_mov_ps(leaf, ended, _mm512_castsi512_ps(value));
   const __m512i near = _mm512_mask_add_epi32(at, n.split, at, _mm512_set1_epi32(2));
   at = _mm512_mask_add_epi32(near, go_far, at, _mm512_slli_epi32(far, 1));
@@ -95,8 +102,8 @@ struct GatheredValues {
     row_offset[g] = _mm512_set1_epi32(static_cast<int>(row * cols));
   }
   VIGIL_AVX512_INLINE __m512 operator()(int g, const Nodes& n) const {
-    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), n.split, _mm512_add_epi32(row_offset[g], features_of(n)),
-                                    xs, 4);
+    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), n.split,
+                                    _mm512_add_epi32(row_offset[g], features_of(n)), xs, 4);
   }
 };
 
@@ -111,7 +118,8 @@ struct RegisterValues {
     for (std::size_t i = 0; i < 4; ++i) {
       const std::size_t lo = i * 16;
       const std::size_t n = cols > lo ? std::min<std::size_t>(16, cols - lo) : 0;
-      part[g][i] = _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1), rows + row * cols + lo);
+      part[g][i] =
+          _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << n) - 1), rows + row * cols + lo);
     }
   }
   VIGIL_AVX512_INLINE __m512 operator()(int g, const Nodes& n) const {
@@ -130,7 +138,8 @@ VIGIL_AVX512_INLINE __mmask16 lanes_of(int rows, int first_row) {
 
 VIGIL_AVX512_INLINE __m512i row_offsets(int first_row, int cols) {
   const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  return _mm512_mullo_epi32(_mm512_add_epi32(_mm512_set1_epi32(first_row), iota), _mm512_set1_epi32(cols));
+  return _mm512_mullo_epi32(_mm512_add_epi32(_mm512_set1_epi32(first_row), iota),
+                            _mm512_set1_epi32(cols));
 }
 
 // G groups of lanes, each lane walking one tree for one row.
@@ -156,7 +165,8 @@ struct Recording {
 // (position << 11 | feature) are stored too, and each lane's step count.
 template <bool kRecord, int G, class Values>
 VIGIL_AVX512_INLINE void walk_chunk(const int* words, const Values& values, Chunk<G>& chunk,
-                                    std::int32_t (&leaves)[G][kLanes], const Recording<G>* recording) {
+                                    std::int32_t (&leaves)[G][kLanes],
+                                    const Recording<G>* recording) {
   __m512 leaf[G];
   __mmask16 walking[G];
   [[maybe_unused]] __m512i taken[G];
@@ -177,7 +187,8 @@ VIGIL_AVX512_INLINE void walk_chunk(const int* words, const Values& values, Chun
       leaf[g] = _mm512_mask_mov_ps(leaf[g], walking[g] & ~n.split, n.value);
       if constexpr (kRecord) {
         // Lanes at their leaf store too; their step count leaves it out.
-        const __m512i position = _mm512_slli_epi32(_mm512_sub_epi32(chunk.at[g], recording->root[g]), 10);
+        const __m512i position =
+            _mm512_slli_epi32(_mm512_sub_epi32(chunk.at[g], recording->root[g]), 10);
         _mm512_storeu_si512(written[g], _mm512_or_si512(position, features_of(n)));
         written[g] += kLanes;
         taken[g] = _mm512_mask_add_epi32(taken[g], n.split, taken[g], _mm512_set1_epi32(1));
@@ -197,7 +208,8 @@ VIGIL_AVX512_INLINE void walk_chunk(const int* words, const Values& values, Chun
 
 // Sixteen rows a vector, tree after tree: for rows too wide for registers.
 __attribute__((target("avx512f"))) void vote_by_rows(const VoteJob& job) {
-  const auto* words = reinterpret_cast<const int*>(job.nodes);  // a node is two 32-bit words: value, meta
+  const auto* words =
+      reinterpret_cast<const int*>(job.nodes);  // a node is two 32-bit words: value, meta
   const auto cols = static_cast<int>(job.cols);
   const auto rows = static_cast<int>(job.rows);
   const std::size_t k = job.classes;
@@ -212,7 +224,8 @@ __attribute__((target("avx512f"))) void vote_by_rows(const VoteJob& job) {
         values.row_offset[g] = row_offsets(lo + kLanes * g, cols);
       }
       alignas(64) std::int32_t leaves[kRowGroups][kLanes];
-      walk_chunk<false>(words, values, chunk, leaves, static_cast<const Recording<kRowGroups>*>(nullptr));
+      walk_chunk<false>(words, values, chunk, leaves,
+                        static_cast<const Recording<kRowGroups>*>(nullptr));
       for (int g = 0; g < kRowGroups; ++g) {
         for (int l = 0; l < kLanes && (chunk.used[g] >> l & 1); ++l) {
           const auto row = static_cast<std::size_t>(lo + kLanes * g + l);
@@ -236,7 +249,8 @@ __attribute__((target("avx512f"))) void vote_by_trees(const VoteJob& job, WalkRe
   const std::size_t blocks = (job.trees + kLanes - 1) / kLanes;
   // Every tree's root, in words, padded to whole vectors.
   std::vector<std::int32_t> roots(blocks * kLanes, 0);
-  for (std::size_t t = 0; t < job.trees; ++t) roots[t] = static_cast<std::int32_t>(job.first[t] * 2);
+  for (std::size_t t = 0; t < job.trees; ++t)
+    roots[t] = static_cast<std::int32_t>(job.first[t] * 2);
   const std::size_t walks = blocks * job.rows;
   for (std::size_t lo = 0; lo < walks; lo += kTreeGroups) {
     Chunk<kTreeGroups> chunk;
@@ -264,7 +278,8 @@ __attribute__((target("avx512f"))) void vote_by_trees(const VoteJob& job, WalkRe
     if (record) {
       walk_chunk<true>(words, values, chunk, leaves, &recording);
     } else {
-      walk_chunk<false>(words, values, chunk, leaves, static_cast<const Recording<kTreeGroups>*>(nullptr));
+      walk_chunk<false>(words, values, chunk, leaves,
+                        static_cast<const Recording<kTreeGroups>*>(nullptr));
     }
     for (int g = 0; g < kTreeGroups; ++g) {
       std::int64_t* votes = job.votes + row_of[g] * k;
@@ -282,8 +297,11 @@ __attribute__((target("avx512f"))) void vote_by_trees(const VoteJob& job, WalkRe
 std::size_t WalkRecord::bytes_for(const std::vector<std::uint32_t>& tree_depths) {
   std::size_t steps = 0;
   for (std::size_t lo = 0; lo < tree_depths.size(); lo += kLanes) {
-    const auto end = tree_depths.begin() + static_cast<std::ptrdiff_t>(std::min(lo + kLanes, tree_depths.size()));
-    steps += (*std::max_element(tree_depths.begin() + static_cast<std::ptrdiff_t>(lo), end) + std::size_t{1}) * kLanes;
+    const auto end = tree_depths.begin() +
+                     static_cast<std::ptrdiff_t>(std::min(lo + kLanes, tree_depths.size()));
+    steps += (*std::max_element(tree_depths.begin() + static_cast<std::ptrdiff_t>(lo), end) +
+              std::size_t{1}) *
+             kLanes;
   }
   return steps * kRows * sizeof(std::uint32_t);
 }
@@ -298,7 +316,8 @@ void WalkRecord::reserve_for(const std::vector<std::uint32_t>& tree_depths) {
   std::size_t total = 0;
   for (std::size_t b = 0; b < blocks; ++b) {
     const auto lo = depth.begin() + static_cast<std::ptrdiff_t>(b * kLanes);
-    const auto hi = depth.begin() + static_cast<std::ptrdiff_t>(std::min((b + 1) * kLanes, depth.size()));
+    const auto hi =
+        depth.begin() + static_cast<std::ptrdiff_t>(std::min((b + 1) * kLanes, depth.size()));
     block_first[b] = total;
     block_stride[b] = (*std::max_element(lo, hi) + std::size_t{1}) * kLanes;
     total += block_stride[b] * kRows;
@@ -321,7 +340,8 @@ void use_vector_walks(bool on) { vector_walks.store(on, std::memory_order_relaxe
 
 bool vote_avx512(const VoteJob& job) {
   // Indices are 32-bit: node words and row offsets must fit.
-  if (!has_avx512() || job.total_nodes >= (std::size_t{1} << 30) || job.rows * job.cols >= (std::size_t{1} << 31)) {
+  if (!has_avx512() || job.total_nodes >= (std::size_t{1} << 30) ||
+      job.rows * job.cols >= (std::size_t{1} << 31)) {
     return false;
   }
   // Rows short enough to hold in registers walk by trees, whatever their
@@ -338,8 +358,9 @@ bool vote_avx512(const VoteJob& job) {
 }
 
 bool vote_and_record_avx512(const VoteJob& job, WalkRecord& record) {
-  if (!has_avx512() || job.total_nodes >= (std::size_t{1} << 30) || job.rows * job.cols >= (std::size_t{1} << 31) ||
-      job.rows > WalkRecord::kRows || record.depth.size() != job.trees) {
+  if (!has_avx512() || job.total_nodes >= (std::size_t{1} << 30) ||
+      job.rows * job.cols >= (std::size_t{1} << 31) || job.rows > WalkRecord::kRows ||
+      record.depth.size() != job.trees) {
     return false;
   }
   for (std::size_t t = 0; t < job.trees; ++t) {

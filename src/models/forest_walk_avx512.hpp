@@ -22,18 +22,20 @@ inline constexpr std::int64_t kWholeVote = std::int64_t{1} << 32;
 // Adds a leaf's vote to a row's votes (one per class): a pure leaf (-(c+1))
 // its whole vote to its class, an impure leaf its shares. Scaling by a power
 // of two is exact, and the cut to an integer is the same every time.
-inline void add_vote(std::int64_t* votes, std::int32_t leaf, const float* leaf_shares, std::size_t classes) {
+inline void add_vote(std::int64_t* votes, std::int32_t leaf, const float* leaf_shares,
+                     std::size_t classes) {
   if (leaf < 0) {
     votes[static_cast<std::size_t>(-leaf - 1)] += kWholeVote;
     return;
   }
   const float* p = leaf_shares + static_cast<std::size_t>(leaf) * classes;
-  for (std::size_t c = 0; c < classes; ++c) votes[c] += static_cast<std::int64_t>(p[c] * 4294967296.0f);
+  for (std::size_t c = 0; c < classes; ++c)
+    votes[c] += static_cast<std::int64_t>(p[c] * 4294967296.0f);
 }
 
 struct VoteJob {
-  const CompactNode* nodes;   // every tree's, one after another
-  const std::size_t* first;   // per tree, its first node
+  const CompactNode* nodes;  // every tree's, one after another
+  const std::size_t* first;  // per tree, its first node
   std::size_t trees;
   std::size_t total_nodes;
   const float* const* leaf_shares;  // per tree, leaves x classes
@@ -52,13 +54,14 @@ struct VoteJob {
 struct WalkRecord {
   static constexpr std::size_t kLanes = 16;
   static constexpr std::size_t kRows = 64;  // the most rows one recording walk takes
-  std::vector<std::uint32_t> depth;          // per tree, the most splits on a path
-  std::vector<std::size_t> block_first;      // per block, where its rows' steps start
-  std::vector<std::size_t> block_stride;     // per block, one row's steps: (its deepest tree's depth + 1) x 16
-  std::size_t padded_trees = 0;              // trees, up to whole blocks
-  std::vector<std::uint32_t> steps;          // as above
-  std::vector<std::int32_t> step_counts;     // [row * padded_trees + tree]
-  std::vector<std::int32_t> leaves;          // the same, each walk's leaf value
+  std::vector<std::uint32_t> depth;         // per tree, the most splits on a path
+  std::vector<std::size_t> block_first;     // per block, where its rows' steps start
+  std::vector<std::size_t>
+      block_stride;              // per block, one row's steps: (its deepest tree's depth + 1) x 16
+  std::size_t padded_trees = 0;  // trees, up to whole blocks
+  std::vector<std::uint32_t> steps;       // as above
+  std::vector<std::int32_t> step_counts;  // [row * padded_trees + tree]
+  std::vector<std::int32_t> leaves;       // the same, each walk's leaf value
 
   // The bytes a record for trees of these depths (most splits on a path) takes.
   static std::size_t bytes_for(const std::vector<std::uint32_t>& tree_depths);

@@ -31,8 +31,8 @@ void register_quiet_logger() {
 class DMatrix {
  public:
   explicit DMatrix(const Matrix& x) {
-    xgb_check(XGDMatrixCreateFromMat(x.data(), x.rows(), x.cols(), std::numeric_limits<float>::quiet_NaN(),
-                                     &handle_),
+    xgb_check(XGDMatrixCreateFromMat(x.data(), x.rows(), x.cols(),
+                                     std::numeric_limits<float>::quiet_NaN(), &handle_),
               "building the data matrix");
   }
   ~DMatrix() { XGDMatrixFree(handle_); }
@@ -66,19 +66,24 @@ GradientBoostedTrees::GradientBoostedTrees(ParamSet params) : Classifier(std::mo
 GradientBoostedTrees::~GradientBoostedTrees() = default;
 
 std::vector<ParamSpec> GradientBoostedTrees::param_specs() {
-  return {ParamSpec::integer("rounds", 100, 1, 100000, "boosting rounds (trees per class)"),
-          ParamSpec::integer("max_depth", 6, 0, 1000, "deepest level a tree may reach (0: unlimited)"),
-          ParamSpec::real("eta", 0.3, 1e-6, 1.0, "learning rate: shrinkage of each tree's contribution"),
-          ParamSpec::real("subsample", 1.0, 1e-6, 1.0, "share of rows sampled for each tree"),
-          ParamSpec::real("colsample_bytree", 1.0, 1e-6, 1.0, "share of features sampled for each tree"),
-          ParamSpec::real("min_child_weight", 1.0, 0, 1e12, "least hessian sum a leaf keeps"),
-          ParamSpec::real("lambda", 1.0, 0, 1e12, "L2 penalty on leaf weights"),
-          ParamSpec::integer("max_bin", 256, 2, 65535, "histogram bins per feature"),
-          ParamSpec::integer("threads", 0, 0, 4096, "threads for fitting and prediction (0: all cores)"),
-          ParamSpec::choice("predictor", "vigil", {"vigil", "xgboost"},
-                            "vigil: Vigil walks the booster's trees (the same probabilities, microseconds a "
-                            "flow); xgboost: XGBoost's own predictor"),
-          ParamSpec::integer("seed", 42, 0, 1L << 31, "seed for row and feature sampling")};
+  return {
+      ParamSpec::integer("rounds", 100, 1, 100000, "boosting rounds (trees per class)"),
+      ParamSpec::integer("max_depth", 6, 0, 1000, "deepest level a tree may reach (0: unlimited)"),
+      ParamSpec::real("eta", 0.3, 1e-6, 1.0,
+                      "learning rate: shrinkage of each tree's contribution"),
+      ParamSpec::real("subsample", 1.0, 1e-6, 1.0, "share of rows sampled for each tree"),
+      ParamSpec::real("colsample_bytree", 1.0, 1e-6, 1.0,
+                      "share of features sampled for each tree"),
+      ParamSpec::real("min_child_weight", 1.0, 0, 1e12, "least hessian sum a leaf keeps"),
+      ParamSpec::real("lambda", 1.0, 0, 1e12, "L2 penalty on leaf weights"),
+      ParamSpec::integer("max_bin", 256, 2, 65535, "histogram bins per feature"),
+      ParamSpec::integer("threads", 0, 0, 4096,
+                         "threads for fitting and prediction (0: all cores)"),
+      ParamSpec::choice(
+          "predictor", "vigil", {"vigil", "xgboost"},
+          "vigil: Vigil walks the booster's trees (the same probabilities, microseconds a "
+          "flow); xgboost: XGBoost's own predictor"),
+      ParamSpec::integer("seed", 42, 0, 1L << 31, "seed for row and feature sampling")};
 }
 
 void GradientBoostedTrees::configure(Booster& booster) const {
@@ -139,7 +144,9 @@ void GradientBoostedTrees::fit(const Matrix& x, std::span<const std::int32_t> la
 void GradientBoostedTrees::read_trees(std::span<const std::uint8_t> ubjson) {
   if (params_.text("predictor") != "vigil") return;
   walk_ = BoostedTreesWalk::from_ubjson(ubjson, static_cast<std::size_t>(classes_), features_);
-  if (!walk_) notes_.push_back("xgb: predicting through XGBoost (its model has what Vigil's walk does not read)");
+  if (!walk_)
+    notes_.push_back(
+        "xgb: predicting through XGBoost (its model has what Vigil's walk does not read)");
 }
 
 Matrix GradientBoostedTrees::predict_proba(const Matrix& x) const {
@@ -151,7 +158,8 @@ Matrix GradientBoostedTrees::predict_proba(const Matrix& x) const {
     return out;
   }
   if (walk_) {
-    for_row_pieces(x.rows(), 256, [&](std::size_t lo, std::size_t hi) { walk_->predict_proba(x, lo, hi, out); });
+    for_row_pieces(x.rows(), 256,
+                   [&](std::size_t lo, std::size_t hi) { walk_->predict_proba(x, lo, hi, out); });
     return out;
   }
   DMatrix data(x);
@@ -159,20 +167,24 @@ Matrix GradientBoostedTrees::predict_proba(const Matrix& x) const {
   const float* values = nullptr;
   // option 0: probabilities; ntree_limit 0: every tree; training 0: no dropout.
   const std::lock_guard lock(predict_mutex_);
-  xgb_check(XGBoosterPredict(booster_->handle, data.get(), 0, 0, 0, &length, &values), "predicting");
-  VIGIL_CHECK(length == out.values().size(), "XGBoost returned " + std::to_string(length) + " probabilities");
+  xgb_check(XGBoosterPredict(booster_->handle, data.get(), 0, 0, 0, &length, &values),
+            "predicting");
+  VIGIL_CHECK(length == out.values().size(),
+              "XGBoost returned " + std::to_string(length) + " probabilities");
   std::copy(values, values + length, out.data());
   return out;
 }
 
-Matrix GradientBoostedTrees::contributions(const Matrix& x, std::span<const std::int32_t> classes) const {
+Matrix GradientBoostedTrees::contributions(const Matrix& x,
+                                           std::span<const std::int32_t> classes) const {
   check_input(x);
   VIGIL_CHECK(classes.size() == x.rows(), "gradient boosting contributions: one class per row");
   if (!walk_ || !walk_->has_contributions()) return {};
   Matrix out(x.rows(), features_);
   std::vector<float> with_bias(features_ + 1);
   for (std::size_t r = 0; r < x.rows(); ++r) {
-    VIGIL_CHECK(classes[r] >= 0 && classes[r] < classes_, "gradient boosting contributions: class out of range");
+    VIGIL_CHECK(classes[r] >= 0 && classes[r] < classes_,
+                "gradient boosting contributions: class out of range");
     walk_->contributions(x.row(r), classes[r], with_bias);
     std::copy_n(with_bias.begin(), features_, out.row(r).begin());
   }

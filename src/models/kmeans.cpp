@@ -88,14 +88,15 @@ void nearest_centres(const Matrix& x, const Matrix& centres, std::vector<std::ui
   const std::vector<float> x_norms = squared_norms(x), c_norms = squared_norms(centres);
   // A detector scores a flow at a time: one piece, without a parallel region.
   for_row_pieces(n, 4096, [&](std::size_t begin, std::size_t end) {
-    const RowMatrix products =
-        view(x).middleRows(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(end - begin)) *
-        view(centres).transpose();
+    const RowMatrix products = view(x).middleRows(static_cast<Eigen::Index>(begin),
+                                                  static_cast<Eigen::Index>(end - begin)) *
+                               view(centres).transpose();
     for (std::size_t r = begin; r < end; ++r) {
       float best = std::numeric_limits<float>::infinity();
       std::uint32_t arg = 0;
       for (std::size_t c = 0; c < k; ++c) {
-        const float d = c_norms[c] - 2 * products(static_cast<Eigen::Index>(r - begin), static_cast<Eigen::Index>(c));
+        const float d = c_norms[c] - 2 * products(static_cast<Eigen::Index>(r - begin),
+                                                  static_cast<Eigen::Index>(c));
         if (d < best) {
           best = d;
           arg = static_cast<std::uint32_t>(c);
@@ -119,9 +120,11 @@ KMeansResult kmeans(const Matrix& x, const KMeansOptions& options) {
       s += x(r, j);
       sq += static_cast<double>(x(r, j)) * x(r, j);
     }
-    mean_variance += sq / static_cast<double>(n) - (s / static_cast<double>(n)) * (s / static_cast<double>(n));
+    mean_variance +=
+        sq / static_cast<double>(n) - (s / static_cast<double>(n)) * (s / static_cast<double>(n));
   }
-  const double tolerance = options.tol * mean_variance / static_cast<double>(std::max<std::size_t>(d, 1));
+  const double tolerance =
+      options.tol * mean_variance / static_cast<double>(std::max<std::size_t>(d, 1));
   Rng rng(options.seed);
   KMeansResult best;
   best.inertia = std::numeric_limits<double>::infinity();
@@ -144,7 +147,8 @@ KMeansResult kmeans(const Matrix& x, const KMeansOptions& options) {
       // An empty cluster takes the row farthest from its centre.
       for (std::size_t c = 0; c < k; ++c) {
         if (counts[c] > 0) continue;
-        const auto far = static_cast<std::size_t>(std::max_element(squared.begin(), squared.end()) - squared.begin());
+        const auto far = static_cast<std::size_t>(std::max_element(squared.begin(), squared.end()) -
+                                                  squared.begin());
         squared[far] = 0;
         for (std::size_t j = 0; j < d; ++j) sums[c * d + j] = x(far, j);
         counts[c] = 1;

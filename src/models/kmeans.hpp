@@ -20,10 +20,10 @@ struct KMeansOptions {
 };
 
 struct KMeansResult {
-  Matrix centres;                     // clusters x features
+  Matrix centres;                         // clusters x features
   std::vector<std::uint32_t> assignment;  // nearest centre per row
-  double inertia = 0;                 // sum of squared distances to the nearest centre
-  int iterations = 0;                 // of the kept restart
+  double inertia = 0;                     // sum of squared distances to the nearest centre
+  int iterations = 0;                     // of the kept restart
   bool converged = false;
 };
 

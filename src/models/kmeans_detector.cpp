@@ -7,12 +7,15 @@
 namespace vigil::models {
 
 std::vector<ParamSpec> KMeansDetector::param_specs() {
-  return {ParamSpec::integer("clusters", 8, 1, 100000, "centres of normal traffic"),
-          ParamSpec::integer("restarts", 10, 1, 1000, "k-means++ restarts; the lowest inertia is kept"),
-          ParamSpec::integer("max_iter", 300, 1, 100000, "most Lloyd iterations per restart"),
-          ParamSpec::real("tol", 1e-4, 0, 1, "stop when centres move less than this x the mean feature variance"),
-          ParamSpec::real("fpr", 0.05, 0, 1, "share of training rows above the threshold (target false-positive rate)"),
-          ParamSpec::integer("seed", 42, 0, 1L << 53, "seed for the k-means++ draws")};
+  return {
+      ParamSpec::integer("clusters", 8, 1, 100000, "centres of normal traffic"),
+      ParamSpec::integer("restarts", 10, 1, 1000, "k-means++ restarts; the lowest inertia is kept"),
+      ParamSpec::integer("max_iter", 300, 1, 100000, "most Lloyd iterations per restart"),
+      ParamSpec::real("tol", 1e-4, 0, 1,
+                      "stop when centres move less than this x the mean feature variance"),
+      ParamSpec::real("fpr", 0.05, 0, 1,
+                      "share of training rows above the threshold (target false-positive rate)"),
+      ParamSpec::integer("seed", 42, 0, 1L << 53, "seed for the k-means++ draws")};
 }
 
 void KMeansDetector::fit_model(const Matrix& x, Progress*) {

@@ -1,22 +1,20 @@
 #include "models/knn.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
 #include <nanoflann.hpp>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <variant>
 
 #include "core/distance.hpp"
 #include "core/huge_pages.hpp"
 #include "core/kd_tree.hpp"
 #include "core/parallel.hpp"
 #include "models/knn_search.hpp"
-
-#include <algorithm>
-#include <cmath>
-#include <cstring>
-#include <limits>
-#include <string>
-#include <unordered_map>
-#include <tuple>
-#include <variant>
-
 #include "vigil/core/error.hpp"
 
 namespace vigil::models {
@@ -24,8 +22,8 @@ namespace {
 
 using Points = MatrixPoints;
 using L2Tree = L2KdTree;
-using L1Tree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L1_Adaptor<float, Points, double>, Points,
-                                                   -1, std::uint32_t>;
+using L1Tree = nanoflann::KDTreeSingleIndexAdaptor<nanoflann::L1_Adaptor<float, Points, double>,
+                                                   Points, -1, std::uint32_t>;
 
 }  // namespace
 
@@ -38,18 +36,21 @@ KNearestNeighbours::KNearestNeighbours(ParamSet params) : Classifier(std::move(p
 KNearestNeighbours::~KNearestNeighbours() = default;
 
 std::vector<ParamSpec> KNearestNeighbours::param_specs() {
-  return {ParamSpec::integer("k", 5, 1, 10000, "neighbours that vote"),
-          ParamSpec::choice("metric", "euclidean", {"euclidean", "manhattan"}, "distance between rows"),
-          ParamSpec::choice("ties", "nearest", {"nearest", "lowest-class"},
-                            "a tied vote goes to the nearest tied neighbour's class, or to the lowest class "
-                            "index (scikit-learn's rule)"),
-          ParamSpec::choice("search", "clusters", {"clusters", "brute", "tree"},
-                            "clusters: two levels of k-means groups, skipping every group, cell and row that "
-                            "its ball or bounding box rules out (fastest measured on UNSW-NB15; Euclidean only, "
-                            "Manhattan uses brute); brute: every row; tree: k-d tree"),
-          ParamSpec::integer("clusters", 0, 0, 1000000,
-                             "top-level groups for search=clusters (0: about sqrt of the rows)"),
-          ParamSpec::integer("leaf_size", 16, 1, 100000, "rows per k-d tree leaf (speed only)")};
+  return {
+      ParamSpec::integer("k", 5, 1, 10000, "neighbours that vote"),
+      ParamSpec::choice("metric", "euclidean", {"euclidean", "manhattan"}, "distance between rows"),
+      ParamSpec::choice(
+          "ties", "nearest", {"nearest", "lowest-class"},
+          "a tied vote goes to the nearest tied neighbour's class, or to the lowest class "
+          "index (scikit-learn's rule)"),
+      ParamSpec::choice(
+          "search", "clusters", {"clusters", "brute", "tree"},
+          "clusters: two levels of k-means groups, skipping every group, cell and row that "
+          "its ball or bounding box rules out (fastest measured on UNSW-NB15; Euclidean only, "
+          "Manhattan uses brute); brute: every row; tree: k-d tree"),
+      ParamSpec::integer("clusters", 0, 0, 1000000,
+                         "top-level groups for search=clusters (0: about sqrt of the rows)"),
+      ParamSpec::integer("leaf_size", 16, 1, 100000, "rows per k-d tree leaf (speed only)")};
 }
 
 void KNearestNeighbours::build_index(const Matrix& rows) {
@@ -120,7 +121,8 @@ void KNearestNeighbours::build_index(const Matrix& rows) {
   index_ = std::make_unique<Index>();
   if (params_.text("search") != "tree") return;
   index_->points.m = &distinct_;
-  const nanoflann::KDTreeSingleIndexAdaptorParams p(static_cast<std::size_t>(params_.integer("leaf_size")));
+  const nanoflann::KDTreeSingleIndexAdaptorParams p(
+      static_cast<std::size_t>(params_.integer("leaf_size")));
   const int dims = static_cast<int>(distinct_.cols());
   if (params_.text("metric") == "manhattan") {
     index_->tree = std::make_unique<L1Tree>(dims, index_->points, p);
@@ -129,7 +131,8 @@ void KNearestNeighbours::build_index(const Matrix& rows) {
   }
 }
 
-void KNearestNeighbours::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes, Progress*) {
+void KNearestNeighbours::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
+                             Progress*) {
   VIGIL_CHECK(labels.size() == x.rows() && classes > 0, "kNN fit shapes");
   if (x.rows() == 0) throw InputError("kNN: no training rows");
   labels_.assign(labels.begin(), labels.end());
@@ -140,7 +143,8 @@ void KNearestNeighbours::fit(const Matrix& x, std::span<const std::int32_t> labe
 
 std::vector<std::uint32_t> KNearestNeighbours::neighbours(const Matrix& x) const {
   check_input(x);
-  const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(params_.integer("k")), labels_.size());
+  const std::size_t k =
+      std::min<std::size_t>(static_cast<std::size_t>(params_.integer("k")), labels_.size());
   // Repeated query rows (common in flow data) are searched once.
   std::unordered_map<std::string, std::uint32_t> seen;
   std::vector<std::size_t> first_of_distinct;
@@ -148,26 +152,32 @@ std::vector<std::uint32_t> KNearestNeighbours::neighbours(const Matrix& x) const
   std::string key;
   for (std::size_t i = 0; i < x.rows(); ++i) {
     key.assign(reinterpret_cast<const char*>(x.row(i).data()), x.row(i).size_bytes());
-    const auto [it, added] = seen.emplace(key, static_cast<std::uint32_t>(first_of_distinct.size()));
+    const auto [it, added] =
+        seen.emplace(key, static_cast<std::uint32_t>(first_of_distinct.size()));
     if (added) first_of_distinct.push_back(i);
     distinct_of_row[i] = it->second;
   }
   if (first_of_distinct.size() == x.rows()) return exact_neighbours(x, k);
   const std::vector<std::uint32_t> found = exact_neighbours(x.select_rows(first_of_distinct), k);
   std::vector<std::uint32_t> out(x.rows() * k);
-  for (std::size_t i = 0; i < x.rows(); ++i) std::copy_n(&found[distinct_of_row[i] * k], k, &out[i * k]);
+  for (std::size_t i = 0; i < x.rows(); ++i)
+    std::copy_n(&found[distinct_of_row[i] * k], k, &out[i * k]);
   return out;
 }
 
-std::vector<std::uint32_t> KNearestNeighbours::tree_candidates(const Matrix& x, std::size_t cap) const {
+std::vector<std::uint32_t> KNearestNeighbours::tree_candidates(const Matrix& x,
+                                                               std::size_t cap) const {
   std::vector<std::uint32_t> out(x.rows() * cap, knn::kNoRow);
 #pragma omp parallel
   {
     std::vector<double> dist(cap);
 #pragma omp for schedule(dynamic, 64)
     for (std::size_t r = 0; r < x.rows(); ++r) {
-      std::visit([&](const auto& tree) { tree->knnSearch(x.row(r).data(), cap, &out[r * cap], dist.data()); },
-                 index_->tree);
+      std::visit(
+          [&](const auto& tree) {
+            tree->knnSearch(x.row(r).data(), cap, &out[r * cap], dist.data());
+          },
+          index_->tree);
     }
   }
   return out;
@@ -191,12 +201,14 @@ const knn::ClusterIndex& KNearestNeighbours::cluster_index() const {
   // is counted there).
   const std::lock_guard lock(clusters_mutex_);
   if (!clusters_) {
-    clusters_ = std::make_unique<knn::ClusterIndex>(distinct_, static_cast<std::size_t>(params_.integer("clusters")), 42);
+    clusters_ = std::make_unique<knn::ClusterIndex>(
+        distinct_, static_cast<std::size_t>(params_.integer("clusters")), 42);
   }
   return *clusters_;
 }
 
-std::vector<std::uint32_t> KNearestNeighbours::exact_neighbours(const Matrix& x, std::size_t k) const {
+std::vector<std::uint32_t> KNearestNeighbours::exact_neighbours(const Matrix& x,
+                                                                std::size_t k) const {
   const bool manhattan = params_.text("metric") == "manhattan";
   // Float distances can misorder near-equal ones; keep a margin of extra
   // candidates and settle the order with exact distances. Every distinct row
@@ -206,11 +218,13 @@ std::vector<std::uint32_t> KNearestNeighbours::exact_neighbours(const Matrix& x,
   const std::size_t cap = std::min(distinct_.rows(), k + 8);
   const std::string& search = params_.text("search");
   const std::vector<std::uint32_t> candidates =
-      search == "tree"                      ? tree_candidates(x, cap)
-      : search == "clusters" && !manhattan ? cluster_index().candidates(x, k, cap)
-                                           : knn::brute_candidates(distinct_, distinct_norms_, x, cap, manhattan);
+      search == "tree" ? tree_candidates(x, cap)
+      : search == "clusters" && !manhattan
+          ? cluster_index().candidates(x, k, cap)
+          : knn::brute_candidates(distinct_, distinct_norms_, x, cap, manhattan);
   std::vector<std::uint32_t> out(x.rows() * k);
-  using Exact = std::vector<std::tuple<double, std::uint32_t, std::uint32_t>>;  // distance, first row, distinct row
+  using Exact = std::vector<std::tuple<double, std::uint32_t, std::uint32_t>>;  // distance, first
+                                                                                // row, distinct row
   const auto settle = [&](std::size_t r, Exact& exact) {
     exact.clear();
     // The candidates' rows are scattered through memory: ask for all of them
@@ -220,14 +234,16 @@ std::vector<std::uint32_t> KNearestNeighbours::exact_neighbours(const Matrix& x,
       const std::uint32_t idx = candidates[r * cap + j];
       if (idx == knn::kNoRow) break;
       const auto* row = reinterpret_cast<const char*>(distinct_.row(idx).data());
-      for (std::size_t b = 0; b < distinct_.cols() * sizeof(float); b += 64) __builtin_prefetch(row + b);
+      for (std::size_t b = 0; b < distinct_.cols() * sizeof(float); b += 64)
+        __builtin_prefetch(row + b);
       __builtin_prefetch(&distinct_first_[idx]);
       __builtin_prefetch(&distinct_count_[idx]);
     }
     for (std::size_t j = 0; j < cap; ++j) {
       const std::uint32_t idx = candidates[r * cap + j];
       if (idx == knn::kNoRow) break;
-      exact.emplace_back(exact_distance(x.row(r), distinct_.row(idx), manhattan), distinct_first_[idx], idx);
+      exact.emplace_back(exact_distance(x.row(r), distinct_.row(idx), manhattan),
+                         distinct_first_[idx], idx);
     }
     // Ties in distance go to the earlier training row, whatever the order found.
     std::sort(exact.begin(), exact.end());
@@ -246,23 +262,27 @@ std::vector<std::uint32_t> KNearestNeighbours::exact_neighbours(const Matrix& x,
   return out;
 }
 
-Matrix KNearestNeighbours::vote_shares(const std::vector<std::uint32_t>& nn, std::size_t rows) const {
+Matrix KNearestNeighbours::vote_shares(const std::vector<std::uint32_t>& nn,
+                                       std::size_t rows) const {
   const std::size_t k = rows ? nn.size() / rows : 1;
   Matrix proba(rows, static_cast<std::size_t>(classes_));
   for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t j = 0; j < k; ++j) proba(r, static_cast<std::size_t>(labels_[nn[r * k + j]])) += 1.0f / static_cast<float>(k);
+    for (std::size_t j = 0; j < k; ++j)
+      proba(r, static_cast<std::size_t>(labels_[nn[r * k + j]])) += 1.0f / static_cast<float>(k);
   }
   return proba;
 }
 
-std::vector<std::int32_t> KNearestNeighbours::vote(const std::vector<std::uint32_t>& nn, std::size_t rows) const {
+std::vector<std::int32_t> KNearestNeighbours::vote(const std::vector<std::uint32_t>& nn,
+                                                   std::size_t rows) const {
   const std::size_t k = rows ? nn.size() / rows : 1;
   std::vector<std::int32_t> out(rows);
   std::vector<std::uint32_t> votes(static_cast<std::size_t>(classes_));
   for (std::size_t r = 0; r < rows; ++r) {
     std::fill(votes.begin(), votes.end(), 0);
     std::uint32_t most = 0;
-    for (std::size_t j = 0; j < k; ++j) most = std::max(most, ++votes[static_cast<std::size_t>(labels_[nn[r * k + j]])]);
+    for (std::size_t j = 0; j < k; ++j)
+      most = std::max(most, ++votes[static_cast<std::size_t>(labels_[nn[r * k + j]])]);
     // Neighbours come nearest first: the first one whose class has the most votes wins.
     for (std::size_t j = 0; j < k; ++j) {
       const std::int32_t c = labels_[nn[r * k + j]];
@@ -275,7 +295,9 @@ std::vector<std::int32_t> KNearestNeighbours::vote(const std::vector<std::uint32
   return out;
 }
 
-Matrix KNearestNeighbours::predict_proba(const Matrix& x) const { return vote_shares(neighbours(x), x.rows()); }
+Matrix KNearestNeighbours::predict_proba(const Matrix& x) const {
+  return vote_shares(neighbours(x), x.rows());
+}
 
 std::vector<std::int32_t> KNearestNeighbours::predict(const Matrix& x) const {
   if (params_.text("ties") == "lowest-class") return Classifier::predict(x);
@@ -321,7 +343,8 @@ void KNearestNeighbours::load_state(ByteReader& r) {
 }
 
 void register_knn(Registry& registry) {
-  registry.add({"knn", "k-nearest neighbours, exact, Euclidean or Manhattan", KNearestNeighbours::param_specs(),
+  registry.add({"knn", "k-nearest neighbours, exact, Euclidean or Manhattan",
+                KNearestNeighbours::param_specs(),
                 [](ParamSet p) { return std::make_unique<KNearestNeighbours>(std::move(p)); }});
 }
 

@@ -1,7 +1,6 @@
 #include "models/knn_search.hpp"
 
 #include <Eigen/Core>
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -19,7 +18,8 @@ using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMa
 using ConstMap = Eigen::Map<const RowMat>;
 
 ConstMap rows_map(const Matrix& m, std::size_t first, std::size_t count) {
-  return {m.data() + first * m.cols(), static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(m.cols())};
+  return {m.data() + first * m.cols(), static_cast<Eigen::Index>(count),
+          static_cast<Eigen::Index>(m.cols())};
 }
 
 // Float distances can be off by about this share of the magnitudes involved
@@ -31,7 +31,9 @@ constexpr double kSlack = 1e-5;
 struct TopList {
   std::vector<std::pair<float, std::uint32_t>> items;
   std::size_t cap = 0;
-  float worst() const { return items.size() < cap ? std::numeric_limits<float>::infinity() : items.back().first; }
+  float worst() const {
+    return items.size() < cap ? std::numeric_limits<float>::infinity() : items.back().first;
+  }
   void offer(float d, std::uint32_t i) {
     if (d >= worst()) return;
     if (items.size() == cap) items.pop_back();
@@ -43,8 +45,8 @@ struct TopList {
 // ids[j]: equal distances then rank by the caller's row order in every search.
 // Sixteen at a time: a vectorised test finds the rare chunk holding a new
 // candidate, and only that chunk is looked at one by one.
-void scan_products(float base, const float* products, const float* norms, std::size_t count, const std::uint32_t* ids,
-                   TopList& top) {
+void scan_products(float base, const float* products, const float* norms, std::size_t count,
+                   const std::uint32_t* ids, TopList& top) {
   float worst = top.worst();
   constexpr std::size_t kLanes = 16;
   std::size_t j0 = 0;
@@ -89,9 +91,11 @@ std::vector<float> squared_norms(const Matrix& m) {
 }
 
 // Index of the nearest centroid for each of `count` rows from `first`.
-void nearest_centroids(const Matrix& rows, std::size_t first, std::size_t count, const Matrix& centroids,
-                       std::span<const float> centroid_norms, std::uint32_t* out) {
-  const RowMat products = rows_map(rows, first, count) * rows_map(centroids, 0, centroids.rows()).transpose();
+void nearest_centroids(const Matrix& rows, std::size_t first, std::size_t count,
+                       const Matrix& centroids, std::span<const float> centroid_norms,
+                       std::uint32_t* out) {
+  const RowMat products =
+      rows_map(rows, first, count) * rows_map(centroids, 0, centroids.rows()).transpose();
   for (std::size_t i = 0; i < count; ++i) {
     const float* p = products.row(static_cast<Eigen::Index>(i)).data();
     std::uint32_t best = 0;
@@ -115,13 +119,15 @@ std::vector<std::uint32_t> assign_all(const Matrix& rows, const Matrix& centroid
 #pragma omp parallel for schedule(dynamic)
   for (long b = 0; b < chunks; ++b) {
     const std::size_t first = static_cast<std::size_t>(b) * kChunk;
-    nearest_centroids(rows, first, std::min(kChunk, rows.rows() - first), centroids, centroid_norms, &assignment[first]);
+    nearest_centroids(rows, first, std::min(kChunk, rows.rows() - first), centroids, centroid_norms,
+                      &assignment[first]);
   }
   return assignment;
 }
 
 // Means of the rows assigned to each centroid; a centroid left without rows keeps its place.
-void update_centroids(const Matrix& rows, std::span<const std::uint32_t> assignment, Matrix& centroids) {
+void update_centroids(const Matrix& rows, std::span<const std::uint32_t> assignment,
+                      Matrix& centroids) {
   const std::size_t d = rows.cols();
   std::vector<double> sums(centroids.rows() * d, 0.0);
   std::vector<std::size_t> counts(centroids.rows(), 0);
@@ -132,14 +138,16 @@ void update_centroids(const Matrix& rows, std::span<const std::uint32_t> assignm
   }
   for (std::size_t c = 0; c < centroids.rows(); ++c) {
     if (counts[c] == 0) continue;
-    for (std::size_t j = 0; j < d; ++j) centroids(c, j) = static_cast<float>(sums[c * d + j] / static_cast<double>(counts[c]));
+    for (std::size_t j = 0; j < d; ++j)
+      centroids(c, j) = static_cast<float>(sums[c * d + j] / static_cast<double>(counts[c]));
   }
 }
 
 }  // namespace
 
-std::vector<std::uint32_t> brute_candidates(const Matrix& rows, std::span<const float> norms, const Matrix& queries,
-                                            std::size_t cap, bool manhattan) {
+std::vector<std::uint32_t> brute_candidates(const Matrix& rows, std::span<const float> norms,
+                                            const Matrix& queries, std::size_t cap,
+                                            bool manhattan) {
   const std::size_t n = rows.rows();
   constexpr std::size_t kQueryBlock = 512;
   constexpr std::size_t kRowBlock = 4096;
@@ -166,7 +174,10 @@ std::vector<std::uint32_t> brute_candidates(const Matrix& rows, std::span<const 
         if (manhattan) {
           for (std::size_t i = 0; i < qn; ++i) {
             for (std::size_t j = 0; j < tn; ++j) {
-              const float dist = (q.row(static_cast<Eigen::Index>(i)) - t.row(static_cast<Eigen::Index>(j))).cwiseAbs().sum();
+              const float dist =
+                  (q.row(static_cast<Eigen::Index>(i)) - t.row(static_cast<Eigen::Index>(j)))
+                      .cwiseAbs()
+                      .sum();
               tops[i].offer(dist, static_cast<std::uint32_t>(t0 + j));
             }
           }
@@ -175,7 +186,8 @@ std::vector<std::uint32_t> brute_candidates(const Matrix& rows, std::span<const 
         // |q - t|^2 = |q|^2 + |t|^2 - 2 q.t; |q|^2 is the same for every t, so it is left out.
         products.noalias() = q * t.transpose();
         for (std::size_t i = 0; i < qn; ++i) {
-          scan_products(0.0f, products.row(static_cast<Eigen::Index>(i)).data(), &norms[t0], tn, &ids[t0], tops[i]);
+          scan_products(0.0f, products.row(static_cast<Eigen::Index>(i)).data(), &norms[t0], tn,
+                        &ids[t0], tops[i]);
         }
       }
       for (std::size_t i = 0; i < qn; ++i) write_candidates(tops[i], &out[(q0 + i) * cap]);
@@ -200,17 +212,20 @@ bool beyond(float lower, float scale, float reach) {
 }
 
 // Farthest of `members` from `centroid`, exactly, rounded up to a float.
-float radius_of(const Matrix& rows, std::span<const std::uint32_t> members, std::span<const float> centroid) {
+float radius_of(const Matrix& rows, std::span<const std::uint32_t> members,
+                std::span<const float> centroid) {
   double widest = 0;
-  for (std::uint32_t i : members) widest = std::max(widest, exact_squared_distance(rows.row(i), centroid));
-  return std::nextafter(static_cast<float>(std::sqrt(widest)), std::numeric_limits<float>::infinity());
+  for (std::uint32_t i : members)
+    widest = std::max(widest, exact_squared_distance(rows.row(i), centroid));
+  return std::nextafter(static_cast<float>(std::sqrt(widest)),
+                        std::numeric_limits<float>::infinity());
 }
 
 // k-means of `rows` into at most `count` centroids from random distinct seeds,
 // `rounds` Lloyd rounds over `sample` rows first: the balls need to be compact,
 // not optimal. Returns each row's centroid.
-std::vector<std::uint32_t> k_means(const Matrix& rows, std::size_t count, std::size_t sample_size, int rounds,
-                                   std::uint64_t seed, Matrix& centroids) {
+std::vector<std::uint32_t> k_means(const Matrix& rows, std::size_t count, std::size_t sample_size,
+                                   int rounds, std::uint64_t seed, Matrix& centroids) {
   const std::size_t n = rows.rows();
   Rng rng(seed);
   std::vector<std::size_t> order(n);
@@ -219,19 +234,23 @@ std::vector<std::uint32_t> k_means(const Matrix& rows, std::size_t count, std::s
   centroids = rows.select_rows(std::span(order).first(count));
   if (sample_size < n) {
     const Matrix sample = rows.select_rows(std::span(order).first(sample_size));
-    for (int round = 0; round < rounds; ++round) update_centroids(sample, assign_all(sample, centroids), centroids);
+    for (int round = 0; round < rounds; ++round)
+      update_centroids(sample, assign_all(sample, centroids), centroids);
     rounds = 0;
   }
-  for (int round = 0; round < rounds; ++round) update_centroids(rows, assign_all(rows, centroids), centroids);
+  for (int round = 0; round < rounds; ++round)
+    update_centroids(rows, assign_all(rows, centroids), centroids);
   std::vector<std::uint32_t> assignment = assign_all(rows, centroids);
   update_centroids(rows, assignment, centroids);
   return assignment;
 }
 
 // Members of each of `count` centroids, in row order.
-std::vector<std::vector<std::uint32_t>> members_of(std::span<const std::uint32_t> assignment, std::size_t count) {
+std::vector<std::vector<std::uint32_t>> members_of(std::span<const std::uint32_t> assignment,
+                                                   std::size_t count) {
   std::vector<std::vector<std::uint32_t>> members(count);
-  for (std::size_t i = 0; i < assignment.size(); ++i) members[assignment[i]].push_back(static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < assignment.size(); ++i)
+    members[assignment[i]].push_back(static_cast<std::uint32_t>(i));
   return members;
 }
 
@@ -241,14 +260,15 @@ struct Cell {
 };
 
 // A group's rows split into cells of about kCellRows by k-means.
-std::vector<Cell> split_group(const Matrix& rows, std::span<const std::uint32_t> group, std::span<const float> centroid,
-                              std::uint64_t seed) {
+std::vector<Cell> split_group(const Matrix& rows, std::span<const std::uint32_t> group,
+                              std::span<const float> centroid, std::uint64_t seed) {
   const std::size_t want = (group.size() + kCellRows - 1) / kCellRows;
   if (want <= 1) return {Cell{{centroid.begin(), centroid.end()}, {group.begin(), group.end()}}};
   std::vector<std::size_t> picks(group.begin(), group.end());
   const Matrix local = rows.select_rows(picks);
   Matrix centroids;
-  const std::vector<std::uint32_t> assignment = k_means(local, want, local.rows(), 3, seed, centroids);
+  const std::vector<std::uint32_t> assignment =
+      k_means(local, want, local.rows(), 3, seed, centroids);
   std::vector<Cell> cells;
   for (auto& members : members_of(assignment, want)) {
     if (members.empty()) continue;
@@ -263,7 +283,8 @@ std::vector<Cell> split_group(const Matrix& rows, std::span<const std::uint32_t>
 // block, padded with copies of the last so that every lane holds a real point.
 constexpr std::size_t kLanes = 16;
 
-void append_columns(const Matrix& points, std::size_t first, std::size_t count, std::vector<float>& out) {
+void append_columns(const Matrix& points, std::size_t first, std::size_t count,
+                    std::vector<float>& out) {
   const std::size_t d = points.cols();
   for (std::size_t b = 0; b < count; b += kLanes) {
     for (std::size_t j = 0; j < d; ++j) {
@@ -275,14 +296,16 @@ void append_columns(const Matrix& points, std::size_t first, std::size_t count, 
 }
 
 // Distances from `query` to `count` points laid out by append_columns.
-void column_distances(const float* query, const float* columns, std::size_t count, std::size_t d, float* out) {
+void column_distances(const float* query, const float* columns, std::size_t count, std::size_t d,
+                      float* out) {
 #if defined(__AVX512F__)
   // Spelled out: GCC's -O3 kept the plain loop's sums in memory, at a third of the speed.
   static_assert(kLanes == 16);
   for (std::size_t b = 0; b < count; b += kLanes, columns += d * kLanes) {
     __m512 sum = _mm512_setzero_ps();
     for (std::size_t j = 0; j < d; ++j) {
-      const __m512 t = _mm512_sub_ps(_mm512_loadu_ps(columns + j * kLanes), _mm512_set1_ps(query[j]));
+      const __m512 t =
+          _mm512_sub_ps(_mm512_loadu_ps(columns + j * kLanes), _mm512_set1_ps(query[j]));
       sum = _mm512_fmadd_ps(t, t, sum);
     }
     const auto lanes = static_cast<unsigned>(std::min(kLanes, count - b));
@@ -307,8 +330,9 @@ void column_distances(const float* query, const float* columns, std::size_t coun
 // (per feature: low + code x step), by columns of sixteen as append_columns
 // lays out points. Codes are bytes or 16-bit words.
 template <class Code>
-void coded_box_distances(const float* query, const Code* low_codes, const Code* high_codes, const float* grid_low,
-                         const float* grid_step, std::size_t count, std::size_t d, float* out) {
+void coded_box_distances(const float* query, const Code* low_codes, const Code* high_codes,
+                         const float* grid_low, const float* grid_step, std::size_t count,
+                         std::size_t d, float* out) {
 #if defined(__AVX512F__)
   const auto decode = [](const Code* codes, __m512 step, __m512 low) {
     __m512i wide;
@@ -319,13 +343,16 @@ void coded_box_distances(const float* query, const Code* low_codes, const Code* 
     }
     return _mm512_fmadd_ps(_mm512_cvtepi32_ps(wide), step, low);
   };
-  for (std::size_t b = 0; b < count; b += kLanes, low_codes += d * kLanes, high_codes += d * kLanes) {
+  for (std::size_t b = 0; b < count;
+       b += kLanes, low_codes += d * kLanes, high_codes += d * kLanes) {
     __m512 sum = _mm512_setzero_ps();
     for (std::size_t j = 0; j < d; ++j) {
       const __m512 q = _mm512_set1_ps(query[j]);
       const __m512 step = _mm512_set1_ps(grid_step[j]), low = _mm512_set1_ps(grid_low[j]);
-      const __m512 below = _mm512_max_ps(_mm512_sub_ps(decode(low_codes + j * kLanes, step, low), q), _mm512_setzero_ps());
-      const __m512 above = _mm512_max_ps(_mm512_sub_ps(q, decode(high_codes + j * kLanes, step, low)), _mm512_setzero_ps());
+      const __m512 below = _mm512_max_ps(
+          _mm512_sub_ps(decode(low_codes + j * kLanes, step, low), q), _mm512_setzero_ps());
+      const __m512 above = _mm512_max_ps(
+          _mm512_sub_ps(q, decode(high_codes + j * kLanes, step, low)), _mm512_setzero_ps());
       const __m512 t = _mm512_add_ps(below, above);  // one of the two is zero
       sum = _mm512_fmadd_ps(t, t, sum);
     }
@@ -333,12 +360,15 @@ void coded_box_distances(const float* query, const Code* low_codes, const Code* 
     _mm512_mask_storeu_ps(out + b, static_cast<__mmask16>((1u << lanes) - 1), _mm512_sqrt_ps(sum));
   }
 #else
-  for (std::size_t b = 0; b < count; b += kLanes, low_codes += d * kLanes, high_codes += d * kLanes) {
+  for (std::size_t b = 0; b < count;
+       b += kLanes, low_codes += d * kLanes, high_codes += d * kLanes) {
     float sum[kLanes] = {};
     for (std::size_t j = 0; j < d; ++j) {
       for (std::size_t lane = 0; lane < kLanes; ++lane) {
-        const float lo = std::fma(static_cast<float>(low_codes[j * kLanes + lane]), grid_step[j], grid_low[j]);
-        const float hi = std::fma(static_cast<float>(high_codes[j * kLanes + lane]), grid_step[j], grid_low[j]);
+        const float lo =
+            std::fma(static_cast<float>(low_codes[j * kLanes + lane]), grid_step[j], grid_low[j]);
+        const float hi =
+            std::fma(static_cast<float>(high_codes[j * kLanes + lane]), grid_step[j], grid_low[j]);
         const float t = std::max(lo - query[j], 0.0f) + std::max(query[j] - hi, 0.0f);
         sum[lane] += t * t;
       }
@@ -353,7 +383,8 @@ void coded_box_distances(const float* query, const Code* low_codes, const Code* 
 // values less one, as the query computes its lines (one fused multiply-add:
 // low + code x step), the last at or above high.
 template <class Code>
-void grid_between(std::span<const float> low, std::span<const float> high, float* grid_low, float* grid_step) {
+void grid_between(std::span<const float> low, std::span<const float> high, float* grid_low,
+                  float* grid_step) {
   const auto steps = static_cast<float>(std::numeric_limits<Code>::max());
   for (std::size_t j = 0; j < low.size(); ++j) {
     grid_low[j] = low[j];
@@ -372,10 +403,13 @@ void append_coded_boxes(const Matrix& low, const Matrix& high, std::size_t first
                         const float* grid_low, const float* grid_step, std::vector<Code>& low_codes,
                         std::vector<Code>& high_codes) {
   constexpr long kTop = std::numeric_limits<Code>::max();
-  const auto line = [&](std::size_t j, long code) { return std::fma(static_cast<float>(code), grid_step[j], grid_low[j]); };
+  const auto line = [&](std::size_t j, long code) {
+    return std::fma(static_cast<float>(code), grid_step[j], grid_low[j]);
+  };
   // Clamped as a float: a cast of a float beyond long's range is undefined.
   const auto code_of = [&](float steps) {
-    return std::isnan(steps) ? 0L : static_cast<long>(std::clamp(steps, 0.0f, static_cast<float>(kTop)));
+    return std::isnan(steps) ? 0L
+                             : static_cast<long>(std::clamp(steps, 0.0f, static_cast<float>(kTop)));
   };
   for (std::size_t b = 0; b < count; b += kLanes) {
     for (std::size_t j = 0; j < low.cols(); ++j) {
@@ -396,7 +430,8 @@ void append_coded_boxes(const Matrix& low, const Matrix& high, std::size_t first
 }
 
 // The low and high corners of the box around each of `sets` (rows of `rows`).
-std::pair<Matrix, Matrix> bounding_boxes(const Matrix& rows, std::span<const std::vector<std::uint32_t>> sets) {
+std::pair<Matrix, Matrix> bounding_boxes(const Matrix& rows,
+                                         std::span<const std::vector<std::uint32_t>> sets) {
   Matrix low(sets.size(), rows.cols(), std::numeric_limits<float>::infinity());
   Matrix high(sets.size(), rows.cols(), -std::numeric_limits<float>::infinity());
   for (std::size_t s = 0; s < sets.size(); ++s) {
@@ -417,8 +452,8 @@ ClusterIndex::ClusterIndex(const Matrix& rows, std::size_t clusters, std::uint64
   if (clusters == 0) clusters = static_cast<std::size_t>(std::sqrt(static_cast<double>(n)));
   clusters = std::clamp<std::size_t>(clusters, 1, n);
   Matrix centroids;
-  const std::vector<std::uint32_t> assignment =
-      k_means(rows, clusters, std::min(n, std::max<std::size_t>(clusters * 32, 4096)), 4, seed, centroids);
+  const std::vector<std::uint32_t> assignment = k_means(
+      rows, clusters, std::min(n, std::max<std::size_t>(clusters * 32, 4096)), 4, seed, centroids);
   std::vector<std::vector<std::uint32_t>> groups = members_of(assignment, clusters);
   std::erase_if(groups, [](const auto& g) { return g.empty(); });
   // Groups keep their k-means centroid; empty ones are gone, so renumber by members.
@@ -445,18 +480,21 @@ ClusterIndex::ClusterIndex(const Matrix& rows, std::size_t clusters, std::uint64
   for (std::size_t g = 0; g < cells.size(); ++g) {
     for (Cell& cell : cells[g]) {
       by_radius.clear();
-      for (std::uint32_t i : cell.members) by_radius.emplace_back(std::sqrt(exact_squared_distance(rows.row(i), cell.centroid)), i);
+      for (std::uint32_t i : cell.members)
+        by_radius.emplace_back(std::sqrt(exact_squared_distance(rows.row(i), cell.centroid)), i);
       std::sort(by_radius.begin(), by_radius.end());
       std::size_t at = cell_rows_.back();
       for (const auto& [radius, i] : by_radius) {
         // Kept relative to the centroid: distances computed from small vectors
         // lose far less to float rounding than from raw rows.
-        for (std::size_t j = 0; j < d; ++j) sorted_(at, j) = static_cast<float>(static_cast<double>(rows(i, j)) - cell.centroid[j]);
+        for (std::size_t j = 0; j < d; ++j)
+          sorted_(at, j) = static_cast<float>(static_cast<double>(rows(i, j)) - cell.centroid[j]);
         row_radius_[at] = static_cast<float>(radius);
         original_[at++] = i;
       }
       cell_centroids_.append_row(cell.centroid);
-      cell_radius_.push_back(std::nextafter(static_cast<float>(by_radius.back().first), std::numeric_limits<float>::infinity()));
+      cell_radius_.push_back(std::nextafter(static_cast<float>(by_radius.back().first),
+                                            std::numeric_limits<float>::infinity()));
       cell_rows_.push_back(at);
     }
     group_cells_.push_back(cell_rows_.size() - 1);
@@ -482,15 +520,17 @@ ClusterIndex::ClusterIndex(const Matrix& rows, std::size_t clusters, std::uint64
   grid_low_.resize(d);
   grid_step_.resize(d);
   grid_between<std::uint16_t>(all_low, all_high, grid_low_.data(), grid_step_.data());
-  append_coded_boxes(group_low, group_high, 0, group_low.rows(), grid_low_.data(), grid_step_.data(),
-                     group_low_codes_, group_high_codes_);
+  append_coded_boxes(group_low, group_high, 0, group_low.rows(), grid_low_.data(),
+                     grid_step_.data(), group_low_codes_, group_high_codes_);
   group_grid_low_.assign(group_low.rows() * d, 0.0f);
   group_grid_step_.assign(group_low.rows() * d, 0.0f);
   for (std::size_t g = 0; g < group_low.rows(); ++g) {
-    grid_between<std::uint8_t>(group_low.row(g), group_high.row(g), &group_grid_low_[g * d], &group_grid_step_[g * d]);
+    grid_between<std::uint8_t>(group_low.row(g), group_high.row(g), &group_grid_low_[g * d],
+                               &group_grid_step_[g * d]);
     group_cell_codes_.push_back(cell_low_codes_.size());
     append_coded_boxes(cell_low, cell_high, group_cells_[g], group_cells_[g + 1] - group_cells_[g],
-                       &group_grid_low_[g * d], &group_grid_step_[g * d], cell_low_codes_, cell_high_codes_);
+                       &group_grid_low_[g * d], &group_grid_step_[g * d], cell_low_codes_,
+                       cell_high_codes_);
   }
 }
 
@@ -513,7 +553,8 @@ void ClusterIndex::quantise_rows() {
       double error = 0;
       for (std::size_t t = first; t < last; ++t) {
         const float steps = step > 0 ? (sorted_(t, j) - low) / step : 0.0f;
-        const float code = std::isfinite(steps) ? std::clamp(std::nearbyint(steps), 0.0f, 255.0f) : 0.0f;
+        const float code =
+            std::isfinite(steps) ? std::clamp(std::nearbyint(steps), 0.0f, 255.0f) : 0.0f;
         codes_[t * code_width_ + j] = static_cast<std::uint8_t>(code);
         const double rebuilt = static_cast<double>(low) + static_cast<double>(code) * step;
         error = std::max(error, std::abs(static_cast<double>(sorted_(t, j)) - rebuilt));
@@ -532,22 +573,25 @@ namespace {
 // query: per feature, how far the query lies from the code's value less the
 // grid's error, never below zero. `gap` is the query less the cell's centroid
 // less the grid's low corner.
-float coded_lower_bound(const std::uint8_t* code, const float* gap, const float* step, const float* error,
-                        std::size_t width) {
+float coded_lower_bound(const std::uint8_t* code, const float* gap, const float* step,
+                        const float* error, std::size_t width) {
 #if defined(__AVX512F__)
   __m512 sum = _mm512_setzero_ps();
   for (std::size_t j = 0; j < width; j += kLanes) {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(code + j));
     const __m512 value = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(bytes));
-    const __m512 off = _mm512_abs_ps(_mm512_fnmadd_ps(value, _mm512_loadu_ps(step + j), _mm512_loadu_ps(gap + j)));
-    const __m512 t = _mm512_max_ps(_mm512_sub_ps(off, _mm512_loadu_ps(error + j)), _mm512_setzero_ps());
+    const __m512 off =
+        _mm512_abs_ps(_mm512_fnmadd_ps(value, _mm512_loadu_ps(step + j), _mm512_loadu_ps(gap + j)));
+    const __m512 t =
+        _mm512_max_ps(_mm512_sub_ps(off, _mm512_loadu_ps(error + j)), _mm512_setzero_ps());
     sum = _mm512_fmadd_ps(t, t, sum);
   }
   return _mm512_reduce_add_ps(sum);
 #else
   float sum = 0;
   for (std::size_t j = 0; j < width; ++j) {
-    const float t = std::max(std::abs(gap[j] - static_cast<float>(code[j]) * step[j]) - error[j], 0.0f);
+    const float t =
+        std::max(std::abs(gap[j] - static_cast<float>(code[j]) * step[j]) - error[j], 0.0f);
     sum += t * t;
   }
   return sum;
@@ -567,11 +611,14 @@ struct NearList {
     float squared;
     std::uint32_t row;
     float scale;  // the magnitudes its float distance was computed from
-    bool operator<(const Item& o) const { return std::tie(squared, row) < std::tie(o.squared, o.row); }
+    bool operator<(const Item& o) const {
+      return std::tie(squared, row) < std::tie(o.squared, o.row);
+    }
   };
   std::vector<Item> items;  // sorted by distance, then row
   std::size_t k = 0, cap = 0;
-  float reach = std::numeric_limits<float>::infinity();  // the k-th's distance: what a row must come near
+  float reach =
+      std::numeric_limits<float>::infinity();  // the k-th's distance: what a row must come near
 
   void clear(std::size_t nearest, std::size_t most) {
     items.clear();
@@ -613,10 +660,12 @@ struct ClusterIndex::Scratch {
 
 void ClusterIndex::scan_group(std::size_t group, Scratch& s) const {
   const std::size_t d = sorted_.cols();
-  const std::size_t first_cell = group_cells_[group], cell_count = group_cells_[group + 1] - first_cell;
+  const std::size_t first_cell = group_cells_[group],
+                    cell_count = group_cells_[group + 1] - first_cell;
   const std::size_t codes = group_cell_codes_[group];
-  coded_box_distances(s.query, &cell_low_codes_[codes], &cell_high_codes_[codes], &group_grid_low_[group * d],
-                      &group_grid_step_[group * d], cell_count, d, s.cell_box.data());
+  coded_box_distances(s.query, &cell_low_codes_[codes], &cell_high_codes_[codes],
+                      &group_grid_low_[group * d], &group_grid_step_[group * d], cell_count, d,
+                      s.cell_box.data());
   // The magnitudes of any of the group's cells' distances, at most.
   const float group_scale = s.query_norm + s.group_distance[group] + 3 * group_radius_[group];
   s.cells.clear();
@@ -649,35 +698,41 @@ void ClusterIndex::scan_group(std::size_t group, Scratch& s) const {
     const float* first = &row_radius_[cell_rows_[c]];
     const float* last = &row_radius_[cell_rows_[c + 1]];
     const float reach = s.nearest.reach;
-    const float* at = std::lower_bound(first, last, distance - reach - static_cast<float>(kSlack) * (scale + reach));
+    const float* at = std::lower_bound(
+        first, last, distance - reach - static_cast<float>(kSlack) * (scale + reach));
     for (; at != last; ++at) {
       if (beyond(*at - distance, scale, s.nearest.reach)) break;
       const auto t = static_cast<std::size_t>(at - row_radius_.data());
-      const float bound = coded_lower_bound(&codes_[t * code_width_], s.gap.data(), step, error, code_width_);
+      const float bound =
+          coded_lower_bound(&codes_[t * code_width_], s.gap.data(), step, error, code_width_);
       if (beyond(std::sqrt(bound), scale, s.nearest.reach)) continue;
-      const float squared = squared_distance(s.query_less_centroid.data(), sorted_.row(t).data(), d);
+      const float squared =
+          squared_distance(s.query_less_centroid.data(), sorted_.row(t).data(), d);
       if (s.nearest.near(squared, scale)) s.nearest.offer(squared, original_[t], scale);
     }
   }
 }
 
-void ClusterIndex::search(const float* query, std::size_t k, std::size_t cap, Scratch& s, std::uint32_t* out) const {
+void ClusterIndex::search(const float* query, std::size_t k, std::size_t cap, Scratch& s,
+                          std::uint32_t* out) const {
   const std::size_t groups = clusters(), d = sorted_.cols();
   s.query = query;
   s.nearest.clear(k, cap);
   s.query_norm = std::sqrt(squared_distance(query, s.zeros.data(), d));
   column_distances(query, group_columns_.data(), groups, d, s.group_distance.data());
-  coded_box_distances(query, group_low_codes_.data(), group_high_codes_.data(), grid_low_.data(), grid_step_.data(),
-                      groups, d, s.group_box.data());
+  coded_box_distances(query, group_low_codes_.data(), group_high_codes_.data(), grid_low_.data(),
+                      grid_step_.data(), groups, d, s.group_box.data());
   // The group with the nearest centroid first: its rows set a reach that rules out most others.
   const auto home = static_cast<std::size_t>(
-      std::min_element(s.group_distance.begin(), s.group_distance.begin() + static_cast<long>(groups)) -
+      std::min_element(s.group_distance.begin(),
+                       s.group_distance.begin() + static_cast<long>(groups)) -
       s.group_distance.begin());
   scan_group(home, s);
   s.groups.clear();
   for (std::size_t g = 0; g < groups; ++g) {
     const float lower = std::max(s.group_box[g], s.group_distance[g] - group_radius_[g]);
-    if (g != home && !beyond(lower, s.query_norm + s.group_distance[g] + group_radius_[g], s.nearest.reach)) {
+    if (g != home &&
+        !beyond(lower, s.query_norm + s.group_distance[g] + group_radius_[g], s.nearest.reach)) {
       s.groups.emplace_back(lower, static_cast<std::uint32_t>(g));
     }
   }
@@ -687,13 +742,15 @@ void ClusterIndex::search(const float* query, std::size_t k, std::size_t cap, Sc
   for (auto end = s.groups.end(); end != s.groups.begin(); --end) {
     std::pop_heap(s.groups.begin(), end, farther);
     const auto [lower, g] = end[-1];
-    if (beyond(lower, s.query_norm + s.group_distance[g] + group_radius_[g], s.nearest.reach)) break;
+    if (beyond(lower, s.query_norm + s.group_distance[g] + group_radius_[g], s.nearest.reach))
+      break;
     scan_group(g, s);
   }
   s.nearest.write(out);
 }
 
-std::vector<std::uint32_t> ClusterIndex::candidates(const Matrix& queries, std::size_t k, std::size_t cap) const {
+std::vector<std::uint32_t> ClusterIndex::candidates(const Matrix& queries, std::size_t k,
+                                                    std::size_t cap) const {
   const std::size_t qn = queries.rows();
   std::vector<std::uint32_t> out(qn * cap);
   const auto scratch = [&] {
@@ -701,7 +758,8 @@ std::vector<std::uint32_t> ClusterIndex::candidates(const Matrix& queries, std::
     s.group_distance.resize(clusters());
     s.group_box.resize(clusters());
     std::size_t widest = 0;
-    for (std::size_t g = 0; g < clusters(); ++g) widest = std::max(widest, group_cells_[g + 1] - group_cells_[g]);
+    for (std::size_t g = 0; g < clusters(); ++g)
+      widest = std::max(widest, group_cells_[g + 1] - group_cells_[g]);
     s.cell_box.resize(widest + kLanes);
     s.zeros.resize(sorted_.cols());
     s.query_less_centroid.resize(sorted_.cols());
@@ -711,7 +769,8 @@ std::vector<std::uint32_t> ClusterIndex::candidates(const Matrix& queries, std::
   // A detector's flow at a time is one piece, answered without a parallel region.
   for_row_pieces(qn, 64, [&](std::size_t first, std::size_t last) {
     Scratch s = scratch();
-    for (std::size_t i = first; i < last; ++i) search(queries.row(i).data(), k, cap, s, &out[i * cap]);
+    for (std::size_t i = first; i < last; ++i)
+      search(queries.row(i).data(), k, cap, s, &out[i * cap]);
   });
   return out;
 }

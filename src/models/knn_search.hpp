@@ -25,8 +25,8 @@ inline constexpr std::uint32_t kNoRow = std::numeric_limits<std::uint32_t>::max(
 
 // queries x cap row indices into `rows`, padded with kNoRow when rows < cap.
 // `norms` are the rows' squared norms (used by the Euclidean product form).
-std::vector<std::uint32_t> brute_candidates(const Matrix& rows, std::span<const float> norms, const Matrix& queries,
-                                            std::size_t cap, bool manhattan);
+std::vector<std::uint32_t> brute_candidates(const Matrix& rows, std::span<const float> norms,
+                                            const Matrix& queries, std::size_t cap, bool manhattan);
 
 class ClusterIndex {
  public:
@@ -37,14 +37,16 @@ class ClusterIndex {
   // except that the rows after the k nearest are only those whose float
   // distance lies within rounding of the k-th's (then kNoRow): all the rows
   // that may be among the k nearest by exact distance, at most `cap`.
-  std::vector<std::uint32_t> candidates(const Matrix& queries, std::size_t k, std::size_t cap) const;
+  std::vector<std::uint32_t> candidates(const Matrix& queries, std::size_t k,
+                                        std::size_t cap) const;
 
   std::size_t clusters() const { return group_cells_.size() - 1; }
   std::size_t cells() const { return cell_rows_.size() - 1; }
 
  private:
   struct Scratch;
-  void search(const float* query, std::size_t k, std::size_t cap, Scratch& scratch, std::uint32_t* out) const;
+  void search(const float* query, std::size_t k, std::size_t cap, Scratch& scratch,
+              std::uint32_t* out) const;
   void scan_group(std::size_t group, Scratch& scratch) const;
   void quantise_rows();
 
@@ -65,8 +67,9 @@ class ClusterIndex {
   // all rows (grid_*: low corner and step a feature), rounded outwards.
   std::vector<std::uint16_t> group_low_codes_, group_high_codes_;
   std::vector<float> grid_low_, grid_step_;
-  std::vector<float> group_radius_;       // farthest member from the group's centroid, rounded up
-  std::vector<std::size_t> group_cells_;  // group g holds cells [group_cells_[g], group_cells_[g + 1])
+  std::vector<float> group_radius_;  // farthest member from the group's centroid, rounded up
+  std::vector<std::size_t>
+      group_cells_;  // group g holds cells [group_cells_[g], group_cells_[g + 1])
   Matrix cell_centroids_;
   // Each group's cells' boxes in a byte a feature: corners coded on the
   // group's own grid (group_grid_*: per group, low corner and step a
@@ -78,10 +81,10 @@ class ClusterIndex {
   std::vector<std::size_t> group_cell_codes_;  // where group g's cells start in them
   std::vector<float> group_grid_low_, group_grid_step_;
   std::vector<float> cell_radius_;
-  std::vector<std::size_t> cell_rows_;    // cell c holds rows [cell_rows_[c], cell_rows_[c + 1])
-  Matrix sorted_;                         // each row less its cell's centroid
-  std::vector<float> row_radius_;         // |sorted_ row|, ascending within a cell
-  std::vector<std::uint32_t> original_;   // sorted_ row -> index in the rows given
+  std::vector<std::size_t> cell_rows_;   // cell c holds rows [cell_rows_[c], cell_rows_[c + 1])
+  Matrix sorted_;                        // each row less its cell's centroid
+  std::vector<float> row_radius_;        // |sorted_ row|, ascending within a cell
+  std::vector<std::uint32_t> original_;  // sorted_ row -> index in the rows given
   // Each sorted_ row again in one byte a feature, on a per-cell, per-feature
   // grid (code_width_ bytes a row, padded to a multiple of 16): a quarter of
   // the memory, read first to bound the row's distance from below, so that

@@ -30,7 +30,7 @@ struct Problem {
   int iterations = 0;
   bool converged = false;
   Progress* progress = nullptr;
-  RowMatF p;                     // workspace: rows x classes
+  RowMatF p;  // workspace: rows x classes
 };
 
 lbfgsfloatval_t evaluate(void* instance, const lbfgsfloatval_t* theta, lbfgsfloatval_t* grad, int,
@@ -82,7 +82,8 @@ int on_progress(void* instance, const lbfgsfloatval_t*, const lbfgsfloatval_t* g
 std::vector<ParamSpec> LogisticRegression::param_specs() {
   return {ParamSpec::real("C", 1.0, 1e-12, 1e12, "inverse L2 strength (larger: weaker penalty)"),
           ParamSpec::integer("max_iter", 1000, 1, 1000000, "most L-BFGS iterations"),
-          ParamSpec::real("tol", 1e-4, 0, 1, "stop when the largest gradient entry per row falls below this")};
+          ParamSpec::real("tol", 1e-4, 0, 1,
+                          "stop when the largest gradient entry per row falls below this")};
 }
 
 void LogisticRegression::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
@@ -111,7 +112,8 @@ void LogisticRegression::fit(const Matrix& x, std::span<const std::int32_t> labe
   param.epsilon = 1e-12;  // our own test in on_progress decides convergence
   param.linesearch = LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
   lbfgsfloatval_t fx = 0;
-  if (progress) progress->begin("logistic regression", static_cast<std::size_t>(param.max_iterations));
+  if (progress)
+    progress->begin("logistic regression", static_cast<std::size_t>(param.max_iterations));
   const int status = lbfgs(n, theta, &fx, evaluate, on_progress, &pr, &param);
   if (progress) progress->end();
   coef_.assign(theta, theta + pr.d * pr.k);
@@ -122,16 +124,22 @@ void LogisticRegression::fit(const Matrix& x, std::span<const std::int32_t> labe
 
   char line[200];
   notes_.clear();
-  if (pr.converged || status == LBFGS_SUCCESS || status == LBFGS_CONVERGENCE || status == LBFGS_STOP) {
-    std::snprintf(line, sizeof line, "lr: converged after %d L-BFGS iterations (loss %.6g)", pr.iterations, fx);
+  if (pr.converged || status == LBFGS_SUCCESS || status == LBFGS_CONVERGENCE ||
+      status == LBFGS_STOP) {
+    std::snprintf(line, sizeof line, "lr: converged after %d L-BFGS iterations (loss %.6g)",
+                  pr.iterations, fx);
   } else if (status == LBFGSERR_MAXIMUMITERATION) {
-    std::snprintf(line, sizeof line, "lr: stopped short of convergence at max_iter=%d (loss %.6g)", pr.iterations, fx);
+    std::snprintf(line, sizeof line, "lr: stopped short of convergence at max_iter=%d (loss %.6g)",
+                  pr.iterations, fx);
   } else {
-    std::snprintf(line, sizeof line, "lr: L-BFGS stopped after %d iterations with status %d (loss %.6g); "
-                  "the weights are the best found", pr.iterations, status, fx);
+    std::snprintf(line, sizeof line,
+                  "lr: L-BFGS stopped after %d iterations with status %d (loss %.6g); "
+                  "the weights are the best found",
+                  pr.iterations, status, fx);
   }
   notes_.push_back(line);
-  if (!std::isfinite(fx)) throw InputError("logistic regression: the loss is not finite (scale the features)");
+  if (!std::isfinite(fx))
+    throw InputError("logistic regression: the loss is not finite (scale the features)");
 }
 
 Matrix LogisticRegression::predict_proba(const Matrix& x) const {
@@ -141,7 +149,8 @@ Matrix LogisticRegression::predict_proba(const Matrix& x) const {
   Matrix out(x.rows(), static_cast<std::size_t>(classes_));
   // One float matrix product for all rows, then a stable softmax per row.
   const RowMatF w = Eigen::Map<const RowMatD>(coef_.data(), d, k).cast<float>();
-  const Eigen::RowVectorXf b = Eigen::Map<const Eigen::RowVectorXd>(intercept_.data(), k).cast<float>();
+  const Eigen::RowVectorXf b =
+      Eigen::Map<const Eigen::RowVectorXd>(intercept_.data(), k).cast<float>();
   Eigen::Map<RowMatF> z(out.data(), static_cast<Eigen::Index>(x.rows()), k);
   z.noalias() = Eigen::Map<const RowMatF>(x.data(), static_cast<Eigen::Index>(x.rows()), d) * w;
   for_row_pieces(x.rows(), 1024, [&](std::size_t first, std::size_t last) {
@@ -176,9 +185,10 @@ void LogisticRegression::load_state(ByteReader& r) {
 }
 
 void register_logistic_regression(Registry& registry) {
-  registry.add({"lr", "Multinomial logistic regression, L2, L-BFGS (as scikit-learn's LogisticRegression)",
-                LogisticRegression::param_specs(),
-                [](ParamSet p) { return std::make_unique<LogisticRegression>(std::move(p)); }});
+  registry.add(
+      {"lr", "Multinomial logistic regression, L2, L-BFGS (as scikit-learn's LogisticRegression)",
+       LogisticRegression::param_specs(),
+       [](ParamSet p) { return std::make_unique<LogisticRegression>(std::move(p)); }});
 }
 
 }  // namespace vigil::models

@@ -49,7 +49,8 @@ RowMatrix MlpWeights::forward(const RowMatrix& x) const {
   return a;
 }
 
-double MlpWeights::accumulate(const RowMatrix& x, const std::int32_t* labels, MlpWeights& grad) const {
+double MlpWeights::accumulate(const RowMatrix& x, const std::int32_t* labels,
+                              MlpWeights& grad) const {
   const std::size_t L = w.size();
   std::vector<RowMatrix> act(L + 1);
   act[0] = x;
@@ -88,7 +89,8 @@ namespace {
 
 // Turns summed per-row losses and gradients into scikit-learn's batch loss:
 // the mean cross-entropy plus alpha/2 * ||W||^2 / rows, gradient to match.
-double finish_batch(const MlpWeights& net, double loss_sum, std::size_t rows, double alpha, MlpWeights& grad) {
+double finish_batch(const MlpWeights& net, double loss_sum, std::size_t rows, double alpha,
+                    MlpWeights& grad) {
   const auto n = static_cast<float>(rows);
   double squares = 0.0;
   for (std::size_t l = 0; l < layers(net); ++l) {
@@ -124,7 +126,8 @@ std::vector<ParamSpec> Mlp::param_specs() {
 
 Mlp::Mlp(ParamSet params) : Classifier(std::move(params)) {}
 
-void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes, Progress* progress) {
+void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
+              Progress* progress) {
   VIGIL_CHECK(labels.size() == x.rows() && classes > 0, "MLP fit shapes");
   if (x.rows() == 0) throw InputError("MLP: no training rows");
   const std::size_t n = x.rows();
@@ -140,8 +143,10 @@ void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes
     const double bound = std::sqrt(6.0 / static_cast<double>(sizes[l] + sizes[l + 1]));
     RowMatrix w(sizes[l], sizes[l + 1]);
     RowVector b(sizes[l + 1]);
-    for (Eigen::Index i = 0; i < w.size(); ++i) w.data()[i] = static_cast<float>((2 * rng.uniform() - 1) * bound);
-    for (Eigen::Index i = 0; i < b.size(); ++i) b.data()[i] = static_cast<float>((2 * rng.uniform() - 1) * bound);
+    for (Eigen::Index i = 0; i < w.size(); ++i)
+      w.data()[i] = static_cast<float>((2 * rng.uniform() - 1) * bound);
+    for (Eigen::Index i = 0; i < b.size(); ++i)
+      b.data()[i] = static_cast<float>((2 * rng.uniform() - 1) * bound);
     net_.w.push_back(std::move(w));
     net_.b.push_back(std::move(b));
   }
@@ -180,7 +185,8 @@ void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes
     double epoch_loss = 0.0;
     for (std::size_t start = 0; start < n; start += batch) {
       const std::size_t rows = std::min(batch, n - start);
-      if (static_cast<std::size_t>(xb.rows()) != rows) xb.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(d));
+      if (static_cast<std::size_t>(xb.rows()) != rows)
+        xb.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(d));
       for (std::size_t i = 0; i < rows; ++i) {
         std::copy_n(x.row(order[start + i]).data(), d, xb.row(static_cast<Eigen::Index>(i)).data());
         yb[i] = labels[order[start + i]];
@@ -191,12 +197,14 @@ void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes
 #pragma omp parallel for num_threads(used) reduction(+ : loss_sum) schedule(static, 1)
       for (int t = 0; t < used; ++t) {
         const std::size_t lo = rows * static_cast<std::size_t>(t) / static_cast<std::size_t>(used);
-        const std::size_t hi = rows * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(used);
+        const std::size_t hi =
+            rows * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(used);
         MlpWeights& g = partial[static_cast<std::size_t>(t)];
         for (auto& w : g.w) w.setZero();
         for (auto& b : g.b) b.setZero();
         if (hi > lo) {
-          const RowMatrix slice = xb.middleRows(static_cast<Eigen::Index>(lo), static_cast<Eigen::Index>(hi - lo));
+          const RowMatrix slice =
+              xb.middleRows(static_cast<Eigen::Index>(lo), static_cast<Eigen::Index>(hi - lo));
           loss_sum += net_.accumulate(slice, yb.data() + lo, g);
         }
       }
@@ -212,20 +220,23 @@ void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes
       epoch_loss += batch_loss * static_cast<double>(rows);
       // Adam with bias correction folded into the step size, as scikit-learn does.
       ++step;
-      const auto step_size = static_cast<float>(
-          lr * std::sqrt(1 - std::pow(beta2, step)) / (1 - std::pow(beta1, step)));
+      const auto step_size = static_cast<float>(lr * std::sqrt(1 - std::pow(beta2, step)) /
+                                                (1 - std::pow(beta1, step)));
       for (std::size_t l = 0; l < net_.w.size(); ++l) {
         m.w[l] = beta1 * m.w[l] + (1 - beta1) * grad.w[l];
         v.w[l] = beta2 * v.w[l] + (1 - beta2) * grad.w[l].cwiseAbs2();
-        net_.w[l].array() -= step_size * m.w[l].array() / (v.w[l].array().sqrt() + static_cast<float>(eps));
+        net_.w[l].array() -=
+            step_size * m.w[l].array() / (v.w[l].array().sqrt() + static_cast<float>(eps));
         m.b[l] = beta1 * m.b[l] + (1 - beta1) * grad.b[l];
         v.b[l] = beta2 * v.b[l] + (1 - beta2) * grad.b[l].cwiseAbs2();
-        net_.b[l].array() -= step_size * m.b[l].array() / (v.b[l].array().sqrt() + static_cast<float>(eps));
+        net_.b[l].array() -=
+            step_size * m.b[l].array() / (v.b[l].array().sqrt() + static_cast<float>(eps));
       }
     }
     const double loss = epoch_loss / static_cast<double>(n);
     loss_curve_.push_back(loss);
-    if (!std::isfinite(loss)) throw InputError("MLP: the training loss diverged (try a smaller learning_rate or scaling)");
+    if (!std::isfinite(loss))
+      throw InputError("MLP: the training loss diverged (try a smaller learning_rate or scaling)");
     // scikit-learn's rule: count epochs whose loss is not tol below the best so far.
     no_improvement = loss > best_loss - tol ? no_improvement + 1 : 0;
     best_loss = std::min(best_loss, loss);
@@ -238,11 +249,12 @@ void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes
   if (progress) progress->end();
   char line[200];
   if (no_improvement > patience) {
-    std::snprintf(line, sizeof line, "mlp: stopped after %ld epochs (loss %.4f, no improvement of %g for %ld epochs)",
+    std::snprintf(line, sizeof line,
+                  "mlp: stopped after %ld epochs (loss %.4f, no improvement of %g for %ld epochs)",
                   epoch, loss_curve_.back(), tol, patience);
   } else {
-    std::snprintf(line, sizeof line, "mlp: reached max_epochs=%ld before converging (loss %.4f)", epoch,
-                  loss_curve_.back());
+    std::snprintf(line, sizeof line, "mlp: reached max_epochs=%ld before converging (loss %.4f)",
+                  epoch, loss_curve_.back());
   }
   notes_.push_back(line);
 }
@@ -251,7 +263,8 @@ Matrix Mlp::predict_proba(const Matrix& x) const {
   check_input(x);
   Matrix out(x.rows(), static_cast<std::size_t>(classes_));
   for_row_pieces(x.rows(), 2048, [&](std::size_t lo, std::size_t hi) {
-    const ConstRowMap in(x.row(lo).data(), static_cast<Eigen::Index>(hi - lo), static_cast<Eigen::Index>(x.cols()));
+    const ConstRowMap in(x.row(lo).data(), static_cast<Eigen::Index>(hi - lo),
+                         static_cast<Eigen::Index>(x.cols()));
     const RowMatrix p = net_.forward(in);
     std::copy_n(p.data(), p.size(), out.row(lo).data());
   });
@@ -283,19 +296,23 @@ void Mlp::load_state(ByteReader& r) {
     const auto cols = r.u64();
     const std::vector<float> w = r.floats();
     const std::vector<float> b = r.floats();
-    if (rows != expect_in || w.size() != rows * cols || b.size() != cols) r.fail("MLP layer sizes disagree");
-    net_.w.push_back(ConstRowMap(w.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols)));
+    if (rows != expect_in || w.size() != rows * cols || b.size() != cols)
+      r.fail("MLP layer sizes disagree");
+    net_.w.push_back(
+        ConstRowMap(w.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols)));
     net_.b.push_back(Eigen::Map<const RowVector>(b.data(), static_cast<Eigen::Index>(cols)));
     expect_in = cols;
   }
-  if (count == 0 || classes_ <= 0 || expect_in != static_cast<std::uint64_t>(classes_)) r.fail("MLP output size disagrees");
+  if (count == 0 || classes_ <= 0 || expect_in != static_cast<std::uint64_t>(classes_))
+    r.fail("MLP output size disagrees");
   loss_curve_ = r.doubles();
   notes_ = r.strings();
 }
 
 void register_mlp(Registry& registry) {
-  registry.add({"mlp", "Multi-layer perceptron, ReLU, softmax, Adam (as scikit-learn's MLPClassifier)",
-                Mlp::param_specs(), [](ParamSet p) { return std::make_unique<Mlp>(std::move(p)); }});
+  registry.add(
+      {"mlp", "Multi-layer perceptron, ReLU, softmax, Adam (as scikit-learn's MLPClassifier)",
+       Mlp::param_specs(), [](ParamSet p) { return std::make_unique<Mlp>(std::move(p)); }});
 }
 
 }  // namespace vigil::models

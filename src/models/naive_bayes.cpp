@@ -67,7 +67,8 @@ void GaussianNaiveBayes::fit(const Matrix& x, std::span<const std::int32_t> labe
 
   log_prior_.assign(k, -std::numeric_limits<double>::infinity());
   for (std::size_t c = 0; c < k; ++c) {
-    if (count[c]) log_prior_[c] = std::log(static_cast<double>(count[c]) / static_cast<double>(x.rows()));
+    if (count[c])
+      log_prior_[c] = std::log(static_cast<double>(count[c]) / static_cast<double>(x.rows()));
   }
   classes_ = classes;
   features_ = d;

@@ -21,8 +21,8 @@ class GaussianNaiveBayes final : public Classifier {
   void save_state(ByteWriter& w) const override;
   void load_state(ByteReader& r) override;
 
-  const std::vector<double>& means() const { return theta_; }     // classes x features
-  const std::vector<double>& variances() const { return var_; }   // classes x features
+  const std::vector<double>& means() const { return theta_; }    // classes x features
+  const std::vector<double>& variances() const { return var_; }  // classes x features
   const std::vector<double>& log_priors() const { return log_prior_; }
 
  private:

@@ -1,14 +1,14 @@
 #include "models/random_forest.hpp"
 
-#include <algorithm>
-#include <bit>
 #include <omp.h>
 
+#include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <type_traits>
-#include <cstdio>
 
 #include "core/huge_pages.hpp"
 #include "core/parallel.hpp"
@@ -25,8 +25,8 @@ using forest_layout::interleave_walks;
 // distinct values, so "x <= edge" is the test a tree applies to raw values.
 struct BinnedData {
   std::size_t rows = 0, cols = 0;
-  std::vector<std::uint16_t> bins;         // column-major: bins[f * rows + r]
-  std::vector<std::vector<float>> edges;   // per feature, ascending; bin b means x <= edges[b]
+  std::vector<std::uint16_t> bins;        // column-major: bins[f * rows + r]
+  std::vector<std::vector<float>> edges;  // per feature, ascending; bin b means x <= edges[b]
 };
 
 BinnedData bin_features(const Matrix& x, std::size_t max_bins) {
@@ -53,7 +53,8 @@ BinnedData bin_features(const Matrix& x, std::size_t max_bins) {
     ends.push_back(v.size());
     std::vector<float>& edges = b.edges[f];
     if (distinct.size() <= max_bins) {
-      for (std::size_t i = 0; i + 1 < distinct.size(); ++i) edges.push_back(distinct[i] / 2 + distinct[i + 1] / 2);
+      for (std::size_t i = 0; i + 1 < distinct.size(); ++i)
+        edges.push_back(distinct[i] / 2 + distinct[i + 1] / 2);
     } else {
       // Cut after the distinct value where each quantile of the rows falls.
       std::size_t next = 1;
@@ -66,7 +67,8 @@ BinnedData bin_features(const Matrix& x, std::size_t max_bins) {
     }
     for (std::size_t r = 0; r < b.rows; ++r) {
       const float value = x(r, f);
-      b.bins[f * b.rows + r] = static_cast<std::uint16_t>(std::lower_bound(edges.begin(), edges.end(), value) - edges.begin());
+      b.bins[f * b.rows + r] = static_cast<std::uint16_t>(
+          std::lower_bound(edges.begin(), edges.end(), value) - edges.begin());
     }
   }
   return b;
@@ -89,7 +91,8 @@ struct Sample {
 
 class TreeBuilder {
  public:
-  TreeBuilder(const BinnedData& data, std::span<const std::uint8_t> labels, int classes, TreeParams p, Rng rng)
+  TreeBuilder(const BinnedData& data, std::span<const std::uint8_t> labels, int classes,
+              TreeParams p, Rng rng)
       : data_(data), labels_(labels), k_(static_cast<std::size_t>(classes)), p_(p), rng_(rng) {
     features_.resize(data.cols);
     for (std::size_t f = 0; f < data.cols; ++f) features_[f] = f;
@@ -101,7 +104,8 @@ class TreeBuilder {
     struct Task {
       std::size_t lo, hi;
       long depth;
-      std::int32_t parent;  // the split whose `right` must point here; -1 for the root or a left child
+      std::int32_t
+          parent;  // the split whose `right` must point here; -1 for the root or a left child
     };
     // Popping left before right lays the nodes out in preorder.
     std::vector<Task> stack = {{0, samples.size(), 0, -1}};
@@ -118,7 +122,8 @@ class TreeBuilder {
         weight += samples[i].weight;
       }
       const std::size_t n = t.hi - t.lo;  // distinct rows, as scikit-learn counts min_samples_*
-      const bool pure = std::count_if(counts.begin(), counts.end(), [](auto c) { return c > 0; }) <= 1;
+      const bool pure =
+          std::count_if(counts.begin(), counts.end(), [](auto c) { return c > 0; }) <= 1;
       Split s;
       if (!pure && n >= p_.min_split && (p_.max_depth == 0 || t.depth < p_.max_depth)) {
         s = best_split(samples, t.lo, t.hi, counts, weight);
@@ -126,13 +131,16 @@ class TreeBuilder {
       if (s.feature < 0) {
         tree.nodes.push_back({-1, 0, static_cast<std::int32_t>(tree.leaf_shares.size() / k_)});
         tree.leaf_weights.push_back(static_cast<float>(weight));
-        for (auto c : counts) tree.leaf_shares.push_back(static_cast<float>(static_cast<double>(c) / static_cast<double>(weight)));
+        for (auto c : counts)
+          tree.leaf_shares.push_back(
+              static_cast<float>(static_cast<double>(c) / static_cast<double>(weight)));
         continue;
       }
       gains_[static_cast<std::size_t>(s.feature)] += s.gain;
       const std::uint16_t* col = &data_.bins[static_cast<std::size_t>(s.feature) * data_.rows];
       const std::size_t m = stable_partition(samples, t.lo, t.hi, col, s.bin);
-      tree.nodes.push_back({s.feature, data_.edges[static_cast<std::size_t>(s.feature)][s.bin], -1});
+      tree.nodes.push_back(
+          {s.feature, data_.edges[static_cast<std::size_t>(s.feature)][s.bin], -1});
       stack.push_back({m, t.hi, t.depth + 1, self});
       stack.push_back({t.lo, m, t.depth + 1, -1});
     }
@@ -152,8 +160,8 @@ class TreeBuilder {
   // Moves the rows going left (bin <= cut) before those going right, keeping
   // each side in row order: later nodes then read the bin columns in ascending
   // addresses, which the hardware prefetches, instead of at random.
-  std::size_t stable_partition(std::vector<Sample>& samples, std::size_t lo, std::size_t hi, const std::uint16_t* col,
-                               std::uint16_t cut) {
+  std::size_t stable_partition(std::vector<Sample>& samples, std::size_t lo, std::size_t hi,
+                               const std::uint16_t* col, std::uint16_t cut) {
     right_.clear();
     std::size_t out = lo;
     for (std::size_t i = lo; i < hi; ++i) {
@@ -198,7 +206,8 @@ class TreeBuilder {
       const std::uint16_t* col = &data_.bins[f * data_.rows];
       for (std::size_t i = 0; i < n; ++i) {
         const Sample& x = samples[lo + i];
-        keys_[i] = (static_cast<std::uint32_t>(col[x.row]) << 16) | (x.weight << 8) | labels_[x.row];
+        keys_[i] =
+            (static_cast<std::uint32_t>(col[x.row]) << 16) | (x.weight << 8) | labels_[x.row];
       }
       sort_keys(n);
       std::fill(left.begin(), left.end(), 0);
@@ -210,7 +219,8 @@ class TreeBuilder {
       for (std::size_t i = 0; i + 1 < n; ++i) {
         const std::uint32_t w = (keys_[i] >> 8) & 0xff;
         const std::size_t c = keys_[i] & 0xff;
-        const auto l = static_cast<double>(left[c]), r = static_cast<double>(counts[c] - left[c]), wd = static_cast<double>(w);
+        const auto l = static_cast<double>(left[c]), r = static_cast<double>(counts[c] - left[c]),
+                   wd = static_cast<double>(w);
         sl += wd * (2 * l + wd);
         sr -= wd * (2 * r - wd);
         left[c] += w;
@@ -223,8 +233,10 @@ class TreeBuilder {
         const double score = sl / static_cast<double>(wl) + sr / (total - static_cast<double>(wl));
         if (score > best_score) {
           best_score = score;
-          // W gini = W - sum c^2 / W, and W = wl + wr: the decrease is score - parent's sum c^2 / W.
-          best = {static_cast<std::int32_t>(f), static_cast<std::uint16_t>(bin), std::max(0.0, score - parent_squares / total)};
+          // W gini = W - sum c^2 / W, and W = wl + wr: the decrease is score - parent's sum c^2 /
+          // W.
+          best = {static_cast<std::int32_t>(f), static_cast<std::uint16_t>(bin),
+                  std::max(0.0, score - parent_squares / total)};
         }
       }
     }
@@ -298,18 +310,25 @@ std::vector<Sample> draw_samples(std::size_t rows, bool bootstrap, Rng& rng) {
 }  // namespace
 
 std::vector<ParamSpec> RandomForest::param_specs() {
-  return {ParamSpec::integer("trees", 100, 1, 100000, "number of trees"),
-          ParamSpec::integer("max_depth", 0, 0, 10000, "deepest level a tree may reach (0: unlimited)"),
-          ParamSpec::integer("min_samples_split", 2, 2, 1L << 40, "fewest rows a node needs to be split"),
-          ParamSpec::integer("min_samples_leaf", 1, 1, 1L << 40, "fewest rows each side of a split keeps"),
-          ParamSpec::integer("max_features", 0, 0, 100000, "split candidates per node (0: sqrt of the features)"),
-          ParamSpec::integer("max_bins", 65535, 2, 65535,
-                             "quantile bins per feature for split search (exact up to this many distinct values)"),
-          ParamSpec::choice("bootstrap", "on", {"on", "off"}, "train each tree on a bootstrap sample of the rows"),
-          ParamSpec::integer("seed", 42, 0, 1L << 53, "seed for bootstrap samples and feature draws")};
+  return {
+      ParamSpec::integer("trees", 100, 1, 100000, "number of trees"),
+      ParamSpec::integer("max_depth", 0, 0, 10000, "deepest level a tree may reach (0: unlimited)"),
+      ParamSpec::integer("min_samples_split", 2, 2, 1L << 40,
+                         "fewest rows a node needs to be split"),
+      ParamSpec::integer("min_samples_leaf", 1, 1, 1L << 40,
+                         "fewest rows each side of a split keeps"),
+      ParamSpec::integer("max_features", 0, 0, 100000,
+                         "split candidates per node (0: sqrt of the features)"),
+      ParamSpec::integer(
+          "max_bins", 65535, 2, 65535,
+          "quantile bins per feature for split search (exact up to this many distinct values)"),
+      ParamSpec::choice("bootstrap", "on", {"on", "off"},
+                        "train each tree on a bootstrap sample of the rows"),
+      ParamSpec::integer("seed", 42, 0, 1L << 53, "seed for bootstrap samples and feature draws")};
 }
 
-void RandomForest::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes, Progress* progress) {
+void RandomForest::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
+                       Progress* progress) {
   VIGIL_CHECK(labels.size() == x.rows() && classes > 0, "random forest fit shapes");
   if (x.rows() == 0) throw InputError("random forest: no training rows");
   if (x.rows() >= (1ULL << 32)) throw InputError("random forest: more than 2^32 training rows");
@@ -323,8 +342,10 @@ void RandomForest::fit(const Matrix& x, std::span<const std::int32_t> labels, in
   }
   TreeParams tp;
   const auto max_features = static_cast<std::size_t>(params_.integer("max_features"));
-  tp.candidates = max_features ? std::min(max_features, x.cols())
-                               : std::max<std::size_t>(1, static_cast<std::size_t>(std::sqrt(static_cast<double>(x.cols()))));
+  tp.candidates = max_features
+                      ? std::min(max_features, x.cols())
+                      : std::max<std::size_t>(
+                            1, static_cast<std::size_t>(std::sqrt(static_cast<double>(x.cols()))));
   tp.max_depth = params_.integer("max_depth");
   tp.min_split = static_cast<std::size_t>(params_.integer("min_samples_split"));
   tp.min_leaf = static_cast<std::size_t>(params_.integer("min_samples_leaf"));
@@ -413,10 +434,12 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
   const auto threads = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
   const std::size_t block = std::clamp<std::size_t>((x.rows() + threads - 1) / threads, 1024, 4096);
   const double scale = 1.0 / (static_cast<double>(kWholeVote) * static_cast<double>(trees_.size()));
-  const auto write_probabilities = [&](const std::vector<std::int64_t>& votes, std::size_t lo, std::size_t rows) {
+  const auto write_probabilities = [&](const std::vector<std::int64_t>& votes, std::size_t lo,
+                                       std::size_t rows) {
     for (std::size_t r = 0; r < rows; ++r) {
       float* dst = out.row(lo + r).data();
-      for (std::size_t c = 0; c < k; ++c) dst[c] = static_cast<float>(static_cast<double>(votes[r * k + c]) * scale);
+      for (std::size_t c = 0; c < k; ++c)
+        dst[c] = static_cast<float>(static_cast<double>(votes[r * k + c]) * scale);
     }
   };
   std::vector<const float*> leaf_shares;
@@ -442,8 +465,11 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
       std::vector<std::int64_t> votes(rows * k, 0);
       if constexpr (std::is_same_v<WalkNode, forest_layout::CompactNode>) {
         // Sixteen walks a vector where the CPU has AVX-512 (forest_walk_avx512.hpp).
-        const forest_layout::VoteJob job{walk_nodes.data(), walk_first_.data(), trees_.size(), walk_nodes.size(),
-                                         leaf_shares.data(), k, x.row(lo).data(), rows, x.cols(), votes.data()};
+        const forest_layout::VoteJob job{walk_nodes.data(),  walk_first_.data(),
+                                         trees_.size(),      walk_nodes.size(),
+                                         leaf_shares.data(), k,
+                                         x.row(lo).data(),   rows,
+                                         x.cols(),           votes.data()};
         if (forest_layout::vote_avx512(job)) {
           write_probabilities(votes, lo, rows);
           return;
@@ -453,8 +479,8 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
           trees_.size() * rows,
           [&](Lane& lane, std::size_t walk) {
             const std::size_t t = walk / rows, r = walk % rows;
-            lane = {walk_nodes.data() + walk_first_[t], x.row(lo + r).data(), 0, static_cast<std::uint32_t>(t),
-                    &votes[r * k]};
+            lane = {walk_nodes.data() + walk_first_[t], x.row(lo + r).data(), 0,
+                    static_cast<std::uint32_t>(t), &votes[r * k]};
             __builtin_prefetch(lane.nodes);
           },
           [&](Lane& lane) {
@@ -474,7 +500,8 @@ Matrix RandomForest::predict_proba(const Matrix& x) const {
             } else {
               const float* p = &trees_[lane.tree].leaf_shares[static_cast<std::size_t>(value) * k];
               // Scaling by a power of two is exact; the cut to an integer is the same every time.
-              for (std::size_t c = 0; c < k; ++c) lane.votes[c] += static_cast<std::int64_t>(p[c] * 4294967296.0f);
+              for (std::size_t c = 0; c < k; ++c)
+                lane.votes[c] += static_cast<std::int64_t>(p[c] * 4294967296.0f);
             }
             return false;
           });
@@ -519,7 +546,8 @@ void RandomForest::load_state(ByteReader& r) {
     t.leaf_shares = r.floats();
     if (r.at_least(3)) {
       t.leaf_weights = r.floats();
-      if (t.leaf_weights.size() * k != t.leaf_shares.size()) r.fail("random forest leaf weights do not match its leaves");
+      if (t.leaf_weights.size() * k != t.leaf_shares.size())
+        r.fail("random forest leaf weights do not match its leaves");
       for (float w : t.leaf_weights) {
         if (!(w > 0)) r.fail("random forest leaf weight is not positive");
       }
@@ -529,9 +557,11 @@ void RandomForest::load_state(ByteReader& r) {
       const Node& n = t.nodes[i];
       const auto self = static_cast<std::int64_t>(i);
       // Children lie after their parent, so a corrupt file can neither loop nor overrun.
-      const bool ok = n.feature < 0 ? (n.right >= 0 && n.right < leaves)
-                                    : (static_cast<std::size_t>(n.feature) < features_ && self + 1 < static_cast<std::int64_t>(nodes) &&
-                                       n.right > self + 1 && static_cast<std::size_t>(n.right) < nodes);
+      const bool ok = n.feature < 0
+                          ? (n.right >= 0 && n.right < leaves)
+                          : (static_cast<std::size_t>(n.feature) < features_ &&
+                             self + 1 < static_cast<std::int64_t>(nodes) && n.right > self + 1 &&
+                             static_cast<std::size_t>(n.right) < nodes);
       if (!ok) r.fail("random forest node " + std::to_string(i) + " is malformed");
     }
     if (t.nodes.empty() || t.leaf_shares.size() % k != 0) r.fail("random forest tree is malformed");
@@ -543,7 +573,8 @@ void RandomForest::load_state(ByteReader& r) {
 
 void register_random_forest(Registry& registry) {
   registry.add({"rf", "Random forest of Gini trees (as scikit-learn's RandomForestClassifier)",
-                RandomForest::param_specs(), [](ParamSet p) { return std::make_unique<RandomForest>(std::move(p)); }});
+                RandomForest::param_specs(),
+                [](ParamSet p) { return std::make_unique<RandomForest>(std::move(p)); }});
 }
 
 }  // namespace vigil::models

@@ -52,7 +52,8 @@ class RandomForest final : public Classifier {
   struct Tree {
     std::vector<Node> nodes;
     std::vector<float> leaf_shares;  // leaves x classes
-    std::vector<float> leaf_weights;  // per leaf, the bootstrap weight of its training rows (format 3 on)
+    std::vector<float>
+        leaf_weights;  // per leaf, the bootstrap weight of its training rows (format 3 on)
   };
   const std::vector<Tree>& trees() const { return trees_; }
   // Mean decrease in Gini impurity per feature, summing to 1; known after fit
@@ -91,7 +92,7 @@ class RandomForest final : public Classifier {
   std::vector<forest_layout::WideNode> wide_;
   std::vector<std::size_t> walk_first_;
   std::vector<std::uint32_t> walk_source_;  // per walk node, its index in its tree's nodes
-  std::vector<std::uint32_t> walk_depth_;  // per tree, the most splits on a path
+  std::vector<std::uint32_t> walk_depth_;   // per tree, the most splits on a path
   mutable std::mutex node_shares_mutex_;
   mutable NodeShares node_shares_;  // derived; empty until needed
   std::vector<double> importances_;

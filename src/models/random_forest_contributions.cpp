@@ -18,8 +18,8 @@ using forest_shares::kShareUnit;
 // A class's share at a walk node: a split's from the table, a leaf's exact
 // (a pure leaf's is 1 for its class and 0 for the others).
 template <class WalkNode>
-float share_at(const WalkNode& n, const std::uint16_t* split_shares, std::int32_t at, const float* leaf_shares,
-               std::size_t classes, std::int32_t cls) {
+float share_at(const WalkNode& n, const std::uint16_t* split_shares, std::int32_t at,
+               const float* leaf_shares, std::size_t classes, std::int32_t cls) {
   if (!forest_layout::is_leaf(n)) return static_cast<float>(split_shares[at]) / kShareUnit;
   const std::int32_t value = forest_layout::leaf_value(n);
   if (value < 0) return -value - 1 == cls ? 1.0f : 0.0f;
@@ -30,7 +30,8 @@ float share_at(const WalkNode& n, const std::uint16_t* split_shares, std::int32_
 template <class WalkNode>
 std::int64_t fixed_share_at(const WalkNode& n, const std::uint16_t* split_shares, std::int32_t at,
                             const float* leaf_shares, std::size_t classes, std::int32_t cls) {
-  if (!forest_layout::is_leaf(n)) [[likely]] return forest_shares::fixed_split_share(split_shares[at]);
+  if (!forest_layout::is_leaf(n)) [[likely]]
+    return forest_shares::fixed_split_share(split_shares[at]);
   return forest_shares::fixed_leaf_share(forest_layout::leaf_value(n), leaf_shares, classes, cls);
 }
 
@@ -81,7 +82,8 @@ const RandomForest::NodeShares& RandomForest::node_shares() const {
         const double units = kShareUnit / m[0];
         std::uint16_t* to = out.splits.data() + at;
         for (std::size_t c = 0; c < k; ++c) {
-          to[c * out.per_class] = static_cast<std::uint16_t>(std::clamp(m[c + 1] * units, 0.0, 65535.0) + 0.5);
+          to[c * out.per_class] =
+              static_cast<std::uint16_t>(std::clamp(m[c + 1] * units, 0.0, 65535.0) + 0.5);
         }
       }
     }
@@ -91,7 +93,8 @@ const RandomForest::NodeShares& RandomForest::node_shares() const {
 }
 
 bool RandomForest::has_leaf_weights() const {
-  return std::none_of(trees_.begin(), trees_.end(), [](const Tree& t) { return t.leaf_weights.empty(); });
+  return std::none_of(trees_.begin(), trees_.end(),
+                      [](const Tree& t) { return t.leaf_weights.empty(); });
 }
 
 void RandomForest::prepare_contributions() const {
@@ -104,7 +107,8 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
   if (!has_leaf_weights()) return {};  // saved before format 3
   const auto k = static_cast<std::size_t>(classes_);
   for (const std::int32_t c : classes) {
-    VIGIL_CHECK(c >= 0 && static_cast<std::size_t>(c) < k, "random forest contributions: class out of range");
+    VIGIL_CHECK(c >= 0 && static_cast<std::size_t>(c) < k,
+                "random forest contributions: class out of range");
   }
   const NodeShares& shares = node_shares();
   const std::size_t width = features_;
@@ -148,7 +152,8 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
         [&](Lane& lane) {
           // The node and its share were prefetched a lane-round ago.
           const WalkNode& n = lane.nodes[lane.at];
-          const std::int64_t share = fixed_share_at(n, lane.split_shares, lane.at, lane.leaf_shares, k, lane.cls);
+          const std::int64_t share =
+              fixed_share_at(n, lane.split_shares, lane.at, lane.leaf_shares, k, lane.cls);
           if (lane.split >= 0) lane.sums[lane.split] += share - lane.share;
           if (forest_layout::is_leaf(n)) return false;
           lane.split = static_cast<std::int32_t>(forest_layout::feature_of(n));
@@ -156,7 +161,8 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
           std::int32_t leaf = 0;
           lane.at = forest_layout::next_node(n, lane.at, lane.row, leaf);
           if (lane.at < 0) {  // a leaf the split holds
-            lane.sums[lane.split] += forest_shares::fixed_leaf_share(leaf, lane.leaf_shares, k, lane.cls) - share;
+            lane.sums[lane.split] +=
+                forest_shares::fixed_leaf_share(leaf, lane.leaf_shares, k, lane.cls) - share;
             return false;
           }
           __builtin_prefetch(lane.nodes + lane.at);
@@ -166,7 +172,8 @@ Matrix RandomForest::contributions(const Matrix& x, std::span<const std::int32_t
   });
   const double scale = 1.0 / (forest_shares::kOne * static_cast<double>(trees_.size()));
   for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t f = 0; f < width; ++f) out(r, f) = static_cast<float>(static_cast<double>(sums[r * width + f]) * scale);
+    for (std::size_t f = 0; f < width; ++f)
+      out(r, f) = static_cast<float>(static_cast<double>(sums[r * width + f]) * scale);
   }
   return out;
 }

@@ -1,5 +1,3 @@
-#include "vigil/core/error.hpp"
-#include "vigil/models/classifier.hpp"
 #include "models/ensemble.hpp"
 #include "models/gradient_boosting.hpp"
 #include "models/knn.hpp"
@@ -8,6 +6,8 @@
 #include "models/naive_bayes.hpp"
 #include "models/random_forest.hpp"
 #include "models/svm.hpp"
+#include "vigil/core/error.hpp"
+#include "vigil/models/classifier.hpp"
 
 namespace vigil::models {
 

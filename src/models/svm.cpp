@@ -35,21 +35,26 @@ std::vector<ParamSpec> SupportVectorMachine::param_specs() {
   return {ParamSpec::choice("kernel", "linear", {"linear", "rbf"},
                             "linear, or an RBF kernel approximated by random Fourier features"),
           ParamSpec::real("C", 1.0, 1e-12, 1e12, "inverse L2 strength (larger: weaker penalty)"),
-          ParamSpec::real("tol", 1e-4, 1e-12, 1, "stop when the dual's projected gradient spread falls below this"),
+          ParamSpec::real("tol", 1e-4, 1e-12, 1,
+                          "stop when the dual's projected gradient spread falls below this"),
           ParamSpec::integer("max_iter", 1000, 1, 1000000, "most passes over the rows per class"),
-          ParamSpec::real("gamma", 0, 0, 1e12, "kernel=rbf: exp(-gamma |a-b|^2) (0: 1 / (features x variance))"),
+          ParamSpec::real("gamma", 0, 0, 1e12,
+                          "kernel=rbf: exp(-gamma |a-b|^2) (0: 1 / (features x variance))"),
           ParamSpec::integer("components", 300, 1, 100000, "kernel=rbf: random Fourier features"),
-          ParamSpec::integer("seed", 42, 0, 1L << 53, "seed for the coordinate order and the Fourier features")};
+          ParamSpec::integer("seed", 42, 0, 1L << 53,
+                             "seed for the coordinate order and the Fourier features")};
 }
 
 Matrix SupportVectorMachine::features(const Matrix& x) const {
   if (projection_.empty()) return x;
   // z = sqrt(2 / D) cos(x W + b)
-  Eigen::Map<const RowMatrix> in(x.data(), static_cast<Eigen::Index>(x.rows()), static_cast<Eigen::Index>(x.cols()));
+  Eigen::Map<const RowMatrix> in(x.data(), static_cast<Eigen::Index>(x.rows()),
+                                 static_cast<Eigen::Index>(x.cols()));
   Eigen::Map<const RowMatrix> w(projection_.data(), static_cast<Eigen::Index>(features_),
                                 static_cast<Eigen::Index>(mapped_));
   Matrix out(x.rows(), mapped_);
-  Eigen::Map<RowMatrix> z(out.data(), static_cast<Eigen::Index>(x.rows()), static_cast<Eigen::Index>(mapped_));
+  Eigen::Map<RowMatrix> z(out.data(), static_cast<Eigen::Index>(x.rows()),
+                          static_cast<Eigen::Index>(mapped_));
   z.noalias() = in * w;
   const auto scale = static_cast<float>(std::sqrt(2.0 / static_cast<double>(mapped_)));
   for_row_pieces(x.rows(), 256, [&](std::size_t first, std::size_t last) {
@@ -95,8 +100,10 @@ void SupportVectorMachine::fit(const Matrix& x, std::span<const std::int32_t> la
     std::vector<std::uint8_t> positive(labels.size());
     for (std::size_t i = 0; i < labels.size(); ++i) positive[i] = labels[i] == c;
     const svm::DualResult r = svm::solve_dual(z, positive, params_.real("C"), params_.real("tol"),
-                                              static_cast<int>(params_.integer("max_iter")), seed + static_cast<std::uint64_t>(c));
-    std::copy(r.w.begin(), r.w.end(), weights_.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(c) * width));
+                                              static_cast<int>(params_.integer("max_iter")),
+                                              seed + static_cast<std::uint64_t>(c));
+    std::copy(r.w.begin(), r.w.end(),
+              weights_.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(c) * width));
     iterations[static_cast<std::size_t>(c)] = r.iterations;
     converged[static_cast<std::size_t>(c)] = r.converged;
 #pragma omp atomic
@@ -107,9 +114,10 @@ void SupportVectorMachine::fit(const Matrix& x, std::span<const std::int32_t> la
   int short_of = 0;
   for (auto ok : converged) short_of += !ok;
   if (short_of > 0) {
-    notes_.push_back("svm: " + std::to_string(short_of) + " of " + std::to_string(classes) +
-                     " one-vs-rest machines stopped at max_iter=" + std::to_string(params_.integer("max_iter")) +
-                     " passes before the dual converged (raise max_iter, or scale the features)");
+    notes_.push_back(
+        "svm: " + std::to_string(short_of) + " of " + std::to_string(classes) +
+        " one-vs-rest machines stopped at max_iter=" + std::to_string(params_.integer("max_iter")) +
+        " passes before the dual converged (raise max_iter, or scale the features)");
   }
 }
 
@@ -121,12 +129,16 @@ Matrix SupportVectorMachine::decision_function(const Matrix& x) const {
   RowMatrix w(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(mapped_));
   Eigen::VectorXf bias(static_cast<Eigen::Index>(k));
   for (std::size_t c = 0; c < k; ++c) {
-    for (std::size_t j = 0; j < mapped_; ++j) w(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(j)) = static_cast<float>(weights_[c * width + j]);
+    for (std::size_t j = 0; j < mapped_; ++j)
+      w(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(j)) =
+          static_cast<float>(weights_[c * width + j]);
     bias(static_cast<Eigen::Index>(c)) = static_cast<float>(weights_[c * width + mapped_]);
   }
   Matrix out(x.rows(), k);
-  Eigen::Map<const RowMatrix> in(z.data(), static_cast<Eigen::Index>(z.rows()), static_cast<Eigen::Index>(mapped_));
-  Eigen::Map<RowMatrix> d(out.data(), static_cast<Eigen::Index>(x.rows()), static_cast<Eigen::Index>(k));
+  Eigen::Map<const RowMatrix> in(z.data(), static_cast<Eigen::Index>(z.rows()),
+                                 static_cast<Eigen::Index>(mapped_));
+  Eigen::Map<RowMatrix> d(out.data(), static_cast<Eigen::Index>(x.rows()),
+                          static_cast<Eigen::Index>(k));
   d.noalias() = in * w.transpose();
   d.rowwise() += bias.transpose();
   return out;
@@ -165,7 +177,8 @@ void SupportVectorMachine::load_state(ByteReader& r) {
   offsets_ = r.floats();
   notes_ = r.strings();
   if (classes_ <= 0) r.fail("svm has no classes");
-  if (weights_.size() != static_cast<std::size_t>(classes_) * (mapped_ + 1)) r.fail("svm weights have the wrong size");
+  if (weights_.size() != static_cast<std::size_t>(classes_) * (mapped_ + 1))
+    r.fail("svm weights have the wrong size");
   const bool mapped = !projection_.empty();
   if (mapped ? projection_.size() != features_ * mapped_ || offsets_.size() != mapped_
              : mapped_ != features_ || !offsets_.empty()) {
@@ -174,7 +187,9 @@ void SupportVectorMachine::load_state(ByteReader& r) {
 }
 
 void register_svm(Registry& registry) {
-  registry.add({"svm", "Support vector machine, one-vs-rest (as LinearSVC; kernel=rbf through random Fourier features)",
+  registry.add({"svm",
+                "Support vector machine, one-vs-rest (as LinearSVC; kernel=rbf through random "
+                "Fourier features)",
                 SupportVectorMachine::param_specs(),
                 [](ParamSet p) { return std::make_unique<SupportVectorMachine>(std::move(p)); }});
 }

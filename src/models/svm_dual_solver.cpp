@@ -18,8 +18,8 @@ double dot(const std::vector<double>& w, std::span<const float> row) {
 
 }  // namespace
 
-DualResult solve_dual(const Matrix& x, std::span<const std::uint8_t> positive, double c, double tolerance,
-                      int max_iter, std::uint64_t seed) {
+DualResult solve_dual(const Matrix& x, std::span<const std::uint8_t> positive, double c,
+                      double tolerance, int max_iter, std::uint64_t seed) {
   const std::size_t n = x.rows(), d = x.cols();
   constexpr double kInf = std::numeric_limits<double>::infinity();
   // The squared hinge loss adds 1/(2C) to the dual's diagonal and has no upper bound on alpha.

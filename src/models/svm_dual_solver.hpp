@@ -22,7 +22,7 @@ struct DualResult {
 
 // `positive[i]` says whether row i is of the positive class. Stops when the
 // projected gradient's spread falls below `tolerance` or after `max_iter` passes.
-DualResult solve_dual(const Matrix& x, std::span<const std::uint8_t> positive, double c, double tolerance,
-                      int max_iter, std::uint64_t seed);
+DualResult solve_dual(const Matrix& x, std::span<const std::uint8_t> positive, double c,
+                      double tolerance, int max_iter, std::uint64_t seed);
 
 }  // namespace vigil::models::svm

@@ -18,23 +18,27 @@ double digamma(double x) {
     x += 1;
   }
   const double f = 1 / (x * x);
-  return result + std::log(x) - 0.5 / x - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+  return result + std::log(x) - 0.5 / x -
+         f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
 }
 
 // I(v; class) for one feature's values.
-double mutual_information_1d(std::vector<double> v, std::span<const std::int32_t> labels, std::size_t classes,
-                             int neighbours) {
+double mutual_information_1d(std::vector<double> v, std::span<const std::int32_t> labels,
+                             std::size_t classes, int neighbours) {
   const std::size_t n = v.size();
   std::vector<std::vector<std::uint32_t>> members(classes);
-  for (std::size_t i = 0; i < n; ++i) members[static_cast<std::size_t>(labels[i])].push_back(static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < n; ++i)
+    members[static_cast<std::size_t>(labels[i])].push_back(static_cast<std::uint32_t>(i));
   std::vector<double> radius(n, 0.0);
   std::vector<int> k_of(n, 0);
   std::vector<std::size_t> class_count(n, 0);
   for (auto& rows : members) {
     for (auto i : rows) class_count[i] = rows.size();
     if (rows.size() < 2) continue;
-    const auto k = static_cast<std::size_t>(std::min<std::size_t>(static_cast<std::size_t>(neighbours), rows.size() - 1));
-    std::sort(rows.begin(), rows.end(), [&](std::uint32_t a, std::uint32_t b) { return v[a] < v[b]; });
+    const auto k = static_cast<std::size_t>(
+        std::min<std::size_t>(static_cast<std::size_t>(neighbours), rows.size() - 1));
+    std::sort(rows.begin(), rows.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return v[a] < v[b]; });
     for (std::size_t p = 0; p < rows.size(); ++p) {
       // The k-th nearest other member: merge outwards from p.
       std::size_t lo = p, hi = p;
@@ -95,16 +99,20 @@ SelectBy parse_select_by(const std::string& name) {
 
 std::string to_string(SelectBy by) {
   switch (by) {
-    case SelectBy::kMutualInfo: return "mi";
-    case SelectBy::kChi2: return "chi2";
-    case SelectBy::kForest: return "rf";
-    case SelectBy::kPermutation: return "permutation";
+    case SelectBy::kMutualInfo:
+      return "mi";
+    case SelectBy::kChi2:
+      return "chi2";
+    case SelectBy::kForest:
+      return "rf";
+    case SelectBy::kPermutation:
+      return "permutation";
   }
   return "?";
 }
 
-std::vector<double> mutual_information(const Matrix& x, std::span<const std::int32_t> labels, int classes,
-                                       std::uint64_t seed, int neighbours) {
+std::vector<double> mutual_information(const Matrix& x, std::span<const std::int32_t> labels,
+                                       int classes, std::uint64_t seed, int neighbours) {
   VIGIL_CHECK(labels.size() == x.rows() && classes > 0, "mutual_information shapes");
   const std::size_t n = x.rows(), d = x.cols();
   std::vector<double> out(d, 0.0);
@@ -130,12 +138,14 @@ std::vector<double> mutual_information(const Matrix& x, std::span<const std::int
     const double jitter = 1e-10 * std::max(1.0, magnitude / static_cast<double>(n));
     Rng rng(seed + j * 0x9e3779b97f4a7c15ULL);
     for (auto& value : v) value += jitter * rng.normal();
-    out[j] = mutual_information_1d(std::move(v), labels, static_cast<std::size_t>(classes), neighbours);
+    out[j] =
+        mutual_information_1d(std::move(v), labels, static_cast<std::size_t>(classes), neighbours);
   }
   return out;
 }
 
-std::vector<double> chi_squared(const Matrix& x, std::span<const std::int32_t> labels, int classes) {
+std::vector<double> chi_squared(const Matrix& x, std::span<const std::int32_t> labels,
+                                int classes) {
   VIGIL_CHECK(labels.size() == x.rows() && classes > 0, "chi_squared shapes");
   const std::size_t n = x.rows(), d = x.cols(), k = static_cast<std::size_t>(classes);
   std::vector<double> lo(d, INFINITY), hi(d, -INFINITY);
@@ -159,7 +169,8 @@ std::vector<double> chi_squared(const Matrix& x, std::span<const std::int32_t> l
   for (std::size_t j = 0; j < d; ++j) {
     for (std::size_t c = 0; c < k; ++c) {
       const double expected = class_rows[c] / static_cast<double>(n) * feature_sum[j];
-      if (expected > 0) out[j] += (observed[c * d + j] - expected) * (observed[c * d + j] - expected) / expected;
+      if (expected > 0)
+        out[j] += (observed[c * d + j] - expected) * (observed[c * d + j] - expected) / expected;
     }
   }
   return out;

@@ -46,11 +46,16 @@ ImputeStrategy parse_impute_strategy(const std::string& name) {
 
 std::string to_string(ImputeStrategy s) {
   switch (s) {
-    case ImputeStrategy::kMean: return "mean";
-    case ImputeStrategy::kMedian: return "median";
-    case ImputeStrategy::kMostFrequent: return "most-frequent";
-    case ImputeStrategy::kConstant: return "constant";
-    case ImputeStrategy::kClassMean: return "class-mean";
+    case ImputeStrategy::kMean:
+      return "mean";
+    case ImputeStrategy::kMedian:
+      return "median";
+    case ImputeStrategy::kMostFrequent:
+      return "most-frequent";
+    case ImputeStrategy::kConstant:
+      return "constant";
+    case ImputeStrategy::kClassMean:
+      return "class-mean";
   }
   return "?";
 }
@@ -67,8 +72,12 @@ void Imputer::fit(const Matrix& x, std::span<const std::int32_t> labels, int cla
     }
     if (present.empty() || strategy_ == ImputeStrategy::kConstant) continue;
     switch (strategy_) {
-      case ImputeStrategy::kMedian: fill_[c] = median_of(present); break;
-      case ImputeStrategy::kMostFrequent: fill_[c] = most_frequent_of(present); break;
+      case ImputeStrategy::kMedian:
+        fill_[c] = median_of(present);
+        break;
+      case ImputeStrategy::kMostFrequent:
+        fill_[c] = most_frequent_of(present);
+        break;
       default: {
         double sum = 0;
         for (float v : present) sum += v;

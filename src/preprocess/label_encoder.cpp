@@ -58,13 +58,15 @@ Matrix TableEncoder::transform(const data::Table& table) const {
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     const data::Column& col = table.column(columns_[c].name);
     if (col.type != columns_[c].type) {
-      throw InputError(table.source + ": column '" + col.name + "' is " + data::to_string(col.type) +
-                       " but the model was trained on it as " + data::to_string(columns_[c].type));
+      throw InputError(table.source + ": column '" + col.name + "' is " +
+                       data::to_string(col.type) + " but the model was trained on it as " +
+                       data::to_string(columns_[c].type));
     }
     if (col.type == data::ColumnType::kNumeric) {
       for (std::size_t r = 0; r < table.rows(); ++r) out(r, c) = col.numbers[r];
     } else {
-      for (std::size_t r = 0; r < table.rows(); ++r) out(r, c) = encoders_[c].encode(col.strings[r]);
+      for (std::size_t r = 0; r < table.rows(); ++r)
+        out(r, c) = encoders_[c].encode(col.strings[r]);
     }
   }
   return out;

@@ -10,7 +10,8 @@ namespace vigil::preprocess {
 void Pca::fit(const Matrix& x, double amount) {
   const std::size_t n = x.rows(), d = x.cols();
   if (n < 2) throw InputError("PCA needs at least two training rows");
-  if (!(amount > 0)) throw ParamError("PCA: the number of components or variance share must be positive");
+  if (!(amount > 0))
+    throw ParamError("PCA: the number of components or variance share must be positive");
   if (amount >= 1 && amount > static_cast<double>(d)) {
     throw ParamError("PCA: " + std::to_string(static_cast<long>(amount)) + " components asked of " +
                      std::to_string(d) + " features");
@@ -20,7 +21,8 @@ void Pca::fit(const Matrix& x, double amount) {
     for (std::size_t j = 0; j < d; ++j) mean_[j] += x(r, j);
   }
   for (auto& m : mean_) m /= static_cast<double>(n);
-  Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(d));
+  Eigen::MatrixXd cov =
+      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(d));
   Eigen::VectorXd row(static_cast<Eigen::Index>(d));
   for (std::size_t r = 0; r < n; ++r) {
     for (std::size_t j = 0; j < d; ++j) row(static_cast<Eigen::Index>(j)) = x(r, j) - mean_[j];
@@ -29,7 +31,8 @@ void Pca::fit(const Matrix& x, double amount) {
   cov = cov.selfadjointView<Eigen::Lower>();
   cov /= static_cast<double>(n - 1);
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(cov);
-  if (solver.info() != Eigen::Success) throw InputError("PCA: the covariance eigen-decomposition failed");
+  if (solver.info() != Eigen::Success)
+    throw InputError("PCA: the covariance eigen-decomposition failed");
   // Eigen sorts ascending; components go largest first.
   const Eigen::VectorXd values = solver.eigenvalues().reverse().cwiseMax(0.0);
   const double total = values.sum();
@@ -61,7 +64,8 @@ void Pca::fit(const Matrix& x, double amount) {
 Matrix Pca::transform(const Matrix& x) const {
   const std::size_t d = mean_.size();
   if (x.cols() != d) {
-    throw InputError("PCA expects " + std::to_string(d) + " features, got " + std::to_string(x.cols()));
+    throw InputError("PCA expects " + std::to_string(d) + " features, got " +
+                     std::to_string(x.cols()));
   }
   Matrix out(x.rows(), components_);
   for (std::size_t r = 0; r < x.rows(); ++r) {

@@ -23,9 +23,8 @@ void Pipeline::fit_scale(Matrix& x) {
   scaler_.transform(x);
 }
 
-TrainingData Pipeline::fit_transform(const data::Table& train,
-                                     std::span<const std::int32_t> labels, int classes,
-                                     Progress* progress) {
+TrainingData Pipeline::fit_transform(const data::Table& train, std::span<const std::int32_t> labels,
+                                     int classes, Progress* progress) {
   TrainingData out;
   out.x = fit_prepare(train, labels, classes);
   out.labels.assign(labels.begin(), labels.end());
@@ -59,13 +58,15 @@ Matrix Pipeline::fit_reduction(const Matrix& scaled, std::span<const double> sco
   if (config_.select > 0) {
     VIGIL_CHECK(scores.size() == scaled.cols(), "one score per feature");
     if (config_.select > scaled.cols()) {
-      throw ParamError("--select " + std::to_string(config_.select) + " asks for more features than the " +
-                       std::to_string(scaled.cols()) + " there are");
+      throw ParamError("--select " + std::to_string(config_.select) +
+                       " asks for more features than the " + std::to_string(scaled.cols()) +
+                       " there are");
     }
     std::vector<std::uint32_t> order(scaled.cols());
     std::iota(order.begin(), order.end(), 0u);
     // Best first; equal scores keep column order, so the choice is stable.
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return scores[a] > scores[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return scores[a] > scores[b]; });
     selected_.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(config_.select));
     std::sort(selected_.begin(), selected_.end());
   }
@@ -104,9 +105,14 @@ std::string Pipeline::describe() const {
          ")";
   }
   s += " > scale(" + to_string(config_.scale) + ")";
-  if (config_.select > 0) s += " > select(" + std::to_string(config_.select) + " by " + to_string(config_.select_by) + ")";
+  if (config_.select > 0)
+    s +=
+        " > select(" + std::to_string(config_.select) + " by " + to_string(config_.select_by) + ")";
   if (config_.pca > 0) {
-    s += " > PCA(" + (pca_.fitted() ? std::to_string(pca_.components()) + " components" : std::to_string(config_.pca)) + ")";
+    s += " > PCA(" +
+         (pca_.fitted() ? std::to_string(pca_.components()) + " components"
+                        : std::to_string(config_.pca)) +
+         ")";
   }
   return s;
 }
@@ -142,7 +148,8 @@ void Pipeline::load_reduction(ByteReader& r) {
   pca_ = Pca();
   if (r.u8()) {
     pca_.load(r);
-    if (pca_.inputs() != (selected_.empty() ? width : selected_.size())) r.fail("PCA input width disagrees");
+    if (pca_.inputs() != (selected_.empty() ? width : selected_.size()))
+      r.fail("PCA input width disagrees");
   }
 }
 

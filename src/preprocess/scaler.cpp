@@ -17,9 +17,12 @@ ScaleKind parse_scale_kind(const std::string& name) {
 
 std::string to_string(ScaleKind k) {
   switch (k) {
-    case ScaleKind::kNone: return "none";
-    case ScaleKind::kStandard: return "standard";
-    case ScaleKind::kMinMax: return "minmax";
+    case ScaleKind::kNone:
+      return "none";
+    case ScaleKind::kStandard:
+      return "standard";
+    case ScaleKind::kMinMax:
+      return "minmax";
   }
   return "?";
 }

@@ -50,10 +50,12 @@ TEST(Decode, TcpInsideQinQVlanTags) {
   t.seq = 0x01020304;
   t.window = 29200;
   t.window_scale = 7;
-  const Bytes frame = testing::ethernet_frame(testing::ipv4_packet({}, testing::tcp_segment(t)), 0x0800, {0x88a8, 0x8100});
+  const Bytes frame = testing::ethernet_frame(testing::ipv4_packet({}, testing::tcp_segment(t)),
+                                              0x0800, {0x88a8, 0x8100});
   DecodedPacket p;
   Counts counts{};
-  ASSERT_TRUE(decode_packet(DLT_EN10MB, frame.data(), static_cast<std::uint32_t>(frame.size()), p, counts));
+  ASSERT_TRUE(
+      decode_packet(DLT_EN10MB, frame.data(), static_cast<std::uint32_t>(frame.size()), p, counts));
   EXPECT_EQ(p.ip_version, 4);
   EXPECT_EQ(p.protocol, 6);
   EXPECT_EQ(p.src_port, 40000);
@@ -86,7 +88,8 @@ TEST(Decode, Ipv6ExtensionHeadersAndFragments) {
   const Bytes first = ipv6(0x0001, testing::udp_datagram(5353, 53, "query"));
   DecodedPacket p;
   Counts counts{};
-  ASSERT_TRUE(decode_packet(DLT_EN10MB, first.data(), static_cast<std::uint32_t>(first.size()), p, counts));
+  ASSERT_TRUE(
+      decode_packet(DLT_EN10MB, first.data(), static_cast<std::uint32_t>(first.size()), p, counts));
   EXPECT_EQ(p.ip_version, 6);
   EXPECT_EQ(p.protocol, 17);
   EXPECT_EQ(p.src_port, 5353);
@@ -97,7 +100,8 @@ TEST(Decode, Ipv6ExtensionHeadersAndFragments) {
   EXPECT_EQ(address_text(p.dst, 6), "::2");
 
   const Bytes later = ipv6(static_cast<std::uint16_t>(185 << 3), Bytes(24, 0x55));
-  ASSERT_TRUE(decode_packet(DLT_EN10MB, later.data(), static_cast<std::uint32_t>(later.size()), p, counts));
+  ASSERT_TRUE(
+      decode_packet(DLT_EN10MB, later.data(), static_cast<std::uint32_t>(later.size()), p, counts));
   EXPECT_TRUE(p.later_fragment);
   EXPECT_EQ(p.protocol, 17);
   EXPECT_EQ(p.src_port, 0);
@@ -109,35 +113,42 @@ TEST(Decode, MalformedPacketsAreCountedByKind) {
   const Bytes tcp = testing::tcp_segment({});
   // A TCP header cut to 12 bytes.
   Bytes cut = testing::ipv4_packet({}, Bytes(tcp.begin(), tcp.begin() + 12));
-  EXPECT_FALSE(decode_packet(DLT_RAW, cut.data(), static_cast<std::uint32_t>(cut.size()), p, counts));
+  EXPECT_FALSE(
+      decode_packet(DLT_RAW, cut.data(), static_cast<std::uint32_t>(cut.size()), p, counts));
   EXPECT_EQ(count(counts, Malformed::kTruncatedTransport), 1u);
   // A TCP data offset of 3 words.
   Bytes bad_offset = testing::ipv4_packet({}, tcp);
   bad_offset[20 + 12] = 3 << 4;
-  EXPECT_FALSE(decode_packet(DLT_RAW, bad_offset.data(), static_cast<std::uint32_t>(bad_offset.size()), p, counts));
+  EXPECT_FALSE(decode_packet(DLT_RAW, bad_offset.data(),
+                             static_cast<std::uint32_t>(bad_offset.size()), p, counts));
   EXPECT_EQ(count(counts, Malformed::kBadTcpOffset), 1u);
   // An IPv4 header length of 16 bytes, and one longer than the packet.
   Bytes short_ihl = testing::ipv4_packet({}, tcp);
   short_ihl[0] = 0x44;
-  EXPECT_FALSE(decode_packet(DLT_RAW, short_ihl.data(), static_cast<std::uint32_t>(short_ihl.size()), p, counts));
+  EXPECT_FALSE(decode_packet(DLT_RAW, short_ihl.data(),
+                             static_cast<std::uint32_t>(short_ihl.size()), p, counts));
   Bytes long_ihl = testing::ipv4_packet({}, {});
   long_ihl[0] = 0x4f;
-  EXPECT_FALSE(decode_packet(DLT_RAW, long_ihl.data(), static_cast<std::uint32_t>(long_ihl.size()), p, counts));
+  EXPECT_FALSE(decode_packet(DLT_RAW, long_ihl.data(), static_cast<std::uint32_t>(long_ihl.size()),
+                             p, counts));
   EXPECT_EQ(count(counts, Malformed::kBadIpHeader), 2u);
   // Total length below the header length.
   Bytes bad_total = testing::ipv4_packet({}, tcp);
   bad_total[2] = 0;
   bad_total[3] = 10;
-  EXPECT_FALSE(decode_packet(DLT_RAW, bad_total.data(), static_cast<std::uint32_t>(bad_total.size()), p, counts));
+  EXPECT_FALSE(decode_packet(DLT_RAW, bad_total.data(),
+                             static_cast<std::uint32_t>(bad_total.size()), p, counts));
   EXPECT_EQ(count(counts, Malformed::kBadIpLength), 1u);
   // Frames shorter than their link header, ARP, and an undecoded link type.
   const Bytes tiny = {1, 2, 3};
   EXPECT_FALSE(decode_packet(DLT_EN10MB, tiny.data(), 3, p, counts));
   EXPECT_EQ(count(counts, Malformed::kTruncatedLink), 1u);
   const Bytes arp = testing::ethernet_frame(Bytes(28, 0), 0x0806);
-  EXPECT_FALSE(decode_packet(DLT_EN10MB, arp.data(), static_cast<std::uint32_t>(arp.size()), p, counts));
+  EXPECT_FALSE(
+      decode_packet(DLT_EN10MB, arp.data(), static_cast<std::uint32_t>(arp.size()), p, counts));
   EXPECT_EQ(count(counts, Malformed::kNonIp), 1u);
-  EXPECT_FALSE(decode_packet(DLT_IEEE802_11, arp.data(), static_cast<std::uint32_t>(arp.size()), p, counts));
+  EXPECT_FALSE(
+      decode_packet(DLT_IEEE802_11, arp.data(), static_cast<std::uint32_t>(arp.size()), p, counts));
   EXPECT_EQ(count(counts, Malformed::kUnsupportedLink), 1u);
 }
 
@@ -148,11 +159,13 @@ TEST(Decode, LinuxCookedAndPppFrames) {
   sll2.insert(sll2.end(), ip.begin(), ip.end());
   DecodedPacket p;
   Counts counts{};
-  ASSERT_TRUE(decode_packet(DLT_LINUX_SLL2, sll2.data(), static_cast<std::uint32_t>(sll2.size()), p, counts));
+  ASSERT_TRUE(decode_packet(DLT_LINUX_SLL2, sll2.data(), static_cast<std::uint32_t>(sll2.size()), p,
+                            counts));
   EXPECT_EQ(p.dst_port, 2);
   Bytes ppp = {0xff, 0x03, 0x00, 0x21};
   ppp.insert(ppp.end(), ip.begin(), ip.end());
-  ASSERT_TRUE(decode_packet(DLT_PPP, ppp.data(), static_cast<std::uint32_t>(ppp.size()), p, counts));
+  ASSERT_TRUE(
+      decode_packet(DLT_PPP, ppp.data(), static_cast<std::uint32_t>(ppp.size()), p, counts));
   EXPECT_EQ(p.protocol, 17);
 }
 

@@ -1,12 +1,11 @@
 #include "vigil/capture/extract.hpp"
 
-#include <gtest/gtest.h>
-#include <zlib.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <chrono>
 #include <filesystem>
@@ -60,7 +59,8 @@ Output extract(const ExtractConfig& config) {
     const auto cells = split_csv_line(line);
     EXPECT_EQ(cells.size(), out.header.size()) << line;
     std::map<std::string, std::string> row;
-    for (std::size_t i = 0; i < cells.size() && i < out.header.size(); ++i) row[out.header[i]] = cells[i];
+    for (std::size_t i = 0; i < cells.size() && i < out.header.size(); ++i)
+      row[out.header[i]] = cells[i];
     out.rows.push_back(row);
   }
   return out;
@@ -141,7 +141,7 @@ TEST(Extract, EveryZeekTraceAndEveryPacketAccountedFor) {
   for (const auto& row : out.rows) packets += num(row, "spkts") + num(row, "dpkts");
   EXPECT_EQ(packets, static_cast<double>(out.summary.ip_packets));
   EXPECT_EQ(out.rows.size(), out.summary.flows);
-  EXPECT_GT(out.summary.flows, 3000u);  // 3,875 when each file is read on its own
+  EXPECT_GT(out.summary.flows, 3000u);          // 3,875 when each file is read on its own
   EXPECT_FALSE(out.summary.malformed.empty());  // the suite holds broken packets on purpose
   std::map<std::string, int> services;
   for (const auto& row : out.rows) ++services[row.at("service")];
@@ -183,10 +183,12 @@ TEST(Extract, TruncatedFileIsReportedNotFatal) {
   const testing::Ipv4 ip = testing::udp_ip();
   std::vector<testing::CapturedFrame> frames;
   for (int i = 0; i < 5; ++i) {
-    frames.push_back({100.0 + i, testing::ethernet_frame(testing::ipv4_packet(ip, testing::udp_datagram(1, 2, "abc")))});
+    frames.push_back({100.0 + i, testing::ethernet_frame(testing::ipv4_packet(
+                                     ip, testing::udp_datagram(1, 2, "abc")))});
   }
   testing::write_pcap(path, frames);
-  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 10);  // cut into the last packet
+  std::filesystem::resize_file(path,
+                               std::filesystem::file_size(path) - 10);  // cut into the last packet
   const Output out = extract({path});
   EXPECT_EQ(out.summary.packets, 4u);
   ASSERT_EQ(out.summary.notes.size(), 1u);
@@ -240,7 +242,8 @@ TEST(Extract, LiveCaptureOnLoopbackEndsOnTime) {
     GTEST_SKIP() << "cannot capture on lo here: " << e.what();
   }
   sender.join();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   EXPECT_GE(seconds, 2.9);
   EXPECT_LT(seconds, 7.0);
   ASSERT_EQ(out.rows.size(), 1u);

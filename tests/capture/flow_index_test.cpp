@@ -1,12 +1,12 @@
 // The flat flow index agrees with a std::unordered_map through a long random
 // run of inserts and erases, including runs that wrap around the array's end
 // and the backward shift that deletion does.
+#include "capture/flow_index.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 #include <unordered_map>
-
-#include "capture/flow_index.hpp"
 
 namespace vigil::capture {
 namespace {
@@ -27,7 +27,8 @@ TEST(FlowIndex, AgreesWithAMapUnderChurn) {
     pool[slot].key.a_port = static_cast<std::uint16_t>(slot);
     pool[slot].key.b_port = static_cast<std::uint16_t>(slot >> 16);
     const bool present = live.count(slot) > 0;
-    ASSERT_EQ(index.find(pool[slot].key, h, pool), present ? slot : FlowIndex::kNone) << "step " << step;
+    ASSERT_EQ(index.find(pool[slot].key, h, pool), present ? slot : FlowIndex::kNone)
+        << "step " << step;
     if (present && rng() % 2 == 0) {
       index.erase(h, slot);
       live.erase(slot);

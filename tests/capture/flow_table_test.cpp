@@ -17,7 +17,8 @@ using vigil::testing::Bytes;
 // Feeds hand-built IPv4 packets through a flow table and keeps the records.
 class FlowTableTest : public ::testing::Test {
  protected:
-  explicit FlowTableTest(FlowTableConfig config = {}) : table_(config, service_, [this](Flow& f) { emit(f); }) {}
+  explicit FlowTableTest(FlowTableConfig config = {})
+      : table_(config, service_, [this](Flow& f) { emit(f); }) {}
 
   void emit(Flow& f) {
     FlowRecord r = make_record(f, records.size() + 1, service_);
@@ -30,7 +31,8 @@ class FlowTableTest : public ::testing::Test {
     DecodedPacket p;
     p.time = time;
     p.wire_length = static_cast<std::uint32_t>(packet.size());
-    ASSERT_TRUE(decode_packet(DLT_RAW, packet.data(), static_cast<std::uint32_t>(packet.size()), p, counts_));
+    ASSERT_TRUE(decode_packet(DLT_RAW, packet.data(), static_cast<std::uint32_t>(packet.size()), p,
+                              counts_));
     table_.add(p);
     table_.expire(time);
   }
@@ -60,16 +62,57 @@ class FlowTableTest : public ::testing::Test {
 TEST_F(FlowTableTest, TcpHandshakeDataAndTeardown) {
   testing::Ipv4 c2s;
   const testing::Ipv4 s2c = reply(c2s);
-  testing::Tcp syn{.sport = 40000, .dport = 80, .seq = 100, .ack = 0, .flags = kSyn, .window = 1000, .window_scale = 2, .payload = ""};
-  testing::Tcp synack{.sport = 80, .dport = 40000, .seq = 900, .ack = 101, .flags = kSyn | kAck, .window = 500, .window_scale = 0, .payload = ""};
-  testing::Tcp ack{.sport = 40000, .dport = 80, .seq = 101, .ack = 901, .flags = kAck, .window = 1000, .window_scale = -1, .payload = ""};
+  testing::Tcp syn{.sport = 40000,
+                   .dport = 80,
+                   .seq = 100,
+                   .ack = 0,
+                   .flags = kSyn,
+                   .window = 1000,
+                   .window_scale = 2,
+                   .payload = ""};
+  testing::Tcp synack{.sport = 80,
+                      .dport = 40000,
+                      .seq = 900,
+                      .ack = 101,
+                      .flags = kSyn | kAck,
+                      .window = 500,
+                      .window_scale = 0,
+                      .payload = ""};
+  testing::Tcp ack{.sport = 40000,
+                   .dport = 80,
+                   .seq = 101,
+                   .ack = 901,
+                   .flags = kAck,
+                   .window = 1000,
+                   .window_scale = -1,
+                   .payload = ""};
   testing::Tcp data = ack;
   data.payload = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
   data.flags = kAck | kPsh;
-  testing::Tcp response{.sport = 80, .dport = 40000, .seq = 901, .ack = 128, .flags = kAck | kPsh, .window = 500, .window_scale = -1,
+  testing::Tcp response{.sport = 80,
+                        .dport = 40000,
+                        .seq = 901,
+                        .ack = 128,
+                        .flags = kAck | kPsh,
+                        .window = 500,
+                        .window_scale = -1,
                         .payload = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"};
-  testing::Tcp fin{.sport = 40000, .dport = 80, .seq = 128, .ack = 944, .flags = kFin | kAck, .window = 1000, .window_scale = -1, .payload = ""};
-  testing::Tcp finack{.sport = 80, .dport = 40000, .seq = 944, .ack = 129, .flags = kFin | kAck, .window = 500, .window_scale = -1, .payload = ""};
+  testing::Tcp fin{.sport = 40000,
+                   .dport = 80,
+                   .seq = 128,
+                   .ack = 944,
+                   .flags = kFin | kAck,
+                   .window = 1000,
+                   .window_scale = -1,
+                   .payload = ""};
+  testing::Tcp finack{.sport = 80,
+                      .dport = 40000,
+                      .seq = 944,
+                      .ack = 129,
+                      .flags = kFin | kAck,
+                      .window = 500,
+                      .window_scale = -1,
+                      .payload = ""};
   send(10.000, c2s, testing::tcp_segment(syn));
   send(10.010, s2c, testing::tcp_segment(synack));
   send(10.011, c2s, testing::tcp_segment(ack));
@@ -113,9 +156,30 @@ TEST_F(FlowTableTest, TcpHandshakeDataAndTeardown) {
 TEST_F(FlowTableTest, RetransmittedHandshakeAndFin) {
   testing::Ipv4 c2s;
   const testing::Ipv4 s2c = reply(c2s);
-  testing::Tcp syn{.sport = 40000, .dport = 80, .seq = 100, .ack = 0, .flags = kSyn, .window = 1000, .window_scale = -1, .payload = ""};
-  testing::Tcp synack{.sport = 80, .dport = 40000, .seq = 900, .ack = 101, .flags = kSyn | kAck, .window = 500, .window_scale = -1, .payload = ""};
-  testing::Tcp ack{.sport = 40000, .dport = 80, .seq = 101, .ack = 901, .flags = kAck, .window = 1000, .window_scale = -1, .payload = ""};
+  testing::Tcp syn{.sport = 40000,
+                   .dport = 80,
+                   .seq = 100,
+                   .ack = 0,
+                   .flags = kSyn,
+                   .window = 1000,
+                   .window_scale = -1,
+                   .payload = ""};
+  testing::Tcp synack{.sport = 80,
+                      .dport = 40000,
+                      .seq = 900,
+                      .ack = 101,
+                      .flags = kSyn | kAck,
+                      .window = 500,
+                      .window_scale = -1,
+                      .payload = ""};
+  testing::Tcp ack{.sport = 40000,
+                   .dport = 80,
+                   .seq = 101,
+                   .ack = 901,
+                   .flags = kAck,
+                   .window = 1000,
+                   .window_scale = -1,
+                   .payload = ""};
   testing::Tcp fin = ack;
   fin.flags = kFin | kAck;
   send(0.0, c2s, testing::tcp_segment(syn));
@@ -186,7 +250,8 @@ TEST_F(FlowTableTest, IdleTimeoutSplitsAFlow) {
   testing::Ipv4 a = testing::udp_ip();
   send(0.0, a, testing::udp_datagram(5000, 9999, "x"));
   send(30.0, a, testing::udp_datagram(5000, 9999, "x"));
-  send(200.0, a, testing::udp_datagram(5000, 9999, "x"));  // 170 s later: past the 60 s idle timeout
+  send(200.0, a,
+       testing::udp_datagram(5000, 9999, "x"));  // 170 s later: past the 60 s idle timeout
   table_.flush();
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(value(records[0], "spkts"), 2);

@@ -88,7 +88,8 @@ inline Ipv4 udp_ip() {
 }
 
 // Ethernet II with optional VLAN tags (each a TPID, then a tag).
-inline Bytes ethernet_frame(const Bytes& payload, std::uint16_t ethertype = 0x0800, std::vector<std::uint16_t> tpids = {}) {
+inline Bytes ethernet_frame(const Bytes& payload, std::uint16_t ethertype = 0x0800,
+                            std::vector<std::uint16_t> tpids = {}) {
   Bytes b(12, 0xaa);
   for (std::uint16_t tpid : tpids) {
     put16(b, tpid);
@@ -105,7 +106,8 @@ struct CapturedFrame {
 };
 
 // A classic pcap file (microsecond timestamps) of the given link type.
-inline void write_pcap(const std::string& path, const std::vector<CapturedFrame>& frames, std::uint32_t link_type = 1) {
+inline void write_pcap(const std::string& path, const std::vector<CapturedFrame>& frames,
+                       std::uint32_t link_type = 1) {
   Bytes b;
   auto le32 = [&](std::uint32_t v) {
     for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
@@ -129,7 +131,8 @@ inline void write_pcap(const std::string& path, const std::vector<CapturedFrame>
     le32(static_cast<std::uint32_t>(f.data.size()));
     b.insert(b.end(), f.data.begin(), f.data.end());
   }
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
 
 }  // namespace vigil::testing

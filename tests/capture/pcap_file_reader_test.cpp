@@ -1,13 +1,14 @@
 // Vigil's pcap file reader gives exactly what libpcap gives, in either byte
 // order and with nanosecond timestamps, across its 4 MiB blocks, and reports
 // damage as libpcap does.
+#include "capture/pcap_file_reader.hpp"
+
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "capture/pcap_file_reader.hpp"
 #include "capture/packets.hpp"
 #include "test_files.hpp"
 
@@ -44,7 +45,9 @@ std::vector<Seen> read_libpcap(const std::string& path, std::string* error = nul
   const u_char* d;
   int status;
   while ((status = pcap_next_ex(p, &h, &d)) == 1) {
-    out.push_back({static_cast<double>(h->ts.tv_sec) + static_cast<double>(h->ts.tv_usec) * 1e-6, h->len, h->caplen,
+    out.push_back({static_cast<double>(h->ts.tv_sec) + static_cast<double>(h->ts.tv_usec) * 1e-6,
+                   h->len,
+                   h->caplen,
                    {d, d + h->caplen}});
   }
   if (error) *error = status == PCAP_ERROR ? pcap_geterr(p) : "";
@@ -58,16 +61,20 @@ std::vector<std::uint8_t> bytes_of(const std::string& path) {
 }
 
 void write_bytes(const std::string& path, const std::vector<std::uint8_t>& b) {
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<long>(b.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.data()), static_cast<long>(b.size()));
 }
 
 // Rewrites a little-endian micro pcap as big-endian and/or nanosecond.
 std::vector<std::uint8_t> variant(std::vector<std::uint8_t> b, bool big_endian, bool nano) {
   auto get = [&](std::size_t at) {
-    return static_cast<std::uint32_t>(b[at]) | b[at + 1] << 8 | b[at + 2] << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
+    return static_cast<std::uint32_t>(b[at]) | b[at + 1] << 8 | b[at + 2] << 16 |
+           static_cast<std::uint32_t>(b[at + 3]) << 24;
   };
   auto put32 = [&](std::size_t at, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) b[at + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(big_endian ? v >> (24 - 8 * i) : v >> (8 * i));
+    for (int i = 0; i < 4; ++i)
+      b[at + static_cast<std::size_t>(i)] =
+          static_cast<std::uint8_t>(big_endian ? v >> (24 - 8 * i) : v >> (8 * i));
   };
   auto put16 = [&](std::size_t at, std::uint16_t v) {
     b[at] = static_cast<std::uint8_t>(big_endian ? v >> 8 : v);
@@ -94,13 +101,15 @@ TEST(PcapFileReader, SameAsLibpcapInEveryByteOrderAndPrecision) {
   const testing::Ipv4 ip = testing::udp_ip();
   for (int i = 0; i < 6; ++i) {
     frames.push_back({1700000000.123456 + i * 0.25,
-                      testing::ethernet_frame(testing::ipv4_packet(ip, testing::udp_datagram(1, 2, std::string(i * 7, 'x'))))});
+                      testing::ethernet_frame(testing::ipv4_packet(
+                          ip, testing::udp_datagram(1, 2, std::string(i * 7, 'x'))))});
   }
   const std::string base = dir.file("base.pcap");
   testing::write_pcap(base, frames);
   for (const bool big : {false, true}) {
     for (const bool nano : {false, true}) {
-      const std::string path = dir.file(std::string(big ? "be" : "le") + (nano ? "-ns" : "-us") + ".pcap");
+      const std::string path =
+          dir.file(std::string(big ? "be" : "le") + (nano ? "-ns" : "-us") + ".pcap");
       write_bytes(path, variant(bytes_of(base), big, nano));
       const auto direct = read_direct(path);
       EXPECT_EQ(direct.size(), frames.size());
@@ -127,8 +136,10 @@ TEST(PcapFileReader, RecordsAcrossBlockEndsAndACutLastRecord) {
   const testing::Ipv4 ip = testing::udp_ip();
   std::size_t bytes = 0;
   for (int i = 0; bytes < (std::size_t{9} << 20); ++i) {
-    std::string payload(static_cast<std::size_t>(18 + (i * 37) % 1540), static_cast<char>('a' + i % 26));
-    frames.push_back({1700000000.0 + i * 1e-3, testing::ethernet_frame(testing::ipv4_packet(ip, testing::udp_datagram(1, 2, payload)))});
+    std::string payload(static_cast<std::size_t>(18 + (i * 37) % 1540),
+                        static_cast<char>('a' + i % 26));
+    frames.push_back({1700000000.0 + i * 1e-3, testing::ethernet_frame(testing::ipv4_packet(
+                                                   ip, testing::udp_datagram(1, 2, payload)))});
     bytes += 16 + frames.back().data.size();
   }
   const std::string path = dir.file("big.pcap");
@@ -152,7 +163,8 @@ TEST(PcapFileReader, DamageIsReportedAsLibpcapReportsIt) {
   std::vector<testing::CapturedFrame> frames;
   const testing::Ipv4 ip = testing::udp_ip();
   for (int i = 0; i < 3; ++i) {
-    frames.push_back({100.0 + i, testing::ethernet_frame(testing::ipv4_packet(ip, testing::udp_datagram(1, 2, "abc")))});
+    frames.push_back({100.0 + i, testing::ethernet_frame(testing::ipv4_packet(
+                                     ip, testing::udp_datagram(1, 2, "abc")))});
   }
   const std::string base = dir.file("base.pcap");
   testing::write_pcap(base, frames);
@@ -175,18 +187,20 @@ TEST(PcapFileReader, DamageIsReportedAsLibpcapReportsIt) {
     const auto mapped = read_direct(path, &mapped_error);
     EXPECT_EQ(mapped, read_libpcap(path, &libpcap_error)) << c.name;
     EXPECT_FALSE(mapped_error.empty()) << c.name;
-    EXPECT_EQ(mapped_error.substr(0, 20), libpcap_error.substr(0, 20)) << c.name << ": " << mapped_error << " / "
-                                                                      << libpcap_error;
+    EXPECT_EQ(mapped_error.substr(0, 20), libpcap_error.substr(0, 20))
+        << c.name << ": " << mapped_error << " / " << libpcap_error;
   }
 }
 
 TEST(PcapFileReader, SecondsAreUnsignedPast2038) {
   testing::TempDir dir;
   const std::string path = dir.file("future.pcap");
-  testing::write_pcap(path, {{1.0, testing::ethernet_frame(testing::ipv4_packet(testing::udp_ip(), testing::udp_datagram(1, 2, "a")))}});
+  testing::write_pcap(path, {{1.0, testing::ethernet_frame(testing::ipv4_packet(
+                                       testing::udp_ip(), testing::udp_datagram(1, 2, "a")))}});
   auto b = bytes_of(path);
   const std::uint32_t seconds = 3'000'000'000u;  // 2065
-  for (int i = 0; i < 4; ++i) b[24 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(seconds >> (8 * i));
+  for (int i = 0; i < 4; ++i)
+    b[24 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(seconds >> (8 * i));
   write_bytes(path, b);
   const auto mapped = read_direct(path);
   ASSERT_EQ(mapped.size(), 1u);
@@ -196,7 +210,8 @@ TEST(PcapFileReader, SecondsAreUnsignedPast2038) {
 TEST(PcapFileReader, OtherFormatsAreLeftToLibpcap) {
   testing::TempDir dir;
   const std::string raw = dir.file("raw.pcap");
-  testing::write_pcap(raw, {{1.0, testing::ipv4_packet(testing::udp_ip(), testing::udp_datagram(1, 2, "a"))}}, 101);
+  testing::write_pcap(
+      raw, {{1.0, testing::ipv4_packet(testing::udp_ip(), testing::udp_datagram(1, 2, "a"))}}, 101);
   EXPECT_EQ(open_pcap_file_reader(raw), nullptr);  // not Ethernet
   EXPECT_EQ(open_pcap_file_reader(dir.write("short.pcap", "abc")), nullptr);
   EXPECT_EQ(open_pcap_file_reader(dir.write("text.pcap", std::string(64, 'x'))), nullptr);

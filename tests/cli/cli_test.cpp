@@ -40,15 +40,18 @@ TEST(Cli, TrainEvaluatePredictOnAGenericCsv) {
   TempDir dir;
   const auto data = dir.write("flows.csv", kFlows);
   const auto model = dir.file("m.vgm");
-  const CliRun train = vigil_run("train -q --data " + data + " --label class --smote off --out " + model);
+  const CliRun train =
+      vigil_run("train -q --data " + data + " --label class --smote off --out " + model);
   ASSERT_EQ(train.code, 0) << train.output;
-  const CliRun eval = vigil_run("evaluate -q --model " + model + " --data " + data + " --json " + dir.file("r.json"));
+  const CliRun eval = vigil_run("evaluate -q --model " + model + " --data " + data + " --json " +
+                                dir.file("r.json"));
   ASSERT_EQ(eval.code, 0) << eval.output;
   EXPECT_NE(eval.output.find("accuracy 1.0000"), std::string::npos) << eval.output;
   EXPECT_NE(slurp(dir.file("r.json")).find("\"macro\""), std::string::npos);
   // Prediction input: columns in another order, no label, an unseen protocol.
   const auto rows = dir.write("new.csv", "proto,pkts,bytes\ntcp,2,105\nsctp,93,9020\n");
-  const CliRun predict = vigil_run("predict -q --model " + model + " --data " + rows + " --out " + dir.file("p.csv"));
+  const CliRun predict =
+      vigil_run("predict -q --model " + model + " --data " + rows + " --out " + dir.file("p.csv"));
   ASSERT_EQ(predict.code, 0) << predict.output;
   const std::string p = slurp(dir.file("p.csv"));
   EXPECT_EQ(p.substr(0, p.find('\n')), "row,line,prediction,confidence,p_dos,p_normal");
@@ -70,30 +73,36 @@ TEST(Cli, BadInputIsOneClearLineAndExitOne) {
   numeric_col += "12x,b\n";
   const BadInput cases[] = {
       {"ragged.csv", "bytes,class\n1,a\n2\n", "--label class", "ragged.csv:3: expected 2 fields"},
-      {"nonnum.csv", numeric_col.c_str(), "--label class", "nonnum.csv:22: column 'bytes': '12x' is not a number"},
+      {"nonnum.csv", numeric_col.c_str(), "--label class",
+       "nonnum.csv:22: column 'bytes': '12x' is not a number"},
       {"empty.csv", "", "--label class", "empty.csv: file is empty"},
-      {"header.csv", "bytes,class\r\n", "--label class", "header.csv: has a header but no data rows"},
+      {"header.csv", "bytes,class\r\n", "--label class",
+       "header.csv: has a header but no data rows"},
       {"nolabel.csv", "bytes,kind\n1,a\n", "--label class", "no label column 'class'"},
       {"generic.csv", "bytes,kind\n1,a\n", "", "name the label column with --label"},
   };
   for (const auto& c : cases) {
     const auto path = dir.write(c.name, c.text);
-    const CliRun r = vigil_run("train --data " + path + " " + c.args + " --out " + dir.file("m.vgm"));
+    const CliRun r =
+        vigil_run("train --data " + path + " " + c.args + " --out " + dir.file("m.vgm"));
     EXPECT_EQ(r.code, 1) << c.name << ": " << r.output;
     EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.name << ": " << r.output;
     EXPECT_NE(r.output.find("vigil: error: "), std::string::npos);
   }
   EXPECT_FALSE(std::ifstream(dir.file("m.vgm")).good()) << "no model written from bad input";
-  const CliRun model = vigil_run("train --data " + dir.write("ok.csv", kFlows) + " --label class --model gbdt --out x");
+  const CliRun model = vigil_run("train --data " + dir.write("ok.csv", kFlows) +
+                                 " --label class --model gbdt --out x");
   EXPECT_EQ(model.code, 1);
-  EXPECT_NE(model.output.find("unknown model 'gbdt' (known: nb"), std::string::npos) << model.output;
+  EXPECT_NE(model.output.find("unknown model 'gbdt' (known: nb"), std::string::npos)
+      << model.output;
 }
 
 TEST(Cli, TruncatedOrMissingModelFileIsAnError) {
   TempDir dir;
   const auto data = dir.write("flows.csv", kFlows);
   const auto model = dir.file("m.vgm");
-  ASSERT_EQ(vigil_run("train -q --data " + data + " --label class --smote off --out " + model).code, 0);
+  ASSERT_EQ(vigil_run("train -q --data " + data + " --label class --smote off --out " + model).code,
+            0);
   std::string bytes = slurp(model);
   std::ofstream(dir.file("cut.vgm"), std::ios::binary) << bytes.substr(0, bytes.size() / 2);
   const CliRun cut = vigil_run("evaluate --model " + dir.file("cut.vgm") + " --data " + data);
@@ -103,7 +112,8 @@ TEST(Cli, TruncatedOrMissingModelFileIsAnError) {
   EXPECT_EQ(missing.code, 1);
   EXPECT_NE(missing.output.find("cannot open model file"), std::string::npos);
   // The model's columns must be in the file.
-  const CliRun columns = vigil_run("predict --model " + model + " --data " + dir.write("x.csv", "bytes,pkts\n1,2\n"));
+  const CliRun columns =
+      vigil_run("predict --model " + model + " --data " + dir.write("x.csv", "bytes,pkts\n1,2\n"));
   EXPECT_EQ(columns.code, 1);
   EXPECT_NE(columns.output.find("needs column 'proto'"), std::string::npos) << columns.output;
 }
@@ -115,14 +125,17 @@ TEST(Cli, UnswTrainOnWholeAndOnHoldout) {
   TempDir dir;
   const std::string data = vigil::testing::unsw_path();
   const auto whole = dir.file("whole.vgm");
-  ASSERT_EQ(vigil_run("train -q --data " + data + " --model nb --smote off --out " + whole).code, 0);
+  ASSERT_EQ(vigil_run("train -q --data " + data + " --model nb --smote off --out " + whole).code,
+            0);
   const CliRun all = vigil_run("evaluate -q --model " + whole + " --data " + data);
   ASSERT_EQ(all.code, 0) << all.output;
   EXPECT_NE(all.output.find("on 82332 rows"), std::string::npos);
 
   const auto held = dir.file("held.vgm");
-  ASSERT_EQ(vigil_run("train -q --data " + data + " --model nb --holdout 0.2 --out " + held).code, 0);
-  const CliRun part = vigil_run("evaluate -q --model " + held + " --data " + data + " --holdout --json " + dir.file("h.json"));
+  ASSERT_EQ(vigil_run("train -q --data " + data + " --model nb --holdout 0.2 --out " + held).code,
+            0);
+  const CliRun part = vigil_run("evaluate -q --model " + held + " --data " + data +
+                                " --holdout --json " + dir.file("h.json"));
   ASSERT_EQ(part.code, 0) << part.output;
   EXPECT_NE(part.output.find("on 16466 rows"), std::string::npos) << part.output;
   EXPECT_NE(part.output.find("Worms"), std::string::npos);

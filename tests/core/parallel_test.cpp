@@ -23,7 +23,8 @@ TEST(ForRowPieces, CoversEveryRowOnceInPiecesOfAtMostTheSize) {
         for (std::size_t r = first; r < last; ++r) ++seen[r];
         ++pieces;
       });
-      for (std::size_t r = 0; r < rows; ++r) ASSERT_EQ(seen[r].load(), 1) << rows << " rows, piece " << piece;
+      for (std::size_t r = 0; r < rows; ++r)
+        ASSERT_EQ(seen[r].load(), 1) << rows << " rows, piece " << piece;
       EXPECT_FALSE(too_long.load());
       EXPECT_EQ(pieces.load(), (rows + piece - 1) / piece);
     }
@@ -35,7 +36,9 @@ TEST(ForRowPieces, OnePieceStartsNoParallelRegion) {
   for_row_pieces(10, 64, [&](std::size_t, std::size_t) { level = omp_get_level(); });
   EXPECT_EQ(level, 0);
   std::atomic<int> deepest{0};
-  for_row_pieces(200, 64, [&](std::size_t, std::size_t) { deepest = std::max(deepest.load(), omp_get_level()); });
+  for_row_pieces(200, 64, [&](std::size_t, std::size_t) {
+    deepest = std::max(deepest.load(), omp_get_level());
+  });
   EXPECT_EQ(deepest.load(), 1);
 }
 

@@ -21,7 +21,8 @@ std::string error_of(const std::string& text, const TypingOptions& typing = {}) 
 
 TEST(Csv, ReadsQuotesCrlfBomAndBlankTrailingLines) {
   const std::string text =
-      "\xEF\xBB\xBF" "a,b,c\r\n"
+      "\xEF\xBB\xBF"
+      "a,b,c\r\n"
       "1,\"x, y\",2.5\r\n"
       "2,\"say \"\"hi\"\"\",-3e2\r\n"
       "3,\"two\nlines\",\r\n"

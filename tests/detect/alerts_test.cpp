@@ -1,12 +1,13 @@
 // Alert lines: EVE JSON that parses with Suricata's field names, CEF and RFC
 // 5424 syslog with their escaping, and the attack-type table.
+#include "vigil/detect/alerts.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "detect/latency_histogram.hpp"
 #include "vigil/core/error.hpp"
-#include "vigil/detect/alerts.hpp"
 
 namespace vigil::detect {
 namespace {
@@ -117,8 +118,11 @@ TEST(Alerts, CefEscapesHeaderAndExtension) {
   const AlertWriter writer(AlertFormat::kCef, sample_model(), "h");
   std::string line;
   writer.alert(s.flow, s.verdict, line);
-  EXPECT_EQ(line.rfind("CEF:0|Vigil|Vigil|" VIGIL_VERSION "|9100002|Odd\\|Name=x|6|", 0), 0u) << line;
-  EXPECT_NE(line.find(" src=10.0.0.1 spt=40000 dst=2001:db8::1 dpt=80 proto=TCP app=http"), std::string::npos) << line;
+  EXPECT_EQ(line.rfind("CEF:0|Vigil|Vigil|" VIGIL_VERSION "|9100002|Odd\\|Name=x|6|", 0), 0u)
+      << line;
+  EXPECT_NE(line.find(" src=10.0.0.1 spt=40000 dst=2001:db8::1 dpt=80 proto=TCP app=http"),
+            std::string::npos)
+      << line;
   EXPECT_NE(line.find("rt=1700000001500"), std::string::npos) << line;
   EXPECT_NE(line.find("cs2=service\\=a\\=b\\\\c (0.1000)"), std::string::npos) << line;
   EXPECT_EQ(line.find('\n'), line.size() - 1);

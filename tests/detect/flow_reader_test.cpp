@@ -1,5 +1,7 @@
 // Flow rows read one at a time: the same values `vigil predict` would read,
 // quoting across lines, and errors that name the line and column.
+#include "vigil/detect/flow_reader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,14 +9,14 @@
 
 #include "detect/flow_queue.hpp"
 #include "vigil/core/error.hpp"
-#include "vigil/detect/flow_reader.hpp"
 
 namespace vigil::detect {
 namespace {
 
 // A FILE* over text in memory.
 struct MemoryFile {
-  explicit MemoryFile(const std::string& text) : buffer(text), file(fmemopen(buffer.data(), buffer.size(), "r")) {}
+  explicit MemoryFile(const std::string& text)
+      : buffer(text), file(fmemopen(buffer.data(), buffer.size(), "r")) {}
   ~MemoryFile() { std::fclose(file); }
   std::string buffer;
   std::FILE* file;
@@ -22,14 +24,16 @@ struct MemoryFile {
 
 double numeric(const capture::FlowRecord& f, const std::string& name) {
   const auto& names = capture::numeric_columns();
-  return f.numeric[static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin())];
+  return f.numeric[static_cast<std::size_t>(std::find(names.begin(), names.end(), name) -
+                                            names.begin())];
 }
 
 TEST(FlowCsvReader, ReadsKnownColumnsAndSkipsOthers) {
-  MemoryFile in("\xEF\xBB\xBFid,proto,service,sttl,attack_cat,srcip,sport,stime,dur\r\n"
-                "12,tcp,-,254,Exploits,10.0.0.1,443,1700000000.123456,0.1\r\n"
-                "\n"
-                "13,\"u,dp\",dns,?,Normal,,,,\n");
+  MemoryFile in(
+      "\xEF\xBB\xBFid,proto,service,sttl,attack_cat,srcip,sport,stime,dur\r\n"
+      "12,tcp,-,254,Exploits,10.0.0.1,443,1700000000.123456,0.1\r\n"
+      "\n"
+      "13,\"u,dp\",dns,?,Normal,,,,\n");
   FlowCsvReader reader(in.file, "flows.csv");
   EXPECT_TRUE(reader.has_column("id"));
   EXPECT_TRUE(reader.has_column("sttl"));
@@ -44,8 +48,9 @@ TEST(FlowCsvReader, ReadsKnownColumnsAndSkipsOthers) {
   EXPECT_EQ(f.sport, 443);
   EXPECT_DOUBLE_EQ(f.stime, 1700000000.123456);  // times keep double precision
   EXPECT_EQ(numeric(f, "sttl"), 254);
-  EXPECT_EQ(numeric(f, "dur"), static_cast<double>(0.1f));  // features read as the CSV loader reads them
-  EXPECT_TRUE(std::isnan(numeric(f, "dttl")));               // absent: missing, for the imputer
+  EXPECT_EQ(numeric(f, "dur"),
+            static_cast<double>(0.1f));         // features read as the CSV loader reads them
+  EXPECT_TRUE(std::isnan(numeric(f, "dttl")));  // absent: missing, for the imputer
   ASSERT_TRUE(reader.next(f));
   EXPECT_EQ(reader.line(), 4u);
   EXPECT_EQ(f.id, 13u);
@@ -83,9 +88,11 @@ std::string error_of(const std::string& text) {
 
 TEST(FlowCsvReader, BadRowsNameLineAndColumn) {
   EXPECT_EQ(error_of(""), "flows.csv: empty input, expected a header line of flow columns");
-  EXPECT_EQ(error_of("proto,sttl\ntcp,1\ntcp,x1\n"), "flows.csv:3: column 'sttl': 'x1' is not a number");
+  EXPECT_EQ(error_of("proto,sttl\ntcp,1\ntcp,x1\n"),
+            "flows.csv:3: column 'sttl': 'x1' is not a number");
   EXPECT_EQ(error_of("proto,sttl\ntcp\n"), "flows.csv:2: 1 cells, but the header has 2");
-  EXPECT_EQ(error_of("proto,sport\ntcp,70000\n"), "flows.csv:2: column 'sport': '70000' is not a port number");
+  EXPECT_EQ(error_of("proto,sport\ntcp,70000\n"),
+            "flows.csv:2: column 'sport': '70000' is not a port number");
   EXPECT_EQ(error_of("proto,sttl\n\"tcp,1\n"), "flows.csv:2: a quoted cell is never closed");
 }
 

@@ -20,7 +20,8 @@ TEST(PartThreads, RunsEveryPartOnce) {
     const std::size_t parts = 1 + round % 13;
     std::vector<std::atomic<int>> runs(parts);
     threads.run(parts, [&](std::size_t p) { ++runs[p]; });
-    for (std::size_t p = 0; p < parts; ++p) ASSERT_EQ(runs[p].load(), 1) << "round " << round << ", part " << p;
+    for (std::size_t p = 0; p < parts; ++p)
+      ASSERT_EQ(runs[p].load(), 1) << "round " << round << ", part " << p;
   }
 }
 

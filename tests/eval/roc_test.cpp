@@ -9,7 +9,8 @@ namespace vigil::eval {
 namespace {
 
 TEST(RocCurve, MatchesScikitLearnsDocumentedExample) {
-  // sklearn.metrics.roc_curve's docstring: y = [1, 1, 2, 2], scores = [0.1, 0.4, 0.35, 0.8], AUC 0.75.
+  // sklearn.metrics.roc_curve's docstring: y = [1, 1, 2, 2], scores = [0.1, 0.4, 0.35, 0.8], AUC
+  // 0.75.
   const std::vector<float> scores = {0.1f, 0.4f, 0.35f, 0.8f};
   const std::vector<std::uint8_t> positive = {0, 0, 1, 1};
   const RocCurve c = roc_curve(scores, positive);
@@ -75,7 +76,8 @@ TEST(RocCurve, ThinningKeepsEndsAndArea) {
 TEST(RocReport, PerClassMicroAndBinary) {
   // Three classes; the model is right about class 2 and guesses between 0 and 1.
   Matrix proba(4, 3);
-  const float rows[4][3] = {{0.6f, 0.4f, 0.0f}, {0.6f, 0.4f, 0.0f}, {0.1f, 0.1f, 0.8f}, {0.2f, 0.2f, 0.6f}};
+  const float rows[4][3] = {
+      {0.6f, 0.4f, 0.0f}, {0.6f, 0.4f, 0.0f}, {0.1f, 0.1f, 0.8f}, {0.2f, 0.2f, 0.6f}};
   for (std::size_t r = 0; r < 4; ++r) {
     for (std::size_t c = 0; c < 3; ++c) proba(r, c) = rows[r][c];
   }

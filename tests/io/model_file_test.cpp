@@ -50,8 +50,9 @@ std::vector<std::uint8_t> read(const std::string& path) {
 }
 
 void write(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                               static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
 }
 
 TEST(ModelFile, RoundTripPredictsExactlyTheSame) {
@@ -68,7 +69,8 @@ TEST(ModelFile, RoundTripPredictsExactlyTheSame) {
   EXPECT_EQ(back.predict_proba(table()).values(), b.predict_proba(table()).values());
   // No temporary file is left behind.
   std::size_t files = 0;
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path())) {
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::filesystem::path(path).parent_path())) {
     (void)e;
     ++files;
   }
@@ -86,7 +88,8 @@ std::string load_error(const std::vector<std::uint8_t>& bytes) {
 
 TEST(ModelFile, TruncatedCorruptedForeignAndNewerFilesAreClearErrors) {
   const std::vector<std::uint8_t> good = encode_model(trained());
-  for (std::size_t cut : {std::size_t{0}, std::size_t{5}, std::size_t{20}, good.size() / 2, good.size() - 1}) {
+  for (std::size_t cut :
+       {std::size_t{0}, std::size_t{5}, std::size_t{20}, good.size() / 2, good.size() - 1}) {
     auto bytes = good;
     bytes.resize(cut);
     EXPECT_FALSE(load_error(bytes).empty()) << "cut at " << cut;

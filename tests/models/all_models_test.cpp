@@ -44,7 +44,9 @@ TEST_P(EveryModel, ReproducibleUnderSeed) {
   EXPECT_EQ(a->predict_proba(train.x).values(), b->predict_proba(train.x).values());
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, EveryModel, ::testing::Values("nb", "mlp", "knn", "lr", "rf", "xgb", "svm", "vote", "stack"));
+INSTANTIATE_TEST_SUITE_P(Models, EveryModel,
+                         ::testing::Values("nb", "mlp", "knn", "lr", "rf", "xgb", "svm", "vote",
+                                           "stack"));
 
 }  // namespace
 }  // namespace vigil::models

@@ -5,9 +5,9 @@
 #include <cmath>
 
 #include "models/dbscan_detector.hpp"
+#include "models/fixtures.hpp"
 #include "models/kmeans.hpp"
 #include "models/kmeans_detector.hpp"
-#include "models/fixtures.hpp"
 #include "vigil/core/error.hpp"
 
 namespace vigil::models {
@@ -23,7 +23,8 @@ TEST(KMeans, FindsTheCentresOfSeparatedBlobs) {
   for (int c = 0; c < 3; ++c) {
     double nearest = 1e9;
     for (std::size_t k = 0; k < 3; ++k) {
-      nearest = std::min(nearest, std::hypot(r.centres(k, 0) - 10.0 * c, r.centres(k, 1) + 5.0 * c));
+      nearest =
+          std::min(nearest, std::hypot(r.centres(k, 0) - 10.0 * c, r.centres(k, 1) + 5.0 * c));
     }
     EXPECT_LT(nearest, 0.3) << "blob " << c;
   }
@@ -76,7 +77,8 @@ Matrix wave(int rows) {
 
 TEST(DbscanDetector, CoreRowsAndClustersMatchScikitLearn) {
   // Reference: sklearn.cluster.DBSCAN(eps=0.4, min_samples=5) on the same 300
-  // rows (/usr/bin/python3, Debian's scikit-learn 1.2): 132 core samples, 14 clusters, 119 noise rows.
+  // rows (/usr/bin/python3, Debian's scikit-learn 1.2): 132 core samples, 14 clusters, 119 noise
+  // rows.
   const Matrix x = wave(300);
   auto d = make_anomaly_detector("dbscan", {"eps=0.4", "min_samples=5"});
   d->fit(x);

@@ -47,7 +47,8 @@ inline Problem xor_problem(int rows, std::uint64_t seed) {
   p.x = Matrix(0, 2);
   Rng rng(seed);
   for (int i = 0; i < rows; ++i) {
-    const float a = static_cast<float>(rng.uniform() * 2 - 1), b = static_cast<float>(rng.uniform() * 2 - 1);
+    const float a = static_cast<float>(rng.uniform() * 2 - 1),
+                b = static_cast<float>(rng.uniform() * 2 - 1);
     const float row[] = {a, b};
     p.x.append_row(row);
     p.y.push_back((a > 0) != (b > 0) ? 1 : 0);
@@ -55,7 +56,8 @@ inline Problem xor_problem(int rows, std::uint64_t seed) {
   return p;
 }
 
-inline double accuracy(const std::vector<std::int32_t>& predicted, const std::vector<std::int32_t>& actual) {
+inline double accuracy(const std::vector<std::int32_t>& predicted,
+                       const std::vector<std::int32_t>& actual) {
   std::size_t ok = 0;
   for (std::size_t i = 0; i < actual.size(); ++i) ok += predicted[i] == actual[i];
   return static_cast<double>(ok) / static_cast<double>(actual.size());

@@ -40,7 +40,8 @@ TEST(GradientBoostedTrees, MatchesXgboostsPythonClassifier) {
   model->fit(rows.x, rows.y, 3);
   const Matrix proba = model->predict_proba(rows.x);
   for (std::size_t r = 0; r < 4; ++r) {
-    for (std::size_t c = 0; c < 3; ++c) EXPECT_NEAR(proba(r, c), expected[r][c], 1e-6) << r << "," << c;
+    for (std::size_t c = 0; c < 3; ++c)
+      EXPECT_NEAR(proba(r, c), expected[r][c], 1e-6) << r << "," << c;
   }
 }
 
@@ -49,11 +50,18 @@ TEST(GradientBoostedTrees, MatchesXgboostsPythonClassifier) {
 // approx_contribs=True), per class the three features (the bias left out),
 // bit for bit.
 TEST(GradientBoostedTrees, ContributionsAreXgboostsApproximateOnes) {
-  const float expected[4][3][3] = {
-      {{0.0f, 0.0f, 0.020114586f}, {0.06504527f, 0.13042465f, -0.11939246f}, {0.0f, 0.0f, 0.07970253f}},
-      {{0.0f, 0.0f, 0.020114586f}, {0.06504527f, -0.018106502f, -0.11939246f}, {0.0f, 0.0f, 0.07970253f}},
-      {{0.0f, 0.0f, 0.020114586f}, {0.06504527f, -0.018106502f, -0.11939246f}, {0.0f, 0.0f, 0.07970253f}},
-      {{0.0f, 0.0f, 0.020114586f}, {-0.17461546f, -0.05314574f, -0.08353662f}, {0.0f, 0.0f, 0.07970253f}}};
+  const float expected[4][3][3] = {{{0.0f, 0.0f, 0.020114586f},
+                                    {0.06504527f, 0.13042465f, -0.11939246f},
+                                    {0.0f, 0.0f, 0.07970253f}},
+                                   {{0.0f, 0.0f, 0.020114586f},
+                                    {0.06504527f, -0.018106502f, -0.11939246f},
+                                    {0.0f, 0.0f, 0.07970253f}},
+                                   {{0.0f, 0.0f, 0.020114586f},
+                                    {0.06504527f, -0.018106502f, -0.11939246f},
+                                    {0.0f, 0.0f, 0.07970253f}},
+                                   {{0.0f, 0.0f, 0.020114586f},
+                                    {-0.17461546f, -0.05314574f, -0.08353662f},
+                                    {0.0f, 0.0f, 0.07970253f}}};
   const Rows rows;
   auto model = builtin_registry().create("xgb", {"rounds=5", "max_depth=3", "eta=0.3"});
   model->fit(rows.x, rows.y, 3);
@@ -64,12 +72,14 @@ TEST(GradientBoostedTrees, ContributionsAreXgboostsApproximateOnes) {
     ASSERT_EQ(why.cols(), 3u);
     for (std::size_t r = 0; r < 4; ++r) {
       for (std::size_t f = 0; f < 3; ++f) {
-        EXPECT_EQ(why(r, f), expected[r][static_cast<std::size_t>(c)][f]) << r << ", class " << c << ", " << f;
+        EXPECT_EQ(why(r, f), expected[r][static_cast<std::size_t>(c)][f])
+            << r << ", class " << c << ", " << f;
       }
     }
   }
   // XGBoost's own predictor has no walk to read them from: occlusion instead.
-  auto through_xgboost = builtin_registry().create("xgb", {"rounds=5", "max_depth=3", "eta=0.3", "predictor=xgboost"});
+  auto through_xgboost =
+      builtin_registry().create("xgb", {"rounds=5", "max_depth=3", "eta=0.3", "predictor=xgboost"});
   through_xgboost->fit(rows.x, rows.y, 3);
   EXPECT_TRUE(through_xgboost->contributions(first, std::vector<std::int32_t>(4, 1)).empty());
 }
@@ -105,16 +115,18 @@ TEST(GradientBoostedTrees, VigilsWalkPredictsAsXgboost) {
     const auto train = vigil::testing::blobs(4, 150, dims, 31);
     const auto width = static_cast<std::size_t>(dims);
     Matrix x = train.x;
-    for (std::size_t r = 0; r < x.rows(); r += 7) x(r, r % width) = std::numeric_limits<float>::quiet_NaN();
+    for (std::size_t r = 0; r < x.rows(); r += 7)
+      x(r, r % width) = std::numeric_limits<float>::quiet_NaN();
     Matrix probe(200, width);
     for (std::size_t r = 0; r < probe.rows(); ++r) {
       for (std::size_t c = 0; c < width; ++c) {
-        probe(r, c) = r % 11 == c % 11 ? std::numeric_limits<float>::quiet_NaN()
-                                       : x((r * 37) % x.rows(), c) + static_cast<float>(r % 5) * 0.5f - 1.0f;
+        probe(r, c) = r % 11 == c % 11
+                          ? std::numeric_limits<float>::quiet_NaN()
+                          : x((r * 37) % x.rows(), c) + static_cast<float>(r % 5) * 0.5f - 1.0f;
       }
     }
-    const std::vector<std::string> params = {"rounds=30", "max_depth=5", "eta=0.2", "subsample=0.8",
-                                             "colsample_bytree=0.5", "seed=3"};
+    const std::vector<std::string> params = {"rounds=30",     "max_depth=5",          "eta=0.2",
+                                             "subsample=0.8", "colsample_bytree=0.5", "seed=3"};
     auto ours = builtin_registry().create("xgb", params);
     auto params_xgboost = params;
     params_xgboost.push_back("predictor=xgboost");

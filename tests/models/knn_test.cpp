@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include "models/fixtures.hpp"
-#include "models/knn_search.hpp"
-
 #include <algorithm>
 #include <cmath>
+
+#include "models/fixtures.hpp"
+#include "models/knn_search.hpp"
 
 namespace vigil::models {
 namespace {
@@ -63,7 +63,8 @@ TEST(Knn, TieGoesToTheNearestNeighboursClass) {
 // rows, and on queries both inside and far outside the training data.
 TEST(Knn, EverySearchFindsTheSameNeighbours) {
   auto train = vigil::testing::blobs(3, 300, 6, 11);
-  for (std::size_t r = 0; r < 100; ++r) train.x.append_row(std::vector<float>(train.x.row(r).begin(), train.x.row(r).end()));
+  for (std::size_t r = 0; r < 100; ++r)
+    train.x.append_row(std::vector<float>(train.x.row(r).begin(), train.x.row(r).end()));
   train.y.insert(train.y.end(), train.y.begin(), train.y.begin() + 100);
   auto test = vigil::testing::blobs(3, 100, 6, 12);
   for (std::size_t r = 0; r < 20; ++r) {
@@ -98,8 +99,8 @@ TEST(Knn, ClusterIndexCandidatesHoldTheExactNearestRows) {
     for (double& v : z) v = 4.0 * rng.uniform();
     std::vector<float> row(40);
     for (std::size_t c = 0; c < 40; ++c) {
-      row[c] = static_cast<float>(z[0] * mix[c] + z[1] * mix[40 + c] + z[2] * mix[80 + c] + std::sin(z[0] * z[1]) +
-                                  1e-3 * rng.uniform());
+      row[c] = static_cast<float>(z[0] * mix[c] + z[1] * mix[40 + c] + z[2] * mix[80 + c] +
+                                  std::sin(z[0] * z[1]) + 1e-3 * rng.uniform());
     }
     return row;
   };
@@ -113,7 +114,8 @@ TEST(Knn, ClusterIndexCandidatesHoldTheExactNearestRows) {
   Matrix queries(0, 40);
   for (int i = 0; i < 100; ++i) queries.append_row(surface_row());
   for (std::size_t r = 0; r < 10; ++r) {
-    for (std::size_t c = 0; c < queries.cols(); ++c) queries(r, c) *= 40.0f;  // far outside the rows
+    for (std::size_t c = 0; c < queries.cols(); ++c)
+      queries(r, c) *= 40.0f;  // far outside the rows
   }
   for (std::size_t r = 0; r < 30; ++r) {  // beside the far blob, near its rows
     const std::span<const float> near = train.row(train.rows() - 1 - 7 * r);
@@ -147,7 +149,8 @@ TEST(Knn, ClusterIndexCandidatesHoldTheExactNearestRows) {
       }
       std::partial_sort(all.begin(), all.begin() + cap, all.end());
       std::sort(mine.begin(), mine.end());
-      for (std::size_t j = 0; j < cap; ++j) EXPECT_EQ(mine[j], all[j]) << "clusters " << clusters << " query " << q << " #" << j;
+      for (std::size_t j = 0; j < cap; ++j)
+        EXPECT_EQ(mine[j], all[j]) << "clusters " << clusters << " query " << q << " #" << j;
     }
   }
 }
@@ -168,7 +171,8 @@ TEST(Knn, ClusterIndexKeepsEveryRowTiedWithTheKth) {
     }
   }
   for (int i = 0; i < 3000; ++i) {  // farther than 1 from the origin, all of them
-    for (auto& v : row) v = static_cast<float>(1.5 + 3.0 * rng.uniform()) * (rng.uniform() < 0.5 ? -1.0f : 1.0f);
+    for (auto& v : row)
+      v = static_cast<float>(1.5 + 3.0 * rng.uniform()) * (rng.uniform() < 0.5 ? -1.0f : 1.0f);
     train.append_row(row);
   }
   Matrix origin(1, 8);
@@ -178,7 +182,8 @@ TEST(Knn, ClusterIndexKeepsEveryRowTiedWithTheKth) {
     std::vector<std::uint32_t> rows(found.begin(), found.begin() + 12);
     std::sort(rows.begin(), rows.end());
     for (std::uint32_t j = 0; j < 12; ++j) EXPECT_EQ(rows[j], j) << "clusters " << clusters;
-    for (std::size_t j = 12; j < 16; ++j) EXPECT_EQ(found[j], knn::kNoRow) << "clusters " << clusters;
+    for (std::size_t j = 12; j < 16; ++j)
+      EXPECT_EQ(found[j], knn::kNoRow) << "clusters " << clusters;
   }
   // With no room beyond the k, exactly k of the tied rows.
   const knn::ClusterIndex index(train, 0, 42);

@@ -29,7 +29,8 @@ TEST(LogisticRegression, ReportsStoppingShort) {
   const auto train = vigil::testing::blobs(3, 100, 4, 2);
   auto lr = builtin_registry().create("lr", {"max_iter=2", "tol=1e-12"});
   lr->fit(train.x, train.y, 3);
-  EXPECT_NE(lr->fit_notes().at(0).find("stopped short"), std::string::npos) << lr->fit_notes().at(0);
+  EXPECT_NE(lr->fit_notes().at(0).find("stopped short"), std::string::npos)
+      << lr->fit_notes().at(0);
 }
 
 }  // namespace

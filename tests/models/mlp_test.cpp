@@ -26,13 +26,16 @@ TEST(Mlp, GradientMatchesFiniteDifferences) {
   for (int l = 0; l < 3; ++l) {
     RowMatrix w(sizes[l], sizes[l + 1]);
     RowVector b(sizes[l + 1]);
-    for (Eigen::Index i = 0; i < w.size(); ++i) w.data()[i] = static_cast<float>(rng.uniform() - 0.5);
-    for (Eigen::Index i = 0; i < b.size(); ++i) b.data()[i] = static_cast<float>(rng.uniform() * 0.2);
+    for (Eigen::Index i = 0; i < w.size(); ++i)
+      w.data()[i] = static_cast<float>(rng.uniform() - 0.5);
+    for (Eigen::Index i = 0; i < b.size(); ++i)
+      b.data()[i] = static_cast<float>(rng.uniform() * 0.2);
     net.w.push_back(w);
     net.b.push_back(b);
   }
   RowMatrix x(6, 3);
-  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<float>(rng.uniform() * 2 - 1);
+  for (Eigen::Index i = 0; i < x.size(); ++i)
+    x.data()[i] = static_cast<float>(rng.uniform() * 2 - 1);
   const std::int32_t y[] = {0, 1, 2, 1, 0, 2};
   const double alpha = 0.1;
   MlpWeights grad, scratch;
@@ -44,16 +47,22 @@ TEST(Mlp, GradientMatchesFiniteDifferences) {
       MlpWeights plus = net, minus = net;
       plus.w[l].data()[i] += h;
       minus.w[l].data()[i] -= h;
-      const double numeric = (mlp_batch_loss(plus, x, y, alpha, scratch) - mlp_batch_loss(minus, x, y, alpha, scratch)) / (2 * h);
-      EXPECT_NEAR(grad.w[l].data()[i], numeric, 2e-3 + 2e-2 * std::abs(numeric)) << "layer " << l << " weight " << i;
+      const double numeric = (mlp_batch_loss(plus, x, y, alpha, scratch) -
+                              mlp_batch_loss(minus, x, y, alpha, scratch)) /
+                             (2 * h);
+      EXPECT_NEAR(grad.w[l].data()[i], numeric, 2e-3 + 2e-2 * std::abs(numeric))
+          << "layer " << l << " weight " << i;
       ++checked;
     }
     for (Eigen::Index i = 0; i < net.b[l].size(); ++i) {
       MlpWeights plus = net, minus = net;
       plus.b[l].data()[i] += h;
       minus.b[l].data()[i] -= h;
-      const double numeric = (mlp_batch_loss(plus, x, y, alpha, scratch) - mlp_batch_loss(minus, x, y, alpha, scratch)) / (2 * h);
-      EXPECT_NEAR(grad.b[l].data()[i], numeric, 2e-3 + 2e-2 * std::abs(numeric)) << "layer " << l << " bias " << i;
+      const double numeric = (mlp_batch_loss(plus, x, y, alpha, scratch) -
+                              mlp_batch_loss(minus, x, y, alpha, scratch)) /
+                             (2 * h);
+      EXPECT_NEAR(grad.b[l].data()[i], numeric, 2e-3 + 2e-2 * std::abs(numeric))
+          << "layer " << l << " bias " << i;
     }
   }
   EXPECT_EQ(checked, 3 * 5 + 5 * 4 + 4 * 3);

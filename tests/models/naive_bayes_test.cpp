@@ -15,7 +15,8 @@ Matrix rows(std::initializer_list<std::initializer_list<float>> values) {
 
 // Expected values from scikit-learn 1.2 GaussianNB fitted on the same rows.
 TEST(GaussianNaiveBayes, MatchesScikitLearn) {
-  const Matrix x = rows({{1.0, 2.0}, {1.5, 1.8}, {0.8, 2.4}, {5.0, 7.0}, {5.5, 6.5}, {4.8, 7.2}, {9, 1}, {8.5, 0.5}});
+  const Matrix x = rows(
+      {{1.0, 2.0}, {1.5, 1.8}, {0.8, 2.4}, {5.0, 7.0}, {5.5, 6.5}, {4.8, 7.2}, {9, 1}, {8.5, 0.5}});
   const std::vector<std::int32_t> y = {0, 0, 0, 1, 1, 1, 2, 2};
   auto nb = builtin_registry().create("nb");
   nb->fit(x, y, 3);

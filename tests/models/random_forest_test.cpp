@@ -1,9 +1,9 @@
-#include "models/forest_walk_avx512.hpp"
 #include "models/random_forest.hpp"
 
 #include <gtest/gtest.h>
 
 #include "models/fixtures.hpp"
+#include "models/forest_walk_avx512.hpp"
 
 namespace vigil::models {
 namespace {
@@ -39,7 +39,8 @@ TEST(RandomForest, DifferentSeedsGiveDifferentForests) {
 }
 
 // The forest's probabilities by a plain walk of its saved trees.
-Matrix plain_walk_proba(const RandomForest& rf, const Matrix& x, int classes, bool* impure_leaf = nullptr) {
+Matrix plain_walk_proba(const RandomForest& rf, const Matrix& x, int classes,
+                        bool* impure_leaf = nullptr) {
   Matrix out(x.rows(), static_cast<std::size_t>(classes));
   const auto k = static_cast<std::size_t>(classes);
   const double trees = static_cast<double>(rf.trees().size());
@@ -49,11 +50,14 @@ Matrix plain_walk_proba(const RandomForest& rf, const Matrix& x, int classes, bo
       std::size_t at = 0;
       while (tree.nodes[at].feature >= 0) {
         const auto& n = tree.nodes[at];
-        at = x(r, static_cast<std::size_t>(n.feature)) <= n.threshold ? at + 1 : static_cast<std::size_t>(n.right);
+        at = x(r, static_cast<std::size_t>(n.feature)) <= n.threshold
+                 ? at + 1
+                 : static_cast<std::size_t>(n.right);
       }
       const auto leaf = static_cast<std::size_t>(tree.nodes[at].right);
       for (std::size_t c = 0; c < k; ++c) sum[c] += tree.leaf_shares[leaf * k + c];
-      if (impure_leaf) *impure_leaf |= tree.leaf_shares[leaf * k] > 0 && tree.leaf_shares[leaf * k] < 1;
+      if (impure_leaf)
+        *impure_leaf |= tree.leaf_shares[leaf * k] > 0 && tree.leaf_shares[leaf * k] < 1;
     }
     for (std::size_t c = 0; c < k; ++c) out(r, c) = static_cast<float>(sum[c] / trees);
   }
@@ -63,7 +67,8 @@ Matrix plain_walk_proba(const RandomForest& rf, const Matrix& x, int classes, bo
 void expect_near_matrices(const Matrix& a, const Matrix& b) {
   ASSERT_EQ(a.rows(), b.rows());
   for (std::size_t r = 0; r < a.rows(); ++r) {
-    for (std::size_t c = 0; c < a.cols(); ++c) ASSERT_NEAR(a(r, c), b(r, c), 1e-6) << "row " << r << " class " << c;
+    for (std::size_t c = 0; c < a.cols(); ++c)
+      ASSERT_NEAR(a(r, c), b(r, c), 1e-6) << "row " << r << " class " << c;
   }
 }
 
@@ -77,14 +82,16 @@ void expect_contributions_add_up(const RandomForest& rf, const Matrix& x, int cl
     for (std::size_t r = 0; r < x.rows(); ++r) {
       double total = prior[static_cast<std::size_t>(cls)];
       for (std::size_t f = 0; f < x.cols(); ++f) total += why(r, f);
-      ASSERT_NEAR(total, proba(r, static_cast<std::size_t>(cls)), 1e-5) << "row " << r << " class " << cls;
+      ASSERT_NEAR(total, proba(r, static_cast<std::size_t>(cls)), 1e-5)
+          << "row " << r << " class " << cls;
     }
   }
 }
 
 // The forest gives `x` the probabilities `batch` bit for bit, in one call and
 // (its first `alone` rows) one row a call.
-void expect_same_in_batch_and_alone(const RandomForest& rf, const Matrix& x, const Matrix& batch, std::size_t alone) {
+void expect_same_in_batch_and_alone(const RandomForest& rf, const Matrix& x, const Matrix& batch,
+                                    std::size_t alone) {
   ASSERT_EQ(rf.predict_proba(x).values(), batch.values());
   Matrix one(1, x.cols());
   for (std::size_t r = 0; r < alone; ++r) {
@@ -132,7 +139,8 @@ TEST(RandomForest, FastWalkMatchesAPlainWalkOfEveryTree) {
 // predicts.
 TEST(RandomForest, LeavesHeldInTheirSplitsWalkAsPlainTrees) {
   auto train = vigil::testing::xor_problem(30000, 31);
-  for (std::size_t r = 0; r < train.y.size(); r += 3) train.y[r] = 1 - train.y[r];  // a third mislabelled
+  for (std::size_t r = 0; r < train.y.size(); r += 3)
+    train.y[r] = 1 - train.y[r];  // a third mislabelled
   auto model = builtin_registry().create("rf", {"trees=6", "seed=2", "max_depth=16"});
   model->fit(train.x, train.y, 2);
   const auto& rf = dynamic_cast<const RandomForest&>(*model);
@@ -169,7 +177,8 @@ TEST(RandomForest, LeavesHeldInTheirSplitsWalkAsPlainTrees) {
 // it, each step crediting its feature with the share's change. Adding up
 // (above) holds whatever the split shares are, as the changes telescope; this
 // pins every split's share on the path.
-Matrix plain_walk_contributions(const RandomForest& rf, const Matrix& x, std::int32_t cls, int classes) {
+Matrix plain_walk_contributions(const RandomForest& rf, const Matrix& x, std::int32_t cls,
+                                int classes) {
   const auto k = static_cast<std::size_t>(classes);
   const auto c = static_cast<std::size_t>(cls);
   Matrix out(x.rows(), x.cols());
@@ -192,21 +201,24 @@ Matrix plain_walk_contributions(const RandomForest& rf, const Matrix& x, std::in
       std::size_t at = 0;
       while (tree.nodes[at].feature >= 0) {
         const auto& n = tree.nodes[at];
-        const std::size_t next =
-            x(r, static_cast<std::size_t>(n.feature)) <= n.threshold ? at + 1 : static_cast<std::size_t>(n.right);
+        const std::size_t next = x(r, static_cast<std::size_t>(n.feature)) <= n.threshold
+                                     ? at + 1
+                                     : static_cast<std::size_t>(n.right);
         sums[r * x.cols() + static_cast<std::size_t>(n.feature)] +=
             of_class[next] / weight[next] - of_class[at] / weight[at];
         at = next;
       }
     }
   }
-  for (std::size_t i = 0; i < sums.size(); ++i) out.values()[i] = static_cast<float>(sums[i] / rf.trees().size());
+  for (std::size_t i = 0; i < sums.size(); ++i)
+    out.values()[i] = static_cast<float>(sums[i] / rf.trees().size());
   return out;
 }
 
 TEST(RandomForest, PathContributionsMatchAPlainWalkOfTheTrees) {
   auto train = vigil::testing::blobs(3, 400, 4, 13);
-  for (std::size_t r = 0; r < train.y.size(); r += 5) train.y[r] = (train.y[r] + 1) % 3;  // impure leaves
+  for (std::size_t r = 0; r < train.y.size(); r += 5)
+    train.y[r] = (train.y[r] + 1) % 3;  // impure leaves
   auto model = builtin_registry().create("rf", {"trees=9", "seed=6", "max_depth=8"});
   model->fit(train.x, train.y, 3);
   const auto& rf = dynamic_cast<const RandomForest&>(*model);
@@ -215,7 +227,8 @@ TEST(RandomForest, PathContributionsMatchAPlainWalkOfTheTrees) {
     const Matrix plain = plain_walk_contributions(rf, train.x, cls, 3);
     // Split shares are kept to the nearest 65535th: at most half of one off per step of a path.
     for (std::size_t i = 0; i < why.values().size(); ++i) {
-      ASSERT_NEAR(why.values()[i], plain.values()[i], 8.0 / 65535) << "class " << cls << " value " << i;
+      ASSERT_NEAR(why.values()[i], plain.values()[i], 8.0 / 65535)
+          << "class " << cls << " value " << i;
     }
   }
 }
@@ -228,7 +241,8 @@ TEST(RandomForest, WideFeaturesWalkTheWideLayout) {
   Matrix x(blobs.x.rows(), width);
   for (std::size_t r = 0; r < x.rows(); ++r) {
     // Only the last columns vary, so every split is on a feature past 511.
-    for (std::size_t c = 2048; c < width; ++c) x(r, c) = blobs.x(r, c % 2) * static_cast<float>(1 + c % 7);
+    for (std::size_t c = 2048; c < width; ++c)
+      x(r, c) = blobs.x(r, c % 2) * static_cast<float>(1 + c % 7);
   }
   auto model = builtin_registry().create("rf", {"trees=9", "max_features=60", "seed=5"});
   model->fit(x, blobs.y, 3);
@@ -248,7 +262,8 @@ TEST(RandomForest, PathContributionsAddUpToTheProbability) {
     for (std::size_t c = 0; c < 3; ++c) x(r, c) = train.x(r, c);
     x(r, 3) = 5.0f;
   }
-  auto model = builtin_registry().create("rf", {"trees=15", "seed=4", "bootstrap=off", "max_features=2"});
+  auto model =
+      builtin_registry().create("rf", {"trees=15", "seed=4", "bootstrap=off", "max_features=2"});
   model->fit(x, train.y, 4);
   const auto& rf = dynamic_cast<const RandomForest&>(*model);
   // Without bootstrap every root sees the whole training set: its class
@@ -277,7 +292,8 @@ TEST(RandomForest, PathContributionsAddUpToTheProbability) {
 // impure leaves too.
 TEST(RandomForest, ReasonsDoNotDependOnTheRowsExplainedAlongside) {
   auto train = vigil::testing::xor_problem(2000, 9);
-  for (std::size_t r = 0; r < 200; ++r) {  // copies of earlier rows with the other label: impure leaves
+  for (std::size_t r = 0; r < 200;
+       ++r) {  // copies of earlier rows with the other label: impure leaves
     for (std::size_t c = 0; c < train.x.cols(); ++c) train.x(r + 1000, c) = train.x(r, c);
     train.y[r + 1000] = 1 - train.y[r];
   }
@@ -286,8 +302,10 @@ TEST(RandomForest, ReasonsDoNotDependOnTheRowsExplainedAlongside) {
   const auto& rf = dynamic_cast<const RandomForest&>(*model);
   const auto test = vigil::testing::xor_problem(300, 10);
   Matrix x(test.x.rows() + 40, test.x.cols());
-  for (std::size_t r = 0; r < x.rows(); ++r) {  // and some training rows, which end in the impure leaves
-    for (std::size_t c = 0; c < x.cols(); ++c) x(r, c) = r < test.x.rows() ? test.x(r, c) : train.x(r - test.x.rows(), c);
+  for (std::size_t r = 0; r < x.rows();
+       ++r) {  // and some training rows, which end in the impure leaves
+    for (std::size_t c = 0; c < x.cols(); ++c)
+      x(r, c) = r < test.x.rows() ? test.x(r, c) : train.x(r - test.x.rows(), c);
   }
   expect_contributions_add_up(rf, x, 2);
   std::vector<std::int32_t> classes(x.rows());
@@ -297,7 +315,8 @@ TEST(RandomForest, ReasonsDoNotDependOnTheRowsExplainedAlongside) {
   for (std::size_t r = 0; r < x.rows(); ++r) {
     for (std::size_t c = 0; c < x.cols(); ++c) one(0, c) = x(r, c);
     const Matrix alone = rf.contributions(one, std::vector<std::int32_t>{classes[r]});
-    for (std::size_t f = 0; f < x.cols(); ++f) ASSERT_EQ(alone(0, f), together(r, f)) << "row " << r;
+    for (std::size_t f = 0; f < x.cols(); ++f)
+      ASSERT_EQ(alone(0, f), together(r, f)) << "row " << r;
   }
 }
 
@@ -307,7 +326,8 @@ TEST(RandomForest, ReasonsDoNotDependOnTheRowsExplainedAlongside) {
 // probabilities (and not always the likeliest), on the vector walk and off it.
 TEST(RandomForest, OneWalkExplainsAsPredictThenContributions) {
   auto train = vigil::testing::blobs(3, 300, 6, 21);
-  for (std::size_t r = 0; r < 60; ++r) train.y[r * 7] = static_cast<std::int32_t>(r % 3);  // noise: impure leaves
+  for (std::size_t r = 0; r < 60; ++r)
+    train.y[r * 7] = static_cast<std::int32_t>(r % 3);  // noise: impure leaves
   auto model = builtin_registry().create("rf", {"trees=9", "seed=4"});
   model->fit(train.x, train.y, 3);
   const auto& rf = dynamic_cast<const RandomForest&>(*model);
@@ -322,14 +342,16 @@ TEST(RandomForest, OneWalkExplainsAsPredictThenContributions) {
       const auto which = [&](std::size_t r, std::span<const float> p) -> std::int32_t {
         seen.push_back(r);
         if (r % 3 == 0) return -1;
-        const auto best = static_cast<std::int32_t>(std::max_element(p.begin(), p.end()) - p.begin());
+        const auto best =
+            static_cast<std::int32_t>(std::max_element(p.begin(), p.end()) - p.begin());
         return r % 3 == 1 ? best : (best + 1) % 3;
       };
       const auto e = rf.predict_explained(x, which);
       const Matrix p = rf.predict_proba(x);
       ASSERT_EQ(seen.size(), rows);
       for (std::size_t r = 0; r < rows; ++r) ASSERT_EQ(seen[r], r);
-      for (std::size_t i = 0; i < p.values().size(); ++i) ASSERT_EQ(e.proba.values()[i], p.values()[i]) << rows;
+      for (std::size_t i = 0; i < p.values().size(); ++i)
+        ASSERT_EQ(e.proba.values()[i], p.values()[i]) << rows;
       ASSERT_EQ(e.rows.size(), e.classes.size());
       ASSERT_EQ(e.contributions.rows(), e.rows.size());
       Matrix listed(e.rows.size(), x.cols());
@@ -340,7 +362,8 @@ TEST(RandomForest, OneWalkExplainsAsPredictThenContributions) {
       if (e.rows.empty()) continue;
       const Matrix why = rf.contributions(listed, e.classes);
       for (std::size_t i = 0; i < why.values().size(); ++i) {
-        ASSERT_EQ(e.contributions.values()[i], why.values()[i]) << rows << " rows, vectors " << vectors;
+        ASSERT_EQ(e.contributions.values()[i], why.values()[i])
+            << rows << " rows, vectors " << vectors;
       }
     }
   }

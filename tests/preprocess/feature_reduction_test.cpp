@@ -53,7 +53,8 @@ TEST(FeatureScores, ForestAndPermutationRankTheNoiseLast) {
     EXPECT_LT(s[1], s[0]) << to_string(by);
     EXPECT_LT(s[1], s[2]) << to_string(by);
   }
-  const std::vector<double> forest = models::feature_scores(SelectBy::kForest, rows.x, rows.y, 3, 42);
+  const std::vector<double> forest =
+      models::feature_scores(SelectBy::kForest, rows.x, rows.y, 3, 42);
   EXPECT_NEAR(forest[0] + forest[1] + forest[2], 1.0, 1e-9);
 }
 
@@ -68,7 +69,8 @@ TEST(Pca, MatchesScikitLearnUpToSign) {
   const Matrix t = pca.transform(rows.x);
   const double expected[2][2] = {{1.05453724, -0.44324898}, {-2.55071636, 0.43585622}};
   for (std::size_t r = 0; r < 2; ++r) {
-    for (std::size_t c = 0; c < 2; ++c) EXPECT_NEAR(std::fabs(t(r, c)), std::fabs(expected[r][c]), 1e-5);
+    for (std::size_t c = 0; c < 2; ++c)
+      EXPECT_NEAR(std::fabs(t(r, c)), std::fabs(expected[r][c]), 1e-5);
   }
   Pca share;
   share.fit(rows.x, 0.9);  // 0.819 < 0.9 <= 0.819 + 0.102
@@ -106,7 +108,8 @@ TEST(Pipeline, SelectionKeepsTheBestColumnsAndSurvivesSaveLoad) {
   loaded.load(r);
   loaded.load_reduction(r);
   EXPECT_EQ(loaded.transform(table).values(), reduced.values());
-  EXPECT_NE(loaded.describe().find("select(2 by mi) > PCA(1 components)"), std::string::npos) << loaded.describe();
+  EXPECT_NE(loaded.describe().find("select(2 by mi) > PCA(1 components)"), std::string::npos)
+      << loaded.describe();
 }
 
 }  // namespace

@@ -23,9 +23,9 @@ TEST(Imputer, MeanMedianMostFrequentConstantMatchScikitLearn) {
     ImputeStrategy s;
     double a, b;
   };
-  for (const auto& c : {Case{ImputeStrategy::kMean, 3, 5}, Case{ImputeStrategy::kMedian, 3.5, 5},
-                        Case{ImputeStrategy::kMostFrequent, 4, 2},
-                        Case{ImputeStrategy::kConstant, -1, -1}}) {
+  for (const auto& c :
+       {Case{ImputeStrategy::kMean, 3, 5}, Case{ImputeStrategy::kMedian, 3.5, 5},
+        Case{ImputeStrategy::kMostFrequent, 4, 2}, Case{ImputeStrategy::kConstant, -1, -1}}) {
     Imputer imp(c.s, -1.0);
     Matrix x = sample();
     imp.fit(x);

@@ -23,7 +23,8 @@ Sample make_sample() {
   s.x = Matrix(0, 3);
   for (int c = 0; c < 3; ++c) {
     for (int i = 0; i < sizes[c]; ++i) {
-      const float row[] = {static_cast<float>(c * 10 + rng.uniform()), static_cast<float>(rng.uniform()),
+      const float row[] = {static_cast<float>(c * 10 + rng.uniform()),
+                           static_cast<float>(rng.uniform()),
                            static_cast<float>(-c + rng.uniform())};
       s.x.append_row(row);
       s.y.push_back(c);
@@ -46,7 +47,8 @@ std::vector<std::size_t> brute_neighbours(const Sample& s, std::size_t row, int 
   }
   std::sort(d.begin(), d.end());
   std::vector<std::size_t> out;
-  for (int i = 0; i < k && i < static_cast<int>(d.size()); ++i) out.push_back(d[static_cast<std::size_t>(i)].second);
+  for (int i = 0; i < k && i < static_cast<int>(d.size()); ++i)
+    out.push_back(d[static_cast<std::size_t>(i)].second);
   return out;
 }
 
@@ -95,7 +97,8 @@ TEST(Smote, SyntheticRowsLieBetweenSameClassNeighbours) {
         }
       }
     }
-    ASSERT_TRUE(found) << "synthetic row " << i << " is not between a row and one of its neighbours";
+    ASSERT_TRUE(found) << "synthetic row " << i
+                       << " is not between a row and one of its neighbours";
   }
 }
 

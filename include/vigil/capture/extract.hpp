@@ -60,8 +60,8 @@ ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink
                              LiveCounters* live = nullptr);
 
 // capture_flows, writing one row per flow in config.format.
-ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out, const std::atomic<bool>* stop = nullptr,
-                             Progress* progress = nullptr);
+ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out,
+                             const std::atomic<bool>* stop = nullptr, Progress* progress = nullptr);
 
 // The most memory one open flow holds: its record, nDPI's detection state
 // (kept until the protocol is known) and its index entry. The flow table

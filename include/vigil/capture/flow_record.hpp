@@ -30,8 +30,21 @@ const std::vector<std::string>& numeric_columns();
 
 // Where a column's value sits in a FlowRecord: the one mapping from names to
 // fields that writers, readers and the detector's scorer share.
-enum class RecordField : std::uint8_t { kNone, kId, kProto, kService, kState, kAppProto, kSrcip, kDstip,
-                                        kSport, kDsport, kStime, kLtime, kNumeric };
+enum class RecordField : std::uint8_t {
+  kNone,
+  kId,
+  kProto,
+  kService,
+  kState,
+  kAppProto,
+  kSrcip,
+  kDstip,
+  kSport,
+  kDsport,
+  kStime,
+  kLtime,
+  kNumeric
+};
 struct RecordColumn {
   RecordField field = RecordField::kNone;
   std::size_t numeric = 0;  // index into FlowRecord::numeric, for kNumeric

@@ -48,7 +48,7 @@ class InternalError : public std::logic_error {
 
 }  // namespace vigil
 
-#define VIGIL_CHECK(cond, why)                                                  \
-  do {                                                                          \
-    if (!(cond)) ::vigil::fail_check(#cond, __FILE__, __LINE__, (why));         \
+#define VIGIL_CHECK(cond, why)                                          \
+  do {                                                                  \
+    if (!(cond)) ::vigil::fail_check(#cond, __FILE__, __LINE__, (why)); \
   } while (0)

@@ -17,13 +17,15 @@ struct Column {
   std::vector<float> numbers;        // kNumeric rows; NaN marks a missing value
   std::vector<std::string> strings;  // kCategorical rows; "" marks a missing value
 
-  std::size_t size() const { return type == ColumnType::kNumeric ? numbers.size() : strings.size(); }
+  std::size_t size() const {
+    return type == ColumnType::kNumeric ? numbers.size() : strings.size();
+  }
   bool is_missing(std::size_t row) const;
 };
 
 class Table {
  public:
-  std::string source;                     // file name, for messages
+  std::string source;  // file name, for messages
   std::vector<Column> columns;
   std::vector<std::size_t> line_numbers;  // physical line of each row in `source`
 

@@ -48,11 +48,12 @@ inline const char* const kUnknownClass = "Unknown/anomaly";
 
 // Everything about the model an alert names.
 struct ModelIdentity {
-  std::string name;      // registry name ("rf", "mlp")
-  std::string version;   // checksum of the model file, so an alert names the exact model
+  std::string name;     // registry name ("rf", "mlp")
+  std::string version;  // checksum of the model file, so an alert names the exact model
   std::string file;
-  std::vector<std::string> class_names;  // with kUnknownClass last when the model has an anomaly detector
-  std::string anomaly_detector;          // its name ("kmeans"), or empty
+  std::vector<std::string>
+      class_names;               // with kUnknownClass last when the model has an anomaly detector
+  std::string anomaly_detector;  // its name ("kmeans"), or empty
   double anomaly_threshold = 0;
 };
 
@@ -67,10 +68,13 @@ class AlertWriter {
   void flow_event(const capture::FlowRecord& flow, const Verdict& verdict, std::string& out) const;
 
   // Suricata's signature id for a class: 9,100,000 + its index in the model.
-  static std::uint32_t signature_id(std::int32_t cls) { return 9'100'000u + static_cast<std::uint32_t>(cls); }
+  static std::uint32_t signature_id(std::int32_t cls) {
+    return 9'100'000u + static_cast<std::uint32_t>(cls);
+  }
 
  private:
-  void eve(const capture::FlowRecord& flow, const Verdict& verdict, bool alert, std::string& out) const;
+  void eve(const capture::FlowRecord& flow, const Verdict& verdict, bool alert,
+           std::string& out) const;
   void cef(const capture::FlowRecord& flow, const Verdict& verdict, std::string& out) const;
   void syslog(const capture::FlowRecord& flow, const Verdict& verdict, std::string& out) const;
 

@@ -42,12 +42,14 @@ class FlowScorer {
   // The bundle's anomaly detector's scores for rows as encode() writes them
   // (call only when bundle().anomaly is set).
   std::vector<float> anomaly_scores(const Matrix& rows) const {
-    return bundle_->anomaly->score(bundle_->pipeline.config().reduces() ? bundle_->pipeline.reduce(rows) : rows);
+    return bundle_->anomaly->score(
+        bundle_->pipeline.config().reduces() ? bundle_->pipeline.reduce(rows) : rows);
   }
   // Rows as encode() writes them (scaled, every input feature); the pipeline's
   // feature selection and PCA, when it has them, are applied here.
   Matrix predict_proba(const Matrix& rows) const {
-    return bundle_->model->predict_proba(bundle_->pipeline.config().reduces() ? bundle_->pipeline.reduce(rows) : rows);
+    return bundle_->model->predict_proba(
+        bundle_->pipeline.config().reduces() ? bundle_->pipeline.reduce(rows) : rows);
   }
 
   // For each listed row, the `top` features that pushed the probability of
@@ -58,15 +60,16 @@ class FlowScorer {
   // predict_proba(rows).
   std::vector<std::vector<Contribution>> explain(const Matrix& rows, const Matrix& proba,
                                                  std::span<const std::size_t> which,
-                                                 std::span<const std::int32_t> classes, std::size_t top) const;
+                                                 std::span<const std::int32_t> classes,
+                                                 std::size_t top) const;
 
   // predict_proba and explain at once: `which(i, p)` picks, from row i's
   // probabilities, the class to name reasons for, or -1 for none. A model
   // that can credit features from the walk it predicted with (the random
   // forest) walks each row once; the others predict, then explain.
   struct Explained {
-    Matrix proba;                                   // every row's
-    std::vector<std::size_t> rows;                  // the rows explained, in order
+    Matrix proba;                                    // every row's
+    std::vector<std::size_t> rows;                   // the rows explained, in order
     std::vector<std::vector<Contribution>> reasons;  // each one's `top`, as explain() names them
   };
   Explained predict_explained(const Matrix& rows, const models::Classifier::ExplainWhich& which,
@@ -77,16 +80,17 @@ class FlowScorer {
 
  private:
   struct Field {
-    capture::RecordColumn source;  // where the value sits in a flow
+    capture::RecordColumn source;                       // where the value sits in a flow
     const preprocess::LabelEncoder* encoder = nullptr;  // categorical inputs
-    float fill = 0;                                       // imputer's value for missing
-    double offset = 0, scale = 1;                         // scaler (identity when unscaled)
-    float baseline = 0;                                   // fill, scaled
+    float fill = 0;                                     // imputer's value for missing
+    double offset = 0, scale = 1;                       // scaler (identity when unscaled)
+    float baseline = 0;                                 // fill, scaled
   };
   float value(const capture::FlowRecord& flow, const Field& f) const;
   // explain() from the model's contributions; false when it has none.
-  bool explain_by_paths(const Matrix& rows, std::span<const std::size_t> which, std::span<const std::int32_t> classes,
-                        std::size_t top, std::vector<std::vector<Contribution>>& out) const;
+  bool explain_by_paths(const Matrix& rows, std::span<const std::size_t> which,
+                        std::span<const std::int32_t> classes, std::size_t top,
+                        std::vector<std::vector<Contribution>>& out) const;
   // The `top` of row i of the model's contributions, in input feature indices.
   std::vector<Contribution> top_of(const Matrix& by_model, std::size_t i, std::size_t top) const;
 

@@ -18,14 +18,15 @@ struct BinaryScores {
   std::uint64_t tp = 0, fp = 0, fn = 0, tn = 0;
   double precision = 0, recall = 0, f1 = 0, false_positive_rate = 0;
 };
-BinaryScores binary_scores(std::span<const std::uint8_t> attack, std::span<const std::uint8_t> flagged);
+BinaryScores binary_scores(std::span<const std::uint8_t> attack,
+                           std::span<const std::uint8_t> flagged);
 
 // Per class: rows, and rows flagged (for the benign class, false alarms).
 struct CaughtByClass {
   std::vector<std::uint64_t> rows, caught;
 };
-CaughtByClass caught_by_class(std::span<const std::int32_t> actual, std::span<const std::uint8_t> flagged,
-                              std::size_t classes);
+CaughtByClass caught_by_class(std::span<const std::int32_t> actual,
+                              std::span<const std::uint8_t> flagged, std::size_t classes);
 
 struct AnomalyResult {
   std::string detector;
@@ -49,10 +50,13 @@ struct HybridResult {
 };
 
 HybridResult score_hybrid(const std::string& model, const std::string& detector,
-                          std::span<const std::int32_t> actual, std::span<const std::int32_t> predicted,
-                          std::span<const std::uint8_t> flagged, std::int32_t benign, std::size_t classes);
+                          std::span<const std::int32_t> actual,
+                          std::span<const std::int32_t> predicted,
+                          std::span<const std::uint8_t> flagged, std::int32_t benign,
+                          std::size_t classes);
 
-std::string anomaly_text(const std::vector<AnomalyResult>& detectors, const std::vector<HybridResult>& hybrids,
+std::string anomaly_text(const std::vector<AnomalyResult>& detectors,
+                         const std::vector<HybridResult>& hybrids,
                          const std::vector<std::string>& class_names, const std::string& benign,
                          const std::string& holdout_class, bool fitted_on_all_rows = false);
 nlohmann::json to_json(const AnomalyResult& r, const std::vector<std::string>& class_names);

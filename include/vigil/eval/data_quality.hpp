@@ -16,8 +16,8 @@ namespace vigil::eval {
 struct DataQuality {
   std::size_t rows = 0;
   std::size_t distinct_vectors = 0;
-  std::size_t duplicate_rows = 0;          // rows whose features repeat an earlier row's
-  std::size_t conflicting_vectors = 0;     // distinct vectors seen with more than one class
+  std::size_t duplicate_rows = 0;       // rows whose features repeat an earlier row's
+  std::size_t conflicting_vectors = 0;  // distinct vectors seen with more than one class
   std::size_t rows_in_conflicts = 0;
   // Best accuracy any classifier of exact feature vectors can reach on these rows
   // (each vector predicts its most frequent class)...

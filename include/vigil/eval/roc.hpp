@@ -37,14 +37,15 @@ struct RocReport {
   RocCurve micro;                   // every (row, class) pair pooled
   bool has_binary = false;
   std::string benign;
-  RocCurve binary;                  // attack vs `benign`, scored by 1 - P(benign)
+  RocCurve binary;  // attack vs `benign`, scored by 1 - P(benign)
 };
 
 // `proba` is rows x classes, `actual` the true class of each row. `benign` names
 // the class that is not an attack; when no class has that name the binary curve
 // is left out.
 RocReport roc_report(const Matrix& proba, std::span<const std::int32_t> actual,
-                     const std::vector<std::string>& class_names, const std::string& benign = "Normal");
+                     const std::vector<std::string>& class_names,
+                     const std::string& benign = "Normal");
 
 // Curves thinned to `points` points each.
 nlohmann::json to_json(const RocReport& report, std::size_t points = 200);

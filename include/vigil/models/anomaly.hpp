@@ -66,8 +66,9 @@ class AnomalyDetector {
 
 // The built-in detectors: "kmeans" and "dbscan".
 std::vector<std::string> anomaly_detector_names();
-std::vector<ParamSpec> anomaly_param_specs(const std::string& name);  // ParamError for an unknown name
-std::unique_ptr<AnomalyDetector> make_anomaly_detector(const std::string& name,
-                                                       const std::vector<std::string>& assignments = {});
+std::vector<ParamSpec> anomaly_param_specs(
+    const std::string& name);  // ParamError for an unknown name
+std::unique_ptr<AnomalyDetector> make_anomaly_detector(
+    const std::string& name, const std::vector<std::string>& assignments = {});
 
 }  // namespace vigil::models

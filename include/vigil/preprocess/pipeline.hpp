@@ -1,6 +1,6 @@
 // The fitted chain from a Table to a model's input: encode ▸ impute ▸ [SMOTE,
-// training only] ▸ scale ▸ [select the best K features] ▸ [PCA]. Every statistic comes from training rows; the pipeline
-// owns that fitted state and saves it to the model file.
+// training only] ▸ scale ▸ [select the best K features] ▸ [PCA]. Every statistic comes from
+// training rows; the pipeline owns that fitted state and saves it to the model file.
 //
 // SMOTE runs on encoded, imputed but unscaled values and the scaler is fitted on
 // the balanced rows, as the published study and the scikit-learn reference do,
@@ -33,7 +33,7 @@ struct PipelineConfig {
   SmoteConfig smote_config;
   std::size_t select = 0;  // keep the best this many features (0: all)
   SelectBy select_by = SelectBy::kMutualInfo;
-  double pca = 0;          // components (>= 1) or explained-variance share (< 1); 0: none
+  double pca = 0;  // components (>= 1) or explained-variance share (< 1); 0: none
   bool reduces() const { return select > 0 || pca > 0; }
 };
 

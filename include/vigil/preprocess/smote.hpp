@@ -14,16 +14,16 @@
 namespace vigil::preprocess {
 
 struct SmoteConfig {
-  int k = 5;                  // neighbours per row
-  std::size_t target = 0;     // rows per class after resampling; 0 = the largest class's count
+  int k = 5;               // neighbours per row
+  std::size_t target = 0;  // rows per class after resampling; 0 = the largest class's count
   std::uint64_t seed = 42;
 };
 
 struct Resampled {
-  Matrix x;                          // the original rows first, then the synthetic ones
+  Matrix x;  // the original rows first, then the synthetic ones
   std::vector<std::int32_t> labels;
-  std::size_t synthetic = 0;         // how many rows were made
-  std::vector<std::string> notes;    // classes too small for k neighbours, etc.
+  std::size_t synthetic = 0;       // how many rows were made
+  std::vector<std::string> notes;  // classes too small for k neighbours, etc.
 };
 
 // Raises every class below the target to the target. Classes at or above it are
