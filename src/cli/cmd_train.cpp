@@ -41,6 +41,7 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
 
   status(g, "reading " + o.data.path);
   data::Dataset ds = data::load_dataset(o.data.path, o.data.to_dataset_options());
+  data::require_classes_to_learn(ds);
   status(g, std::to_string(ds.rows()) + " rows, " + std::to_string(ds.features.cols()) +
                 " features, " + std::to_string(ds.class_names.size()) + " classes (schema " +
                 ds.schema + ", " + ds.feature_set + " features)");

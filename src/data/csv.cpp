@@ -4,11 +4,13 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <set>
 
 #include "vigil/core/error.hpp"
+#include "vigil/data/limits.hpp"
 
 namespace vigil::data {
 namespace {
@@ -69,7 +71,17 @@ class Tokenizer {
       if (c == ',' || c == '\n' || (c == '\r' && is_line_end(pos_))) break;
       ++pos_;
     }
-    return std::string_view(text_).substr(start, pos_ - start);
+    return bounded(std::string_view(text_).substr(start, pos_ - start), line_);
+  }
+
+  // A field longer than kMaxFieldBytes is refused where it starts.
+  std::string_view bounded(std::string_view field, std::size_t line) const {
+    if (field.size() > kMaxFieldBytes) {
+      throw InputError(raw_.source + ":" + std::to_string(line) + ": a field of " +
+                       std::to_string(field.size()) + " bytes; fields are at most " +
+                       std::to_string(kMaxFieldBytes) + " bytes");
+    }
+    return field;
   }
 
   bool is_line_end(std::size_t i) const { return i + 1 >= text_.size() || text_[i + 1] == '\n'; }
@@ -101,6 +113,7 @@ class Tokenizer {
         throw InputError(raw_.source + ":" + std::to_string(line_) +
                          ": unexpected text after a closing quote");
       }
+      bounded(inner, open_line);
       if (!escaped) return inner;
       std::string value;
       value.reserve(inner.size());
@@ -127,15 +140,24 @@ NumberParse parse_number(std::string_view cell, float& out) {
     out = std::nanf("");
     return p;
   }
-  if (p == NumberParse::kInvalid) return p;
+  if (p != NumberParse::kOk) return p;
   out = static_cast<float>(v);
-  return std::isfinite(out) ? NumberParse::kOk : NumberParse::kInvalid;
+  return std::isfinite(out) ? NumberParse::kOk : NumberParse::kInfinite;  // beyond a float's range
 }
 
 std::string bad_number_message(const RawCsv& raw, std::size_t row, const std::string& column,
-                               std::string_view cell) {
-  return raw.source + ":" + std::to_string(raw.line_numbers[row]) + ": column '" + column + "': '" +
-         std::string(cell) + "' is not a number";
+                               std::string_view cell, NumberParse why) {
+  return raw.source + ":" + std::to_string(raw.line_numbers[row]) + ": column '" + column +
+         "': " + bad_number_text(cell, why);
+}
+
+// The first line holding a NUL byte, if any: CSV is text, and a NUL in a name
+// or value is damage (or a binary file), never data.
+std::optional<std::size_t> line_of_first_nul(const std::string& text) {
+  const auto at = text.find('\0');
+  if (at == std::string::npos) return std::nullopt;
+  return 1 + static_cast<std::size_t>(
+                 std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
 }
 
 }  // namespace
@@ -155,10 +177,32 @@ NumberParse parse_number_cell(std::string_view cell, double& out) {
   if (!cell.empty() && cell.front() == '+') cell.remove_prefix(1);
   double v = 0;
   const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
-  if (ec != std::errc() || ptr != cell.data() + cell.size() || !std::isfinite(v))
+  if (ptr != cell.data() + cell.size() || cell.empty()) return NumberParse::kInvalid;
+  // from_chars reads inf and infinity in any case. It flags 1e999 and 1e-999
+  // alike as out of range: strtod tells the overflow (infinite) from the
+  // underflow (a number that rounds towards zero).
+  if (ec == std::errc::result_out_of_range) {
+    v = std::strtod(std::string(cell).c_str(), nullptr);
+  } else if (ec != std::errc()) {
     return NumberParse::kInvalid;
+  }
+  if (std::isinf(v)) return NumberParse::kInfinite;
+  if (std::isnan(v)) {  // nan(...) with a payload
+    out = v;
+    return NumberParse::kMissing;
+  }
   out = v;
   return NumberParse::kOk;
+}
+
+std::string bad_number_text(std::string_view cell, NumberParse why) {
+  cell = trim_cell(cell);
+  if (why == NumberParse::kInfinite) {
+    return "'" + std::string(cell) +
+           "' is infinite or out of range: numbers must be finite (leave the cell empty, or write "
+           "NaN, to mark a missing value)";
+  }
+  return "'" + std::string(cell) + "' is not a number";
 }
 
 std::optional<std::size_t> column_index(const RawCsv& raw, std::string_view name) {
@@ -170,7 +214,10 @@ std::optional<std::size_t> column_index(const RawCsv& raw, std::string_view name
 
 bool is_missing_token(std::string_view cell) {
   cell = trim(cell);
-  return cell.empty() || cell == "NaN" || cell == "nan" || cell == "?";
+  if (cell.empty() || cell == "?") return true;
+  if (!cell.empty() && (cell.front() == '+' || cell.front() == '-')) cell.remove_prefix(1);
+  return cell.size() == 3 && (cell[0] | 0x20) == 'n' && (cell[1] | 0x20) == 'a' &&
+         (cell[2] | 0x20) == 'n';
 }
 
 RawCsv parse_raw_csv(std::string text, const std::string& source) {
@@ -178,6 +225,10 @@ RawCsv parse_raw_csv(std::string text, const std::string& source) {
   raw.source = source;
   // Skip a UTF-8 byte-order mark.
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+  if (const auto line = line_of_first_nul(text)) {
+    throw InputError(source + ":" + std::to_string(*line) +
+                     ": a NUL byte; a CSV file holds text only (is it a binary file?)");
+  }
   raw.text = std::make_shared<const std::string>(std::move(text));
   raw.unescaped = std::make_shared<std::deque<std::string>>();
 
@@ -186,6 +237,11 @@ RawCsv parse_raw_csv(std::string text, const std::string& source) {
   std::size_t line = 0;
   if (!tokenizer.next(cells, line)) throw InputError(source + ": file is empty");
 
+  if (cells.size() > kMaxColumns) {
+    throw InputError(source + ":" + std::to_string(line) + ": the header has " +
+                     std::to_string(cells.size()) + " columns; at most " +
+                     std::to_string(kMaxColumns) + " are read");
+  }
   std::set<std::string> seen;
   for (std::size_t i = 0; i < cells.size(); ++i) {
     std::string name(trim(cells[i]));
@@ -197,11 +253,13 @@ RawCsv parse_raw_csv(std::string text, const std::string& source) {
     raw.header.push_back(std::move(name));
   }
   const std::size_t width = raw.header.size();
-  // Lines bound the rows from above: reserve once instead of growing (and
-  // copying) a vector of millions of cells.
+  // Lines bound the rows from above, and so do bytes (a row of `width` cells
+  // needs width - 1 commas and a line end): reserve once instead of growing
+  // (and copying) a vector of millions of cells, but never for blank lines.
   const auto lines = static_cast<std::size_t>(std::count(raw.text->begin(), raw.text->end(), '\n'));
-  raw.cells.reserve((lines + 1) * width);
-  raw.line_numbers.reserve(lines + 1);
+  const std::size_t rows_bound = std::min(lines + 1, raw.text->size() / width + 1);
+  raw.cells.reserve(rows_bound * width);
+  raw.line_numbers.reserve(rows_bound);
 
   while (tokenizer.next(cells, line)) {
     if (cells.size() != width) {
@@ -220,11 +278,10 @@ RawCsv parse_raw_csv(std::string text, const std::string& source) {
 RawCsv read_raw_csv(const std::string& path) { return parse_raw_csv(read_file(path), path); }
 
 Table type_columns(const RawCsv& raw, const TypingOptions& options) {
+  const std::set<std::string_view> header(raw.header.begin(), raw.header.end());
   for (const auto& [name, type] : options.forced) {
     (void)type;
-    bool present = false;
-    for (const auto& h : raw.header) present = present || h == name;
-    if (!present) throw InputError(raw.source + ": no column named '" + name + "'");
+    if (!header.contains(name)) throw InputError(raw.source + ": no column named '" + name + "'");
   }
   Table table;
   table.source = raw.source;
@@ -244,16 +301,22 @@ Table type_columns(const RawCsv& raw, const TypingOptions& options) {
       std::size_t invalid = 0;
       std::size_t present = 0;
       std::size_t first_invalid = 0;
+      std::optional<std::size_t> first_infinite;
       for (std::size_t r = 0; r < rows; ++r) {
         const NumberParse p = parse_number(raw.cell(r, c), col.numbers[r]);
         if (p == NumberParse::kMissing) continue;
         ++present;
-        if (p == NumberParse::kInvalid) {
-          if (force_numeric) {
-            throw InputError(bad_number_message(raw, r, col.name, trim(raw.cell(r, c))));
-          }
+        if (p == NumberParse::kInfinite && !first_infinite) first_infinite = r;
+        if (p == NumberParse::kInvalid || (p == NumberParse::kInfinite && force_numeric)) {
+          if (force_numeric)
+            throw InputError(bad_number_message(raw, r, col.name, raw.cell(r, c), p));
           if (invalid++ == 0) first_invalid = r;
         }
+      }
+      // Numbers and infinities only: a numeric column with a value no model can use.
+      if (invalid == 0 && first_infinite) {
+        throw InputError(bad_number_message(raw, *first_infinite, col.name,
+                                            raw.cell(*first_infinite, c), NumberParse::kInfinite));
       }
       if (invalid == 0) {
         col.type = ColumnType::kNumeric;
@@ -262,9 +325,9 @@ Table type_columns(const RawCsv& raw, const TypingOptions& options) {
       }
       // Mostly numbers with a few strays: a damaged numeric column, not a category.
       if (present >= 10 && invalid * 10 <= present) {
-        throw InputError(
-            bad_number_message(raw, first_invalid, col.name, trim(raw.cell(first_invalid, c))) +
-            " (the column is otherwise numeric; declare it categorical to keep it)");
+        throw InputError(bad_number_message(raw, first_invalid, col.name,
+                                            raw.cell(first_invalid, c), NumberParse::kInvalid) +
+                         " (the column is otherwise numeric; declare it categorical to keep it)");
       }
       col.numbers.clear();
     }

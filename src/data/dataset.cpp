@@ -7,6 +7,7 @@
 
 #include "vigil/core/error.hpp"
 #include "vigil/data/csv.hpp"
+#include "vigil/data/limits.hpp"
 
 namespace vigil::data {
 namespace {
@@ -174,8 +175,9 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
       }
     }
   }
+  const std::set<std::string_view> header_names(raw.header.begin(), raw.header.end());
   for (const auto& [name, type] : options.expected_features) {
-    if (!contains(raw.header, name)) {
+    if (!header_names.contains(name)) {
       throw InputError(path + ": the model needs column '" + name + "', which the file lacks");
     }
     typing.forced[name] = type;
@@ -203,6 +205,12 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
     for (std::size_t r = 0; r < table.rows(); ++r) {
       values[r] = label_value(table, col, r, unsw_target, binary || (options.binary && !unsw));
       names.insert(values[r]);
+    }
+    if (names.size() > kMaxClasses) {
+      throw InputError(path + ": label column '" + data.label_column + "' has " +
+                       std::to_string(names.size()) + " distinct values; at most " +
+                       std::to_string(kMaxClasses) +
+                       " classes are learnt (is it the right column?)");
     }
     data.class_names.assign(names.begin(), names.end());
     std::map<std::string, std::int32_t> index;
@@ -241,29 +249,40 @@ Dataset load_dataset(const std::string& path, const DatasetOptions& options) {
   for (const auto& d : options.drop) {
     if (!contains(raw.header, d)) throw InputError(path + ": --drop names no column '" + d + "'");
   }
-  for (const auto& name : table.column_names()) {
-    const bool expected =
-        std::any_of(options.expected_features.begin(), options.expected_features.end(),
-                    [&](const auto& e) { return e.first == name; });
-    const bool identifier = !options.keep_identifiers && is_identifier_column(name) && !expected;
-    if (identifier || contains(to_drop, name)) {
-      table.drop(name);
-      data.dropped.push_back(name);
-    }
-  }
+  std::set<std::string> expected_names;
+  for (const auto& e : options.expected_features) expected_names.insert(e.first);
+  const std::set<std::string> drop_names(to_drop.begin(), to_drop.end());
+  table.drop_where([&](const std::string& name) {
+    const bool identifier =
+        !options.keep_identifiers && is_identifier_column(name) && !expected_names.contains(name);
+    if (!identifier && !drop_names.contains(name)) return false;
+    data.dropped.push_back(name);
+    return true;
+  });
   // A model's inputs come in the model's order; columns it does not use are left out.
   if (!options.expected_features.empty()) {
     Table ordered;
     ordered.source = table.source;
     ordered.line_numbers = table.line_numbers;
+    const auto positions = table.positions();
     for (const auto& [name, type] : options.expected_features) {
-      ordered.columns.push_back(table.column(name));
+      const auto at = positions.find(name);
+      if (at == positions.end()) table.column(name);  // throws, naming the column
+      ordered.columns.push_back(std::move(table.columns[at->second]));
     }
     table = std::move(ordered);
   }
   if (table.cols() == 0) throw InputError(path + ": no feature columns left");
   data.features = std::move(table);
   return data;
+}
+
+void require_classes_to_learn(const Dataset& data) {
+  if (data.class_names.size() >= 2) return;
+  const std::string found =
+      data.class_names.empty() ? "no class" : "only one class ('" + data.class_names[0] + "')";
+  throw InputError(data.features.source + ": label column '" + data.label_column + "' has " +
+                   found + "; training needs at least two (is it the right column?)");
 }
 
 std::uint64_t label_fingerprint(const Dataset& data) {

@@ -16,9 +16,12 @@ std::string where(const std::string& path, std::size_t line) {
 
 double number(std::string_view cell, const std::string& at, const char* field) {
   double v = 0;
-  if (parse_number_cell(cell, v) != NumberParse::kOk) {
-    throw InputError(at + ": field '" + field + "': expected a number, found '" +
-                     std::string(cell) + "'");
+  const NumberParse p = parse_number_cell(cell, v);
+  if (p != NumberParse::kOk) {
+    throw InputError(at + ": field '" + field + "': " +
+                     (p == NumberParse::kMissing
+                          ? "expected a number, found '" + std::string(trim_cell(cell)) + "'"
+                          : bad_number_text(cell, p)));
   }
   return v;
 }

@@ -100,10 +100,14 @@ std::size_t column(const RawCsv& raw, const char* name) {
 
 double number_at(const RawCsv& raw, std::size_t row, std::size_t col) {
   double v = 0;
-  if (parse_number_cell(raw.cell(row, col), v) != NumberParse::kOk) {
-    throw InputError(raw.source + ":" + std::to_string(raw.line_numbers[row]) + ": column '" +
-                     raw.header[col] + "': expected a number, found '" +
-                     std::string(raw.cell(row, col)) + "'");
+  const NumberParse p = parse_number_cell(raw.cell(row, col), v);
+  if (p != NumberParse::kOk) {
+    throw InputError(
+        raw.source + ":" + std::to_string(raw.line_numbers[row]) + ": column '" + raw.header[col] +
+        "': " +
+        (p == NumberParse::kMissing
+             ? "expected a number, found '" + std::string(trim_cell(raw.cell(row, col))) + "'"
+             : bad_number_text(raw.cell(row, col), p)));
   }
   return v;
 }

@@ -1,6 +1,7 @@
 #include "vigil/data/table.hpp"
 
 #include <cmath>
+#include <vector>
 
 #include "vigil/core/error.hpp"
 
@@ -31,6 +32,17 @@ std::vector<std::string> Table::column_names() const {
   names.reserve(columns.size());
   for (const auto& c : columns) names.push_back(c.name);
   return names;
+}
+
+std::unordered_map<std::string_view, std::size_t> Table::positions() const {
+  std::unordered_map<std::string_view, std::size_t> out;
+  out.reserve(columns.size());
+  for (std::size_t i = 0; i < columns.size(); ++i) out.emplace(columns[i].name, i);
+  return out;
+}
+
+void Table::drop_where(const std::function<bool(const std::string&)>& doomed) {
+  std::erase_if(columns, [&](const Column& c) { return doomed(c.name); });
 }
 
 bool Table::drop(const std::string& name) {

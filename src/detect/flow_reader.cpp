@@ -6,6 +6,7 @@
 
 #include "vigil/core/error.hpp"
 #include "vigil/data/csv.hpp"
+#include "vigil/data/limits.hpp"
 
 namespace vigil::detect {
 namespace {
@@ -15,10 +16,11 @@ using data::trim_cell;
 // As the CSV loader reads a feature (a double narrowed to float), so a row
 // read here scores exactly as the same row loaded by `vigil predict`;
 // identifiers and times keep double precision.
-bool parse_number(std::string_view cell, double& out, bool as_float) {
-  if (data::parse_number_cell(cell, out) == data::NumberParse::kInvalid) return false;
-  if (as_float) out = static_cast<double>(static_cast<float>(out));
-  return std::isfinite(out) || std::isnan(out);
+data::NumberParse parse_number(std::string_view cell, double& out, bool as_float) {
+  const data::NumberParse p = data::parse_number_cell(cell, out);
+  if (p != data::NumberParse::kOk || !as_float) return p;
+  out = static_cast<double>(static_cast<float>(out));
+  return std::isfinite(out) ? p : data::NumberParse::kInfinite;
 }
 
 }  // namespace
@@ -27,6 +29,11 @@ FlowCsvReader::FlowCsvReader(std::FILE* in, std::string source)
     : in_(in), source_(std::move(source)) {
   if (!read_record())
     throw InputError(source_ + ": empty input, expected a header line of flow columns");
+  if (cells_.size() > data::kMaxColumns) {
+    throw InputError(source_ + ":" + std::to_string(line_) + ": the header has " +
+                     std::to_string(cells_.size()) + " columns; at most " +
+                     std::to_string(data::kMaxColumns) + " are read");
+  }
   header_ = cells_;
   if (!header_.empty() && header_[0].rfind("\xEF\xBB\xBF", 0) == 0) header_[0].erase(0, 3);
   for (auto& h : header_) {
@@ -39,21 +46,48 @@ bool FlowCsvReader::has_column(const std::string& name) const {
   return std::find(header_.begin(), header_.end(), name) != header_.end();
 }
 
+bool FlowCsvReader::read_line() {
+  line_text_.clear();
+  int c;
+  while ((c = getc_unlocked(in_)) != EOF) {
+    if (c == 0) {
+      throw InputError(source_ + ":" + std::to_string(next_line_) +
+                       ": a NUL byte; flow rows are text only (is it a binary stream?)");
+    }
+    line_text_.push_back(static_cast<char>(c));
+    if (c == '\n') return true;
+    if (line_text_.size() > data::kMaxLineBytes) {
+      throw InputError(source_ + ":" + std::to_string(next_line_) + ": a line of over " +
+                       std::to_string(data::kMaxLineBytes) + " bytes; lines are at most that long");
+    }
+  }
+  if (std::ferror(in_)) throw InputError(source_ + ": read error");
+  return !line_text_.empty();
+}
+
 bool FlowCsvReader::read_record() {
   // One record may span lines inside quotes (RFC 4180).
   cells_.clear();
   std::string cell;
   bool quoted = false, any = false;
+  auto end_cell = [&] {
+    if (cell.size() > data::kMaxFieldBytes) {
+      throw InputError(source_ + ":" + std::to_string(line_) + ": a field of " +
+                       std::to_string(cell.size()) + " bytes; fields are at most " +
+                       std::to_string(data::kMaxFieldBytes) + " bytes");
+    }
+    cells_.push_back(std::move(cell));
+    cell.clear();
+  };
   for (;;) {
-    const ssize_t n = getline(&line_buffer_.data, &line_buffer_.capacity, in_);
-    if (n < 0) {
+    if (!read_line()) {
       if (quoted)
         throw InputError(source_ + ":" + std::to_string(line_) + ": a quoted cell is never closed");
       if (!any) return false;
-      cells_.push_back(std::move(cell));
+      end_cell();
       return true;
     }
-    std::string_view text(line_buffer_.data, static_cast<std::size_t>(n));
+    std::string_view text(line_text_);
     if (!any) line_ = next_line_;
     ++next_line_;
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
@@ -75,8 +109,7 @@ bool FlowCsvReader::read_record() {
       } else if (c == '"') {
         quoted = true;
       } else if (c == ',') {
-        cells_.push_back(std::move(cell));
-        cell.clear();
+        end_cell();
       } else {
         cell += c;
       }
@@ -85,7 +118,7 @@ bool FlowCsvReader::read_record() {
       cell += '\n';
       continue;
     }
-    cells_.push_back(std::move(cell));
+    end_cell();
     return true;
   }
 }
@@ -107,9 +140,12 @@ bool FlowCsvReader::next(capture::FlowRecord& flow) {
     const std::string_view cell = trim_cell(cells_[c]);
     auto text = [&] { return data::is_missing_token(cell) ? std::string() : std::string(cell); };
     double v = 0;
-    if (!capture::is_text_field(t) && !parse_number(cell, v, t == RecordField::kNumeric)) {
-      throw InputError(source_ + ":" + std::to_string(line_) + ": column '" + header_[c] + "': '" +
-                       std::string(cell) + "' is not a number");
+    if (!capture::is_text_field(t)) {
+      const data::NumberParse p = parse_number(cell, v, t == RecordField::kNumeric);
+      if (p == data::NumberParse::kInvalid || p == data::NumberParse::kInfinite) {
+        throw InputError(source_ + ":" + std::to_string(line_) + ": column '" + header_[c] +
+                         "': " + data::bad_number_text(cell, p));
+      }
     }
     auto port = [&](const char* what) -> std::uint16_t {
       if (std::isnan(v)) return 0;

@@ -338,6 +338,7 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
                                 Progress* progress, const data::Dataset* test_data) {
   if (data.labels.empty())
     throw InputError(data.features.source + ": no labels to evaluate against");
+  data::require_classes_to_learn(data);
   // Every parameter must belong to at least one chosen model, so a typo is caught.
   for (const auto& a : config.model_params) {
     bool known = false;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "vigil/core/error.hpp"
+#include "vigil/data/limits.hpp"
 
 namespace vigil::preprocess {
 
@@ -55,8 +56,11 @@ const LabelEncoder* TableEncoder::encoder(std::size_t column) const {
 
 Matrix TableEncoder::transform(const data::Table& table) const {
   Matrix out(table.rows(), columns_.size());
+  const auto positions = table.positions();
   for (std::size_t c = 0; c < columns_.size(); ++c) {
-    const data::Column& col = table.column(columns_[c].name);
+    const auto at = positions.find(columns_[c].name);
+    if (at == positions.end()) table.column(columns_[c].name);  // throws, naming the column
+    const data::Column& col = table.columns[at->second];
     if (col.type != columns_[c].type) {
       throw InputError(table.source + ": column '" + col.name + "' is " +
                        data::to_string(col.type) + " but the model was trained on it as " +
@@ -75,9 +79,12 @@ Matrix TableEncoder::transform(const data::Table& table) const {
 std::vector<std::pair<std::string, std::size_t>> TableEncoder::unknown_counts(
     const data::Table& table) const {
   std::vector<std::pair<std::string, std::size_t>> counts;
+  const auto positions = table.positions();
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     if (columns_[c].type != data::ColumnType::kCategorical) continue;
-    const data::Column& col = table.column(columns_[c].name);
+    const auto at = positions.find(columns_[c].name);
+    if (at == positions.end()) table.column(columns_[c].name);  // throws, naming the column
+    const data::Column& col = table.columns[at->second];
     if (col.type != data::ColumnType::kCategorical) continue;
     std::size_t n = 0;
     for (const auto& v : col.strings) n += encoders_[c].encode(v) == encoders_[c].unknown_code();
@@ -96,12 +103,14 @@ void TableEncoder::save(ByteWriter& w) const {
 }
 
 void TableEncoder::load(ByteReader& r) {
-  const auto n = r.count(100000, "column");
+  const auto n = r.count(data::kMaxColumns, "column");
   columns_.clear();
   encoders_.clear();
+  std::set<std::string> seen;
   for (std::uint64_t i = 0; i < n; ++i) {
     InputColumn col;
     col.name = r.str();
+    if (!seen.insert(col.name).second) r.fail("input column '" + col.name + "' is listed twice");
     const auto type = r.u8();
     if (type > 1) r.fail("unknown column type " + std::to_string(type));
     col.type = type == 1 ? data::ColumnType::kCategorical : data::ColumnType::kNumeric;

@@ -80,6 +80,10 @@ TEST(Cli, BadInputIsOneClearLineAndExitOne) {
        "header.csv: has a header but no data rows"},
       {"nolabel.csv", "bytes,kind\n1,a\n", "--label class", "no label column 'class'"},
       {"generic.csv", "bytes,kind\n1,a\n", "", "name the label column with --label"},
+      {"oneclass.csv", "bytes,class\n1,a\n2,a\n3,a\n", "--label class",
+       "oneclass.csv: label column 'class' has only one class ('a'); training needs at least two"},
+      {"inf.csv", "bytes,class\n1,a\nInfinity,b\n", "--label class",
+       "inf.csv:3: column 'bytes': 'Infinity' is infinite or out of range"},
   };
   for (const auto& c : cases) {
     const auto path = dir.write(c.name, c.text);

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "vigil/core/error.hpp"
+#include "vigil/data/limits.hpp"
 
 namespace vigil::data {
 namespace {
@@ -85,6 +86,55 @@ TEST(Csv, EmptyFileHeaderOnlyAndUnclosedQuote) {
   EXPECT_NE(error_of("a,b\r\n").find("no data rows"), std::string::npos);
   EXPECT_NE(error_of("a,b\n1,\"open\n").find("never closed"), std::string::npos);
   EXPECT_NE(error_of("a,a\n1,2\n").find("appears twice"), std::string::npos);
+}
+
+// One rule for every reader: NaN in any case and sign is missing; infinities
+// and overflows are refused by name, however few of them there are.
+TEST(Csv, NanInAnyCaseIsMissingAndInfinitiesAreRefused) {
+  Table t = type_columns(parse_raw_csv("x\nNAN\nnan\nNaN\n-nan\n nAn \n1e-999\n2\n", "t.csv"), {});
+  const Column& x = t.column("x");
+  ASSERT_EQ(x.type, ColumnType::kNumeric);
+  for (std::size_t r = 0; r < 5; ++r) EXPECT_TRUE(x.is_missing(r)) << r;
+  EXPECT_EQ(x.numbers[5], 0.0f);  // an underflow rounds to zero, as strtod does
+  EXPECT_EQ(x.numbers[6], 2.0f);
+  for (const char* inf : {"inf", "INF", "-Infinity", "+inf", "1e999", "1e39"}) {
+    const auto msg = error_of(std::string("x\n1\n") + inf + "\n3\n");
+    EXPECT_NE(msg.find("t.csv:3: column 'x': '"), std::string::npos) << inf << ": " << msg;
+    EXPECT_NE(msg.find("is infinite or out of range"), std::string::npos) << inf << ": " << msg;
+  }
+  // A text column that happens to hold the word stays text.
+  EXPECT_EQ(type_columns(parse_raw_csv("x\ninf\nabc\n", "t.csv"), {}).column("x").type,
+            ColumnType::kCategorical);
+  double v = 0;
+  EXPECT_EQ(parse_number_cell("NAN", v), NumberParse::kMissing);
+  EXPECT_EQ(parse_number_cell("-INF", v), NumberParse::kInfinite);
+  EXPECT_EQ(parse_number_cell("nano", v), NumberParse::kInvalid);
+}
+
+TEST(Csv, NulByteIsRefusedWithItsLine) {
+  EXPECT_EQ(error_of(std::string("a\0z,b\n1,2\n", 11)),
+            "t.csv:1: a NUL byte; a CSV file holds text only (is it a binary file?)");
+  EXPECT_NE(error_of(std::string("a,b\n1,2\n3,\0\n", 13)).find("t.csv:3: a NUL byte"),
+            std::string::npos);
+}
+
+TEST(Csv, BoundsOnColumnsAndFieldLengthAreErrorsNotExhaustion) {
+  std::string wide;
+  for (std::size_t i = 0; i <= kMaxColumns; ++i) wide += (i ? ",c" : "c") + std::to_string(i);
+  const auto msg = error_of(wide + "\n");
+  EXPECT_NE(msg.find("t.csv:1: the header has 100001 columns; at most 100000"), std::string::npos)
+      << msg;
+  const std::string field(kMaxFieldBytes + 1, 'x');
+  EXPECT_NE(error_of("a,b\n1,2\n3," + field + "\n").find("t.csv:3: a field of 65537 bytes"),
+            std::string::npos);
+  EXPECT_NE(error_of("a,b\n1,\"" + field + "\"\n").find("t.csv:2: a field of 65537 bytes"),
+            std::string::npos);
+  // A wide header above many blank lines reserves for the rows the bytes allow,
+  // not for lines * columns (which once asked for terabytes).
+  std::string blank_rows = "a";
+  for (int i = 1; i < 50000; ++i) blank_rows += ",c" + std::to_string(i);
+  blank_rows += "\n" + std::string(500000, '\n') + std::string(49999, ',') + "\n";
+  EXPECT_EQ(parse_raw_csv(blank_rows, "t.csv").rows(), 1u);
 }
 
 TEST(Csv, MissingFileIsAnInputError) {

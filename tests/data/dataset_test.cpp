@@ -4,6 +4,7 @@
 
 #include "test_files.hpp"
 #include "vigil/core/error.hpp"
+#include "vigil/data/limits.hpp"
 
 namespace vigil::data {
 namespace {
@@ -125,6 +126,30 @@ TEST(Dataset, UnknownLabelColumnAndMissingLabelAreErrors) {
     FAIL();
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("g.csv:3"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Dataset, OneClassIsRefusedForTrainingAndTooManyClassesOnLoad) {
+  TempDir dir;
+  DatasetOptions o;
+  o.label = "y";
+  const Dataset one = load_dataset(dir.write("one.csv", "a,y\n1,x\n2,x\n3, x \n"), o);
+  try {
+    require_classes_to_learn(one);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("one.csv: label column 'y' has only one class ('x')"),
+              std::string::npos)
+        << e.what();
+  }
+  std::string many = "a,y\n";
+  for (std::size_t i = 0; i <= kMaxClasses; ++i) many += "1,c" + std::to_string(i) + "\n";
+  try {
+    load_dataset(dir.write("many.csv", many), o);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("has 1001 distinct values"), std::string::npos)
+        << e.what();
   }
 }
 

@@ -96,6 +96,25 @@ TEST(FlowCsvReader, BadRowsNameLineAndColumn) {
   EXPECT_EQ(error_of("proto,sttl\n\"tcp,1\n"), "flows.csv:2: a quoted cell is never closed");
 }
 
+// The CSV loader's rule: NaN in any case is missing, infinities are refused.
+TEST(FlowCsvReader, NumbersFollowTheLoadersRuleAndBoundsHold) {
+  MemoryFile in("proto,sttl,dur\ntcp,NAN,-nan\n");
+  FlowCsvReader reader(in.file, "flows.csv");
+  capture::FlowRecord flow;
+  ASSERT_TRUE(reader.next(flow));
+  EXPECT_TRUE(std::isnan(numeric(flow, "sttl")) && std::isnan(numeric(flow, "dur")));
+  EXPECT_EQ(error_of("proto,sttl\ntcp,-Infinity\n"),
+            "flows.csv:2: column 'sttl': '-Infinity' is infinite or out of range: numbers must be "
+            "finite (leave the cell empty, or write NaN, to mark a missing value)");
+  EXPECT_EQ(error_of("proto,sttl\ntcp,1e39\n").substr(0, 34), "flows.csv:2: column 'sttl': '1e39'");
+  EXPECT_EQ(error_of(std::string("proto,sttl\ntcp,\0\n", 19)),
+            "flows.csv:2: a NUL byte; flow rows are text only (is it a binary stream?)");
+  EXPECT_EQ(error_of("proto,sttl\ntcp," + std::string(65537, '1') + "\n"),
+            "flows.csv:2: a field of 65537 bytes; fields are at most 65536 bytes");
+  EXPECT_EQ(error_of("proto,sttl\n" + std::string(16 * 1024 * 1024 + 10, ' ')),
+            "flows.csv:2: a line of over 16777216 bytes; lines are at most that long");
+}
+
 TEST(FlowQueue, DropsWhenFullUnlessToldToWait) {
   FlowQueue queue(2);
   capture::FlowRecord f;

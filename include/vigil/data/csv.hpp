@@ -1,5 +1,10 @@
 // CSV reading: RFC 4180 quoting, CRLF or LF, a UTF-8 byte-order mark, blank
-// lines, and empty/NaN/nan/? as missing values. Errors name file, line and column.
+// lines. Errors name file, line and column. The rule for numbers, the same in
+// every reader of flows and labels (docs/input.md):
+//   missing:  an empty cell, `?`, or NaN in any letter case and sign (nan, NAN, -nan)
+//   refused:  infinities (inf, Infinity, -INF in any case) and numbers beyond
+//             the range of the value read (1e999; 1e39 for a 32-bit feature)
+// A NUL byte anywhere is refused, and so are the bounds of vigil/data/limits.hpp.
 #pragma once
 
 #include <deque>
@@ -40,16 +45,21 @@ RawCsv parse_raw_csv(std::string text, const std::string& source);
 // The position of a header name, if the file has that column.
 std::optional<std::size_t> column_index(const RawCsv& raw, std::string_view name);
 
-// Whether a cell holds a missing value: empty, NaN, nan or ?, ignoring spaces.
+// Whether a cell holds a missing value: empty, ?, or NaN in any case and sign,
+// ignoring spaces.
 bool is_missing_token(std::string_view cell);
 
 // A cell without its leading and trailing spaces and tabs.
 std::string_view trim_cell(std::string_view cell);
 
-enum class NumberParse { kOk, kMissing, kInvalid };
+enum class NumberParse { kOk, kMissing, kInvalid, kInfinite };
 // A cell as a finite number, as every reader of flow CSVs parses it (a
-// leading '+' allowed; a missing token gives NaN and kMissing).
+// leading '+' allowed; a missing token gives NaN and kMissing; an infinity
+// or an overflow gives kInfinite).
 NumberParse parse_number_cell(std::string_view cell, double& out);
+// What is wrong with a cell that did not parse (kInvalid or kInfinite), in the
+// words every reader uses: "'x' is not a number", "'inf' is infinite ...".
+std::string bad_number_text(std::string_view cell, NumberParse why);
 
 struct TypingOptions {
   // Columns whose type is fixed; all others are inferred from their values.

@@ -60,6 +60,10 @@ std::uint64_t label_fingerprint(const Dataset& data);
 
 Dataset load_dataset(const std::string& path, const DatasetOptions& options);
 
+// Refuses to train on data with nothing to tell apart: a label column holding
+// one class. The message names the file, the column and the class.
+void require_classes_to_learn(const Dataset& data);
+
 // The index of each name in `names`; `names` grows by unknown ones (an evaluation
 // file can hold a class the model never saw: its rows still count, as misses).
 std::vector<std::int32_t> map_labels(const Dataset& data, std::vector<std::string>& names);

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace vigil::data {
@@ -36,8 +39,14 @@ class Table {
   // The column named `name`; an InputError naming the source if there is none.
   const Column& column(const std::string& name) const;
   std::vector<std::string> column_names() const;
+  // Each column's position by name, for callers that look up many columns (a
+  // linear find per column is quadratic in wide files). The keys view the
+  // columns' names: valid while no column is added, removed or renamed.
+  std::unordered_map<std::string_view, std::size_t> positions() const;
   // Removes a column; returns whether it was there.
   bool drop(const std::string& name);
+  // Removes the columns whose names `doomed` holds, in one pass.
+  void drop_where(const std::function<bool(const std::string&)>& doomed);
   // The rows picked by index, in the given order.
   Table select_rows(const std::vector<std::size_t>& indices) const;
   // "file:line N" for a row, as error messages cite it.

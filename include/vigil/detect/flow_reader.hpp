@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -33,21 +32,16 @@ class FlowCsvReader {
 
  private:
   bool read_record();  // into cells_; false at end
+  // The next physical line into line_, its end included; false at end of input.
+  // Bounded by data::kMaxLineBytes, so a stream without line ends cannot
+  // exhaust memory.
+  bool read_line();
   std::FILE* in_;
   std::string source_;
   std::vector<std::string> header_;
   std::vector<capture::RecordColumn> targets_;  // per column; kNone: skipped
   std::vector<std::string> cells_;
-  // getline's buffer, reused from row to row; a member that frees itself, so
-  // it is freed even when the constructor throws.
-  struct LineBuffer {
-    char* data = nullptr;
-    std::size_t capacity = 0;
-    LineBuffer() = default;
-    LineBuffer(const LineBuffer&) = delete;
-    LineBuffer& operator=(const LineBuffer&) = delete;
-    ~LineBuffer() { std::free(data); }
-  } line_buffer_;
+  std::string line_text_;  // reused from row to row
   std::size_t line_ = 0, next_line_ = 1;
   std::uint64_t rows_ = 0;
 };
