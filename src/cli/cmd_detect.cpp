@@ -46,8 +46,10 @@ std::string default_model() {
 }
 
 // An output that alerts are appended to as they happen (as Suricata appends
-// to eve.json), each batch flushed at once so a SIEM agent tailing the file
-// sees it. Not atomic: a detector's log grows while it runs.
+// to eve.json), each batch written at once so a SIEM agent tailing the file
+// sees it. Not atomic (a detector's log grows while it runs), but a batch that
+// fails part-way (a full disk) is cut off again, so the file holds whole
+// events only; unbuffered, so nothing left in a buffer is written later.
 class AppendOutput {
  public:
   explicit AppendOutput(const std::string& path) : path_(path) {
@@ -57,6 +59,7 @@ class AppendOutput {
     }
     file_ = std::fopen(path.c_str(), "ab");
     if (!file_) throw IoError(path + ": cannot open for appending: " + std::strerror(errno));
+    std::setvbuf(file_, nullptr, _IONBF, 0);
     owned_ = true;
   }
   ~AppendOutput() {
@@ -66,9 +69,17 @@ class AppendOutput {
   AppendOutput& operator=(const AppendOutput&) = delete;
 
   void write(std::string_view text) {
+    // Where this batch starts, for a regular file that can be cut back.
+    const off_t start = owned_ ? ::lseek(::fileno(file_), 0, SEEK_END) : -1;
     if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0) {
+      const int error = errno;
+      if (start >= 0 && ::ftruncate(::fileno(file_), start) != 0) {
+        // The cut failed too: the message says the last event may be partial.
+        throw IoError(path_ + ": write failed: " + std::strerror(error) +
+                      " (and its last event could not be removed)");
+      }
       throw IoError((path_ == "-" ? std::string("standard output") : path_) +
-                    ": write failed: " + std::strerror(errno));
+                    ": write failed: " + std::strerror(error));
     }
   }
 

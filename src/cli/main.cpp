@@ -1,12 +1,17 @@
 // The `vigil` program: parses the command line and hands each command to the
 // library. Every user-facing error becomes one line on stderr and exit code 1.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 
 #include "cli/common.hpp"
 #include "vigil/core/error.hpp"
 
 int main(int argc, char** argv) {
+  // A reader that closes the pipe (`vigil extract | head`) makes writes fail
+  // with EPIPE, which every writer reports by name with exit code 1, instead
+  // of the signal killing Vigil without a word.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{
       "Vigil: machine-learning intrusion detection for IoT networks (version " VIGIL_VERSION ")"};
   app.require_subcommand(1);

@@ -37,7 +37,8 @@ AtomicOutput::~AtomicOutput() {
 void AtomicOutput::write(std::string_view text) {
   if (!file_) throw IoError(path_ + ": write after commit");
   if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
-    throw IoError(path_ + ": write failed: " + std::strerror(errno));
+    throw IoError((to_stdout_ ? std::string("standard output") : path_) +
+                  ": write failed: " + std::strerror(errno));
   }
 }
 
