@@ -232,16 +232,22 @@ void FlowTable::add(const DecodedPacket& packet) {
     } else {
       ++stats_.fragments_without_ports;  // first fragment unseen: the flow has no ports
     }
-    // Fragment memory is bounded: entries older than the idle timeout go.
+    // Fragment memory is bounded, whatever a flood of first fragments that
+    // never complete does: entries older than the idle timeout go, and past
+    // max_flows entries the table sheds an eighth more than the excess, so a
+    // sweep of the whole table comes once per max_flows / 8 fragments, not
+    // once per fragment.
     if (p.time - last_fragment_sweep_ > config_.idle_timeout ||
         fragments_.size() > config_.max_flows) {
+      const std::size_t keep = fragments_.size() > config_.max_flows
+                                   ? config_.max_flows - config_.max_flows / 8
+                                   : config_.max_flows;
       for (auto it = fragments_.begin(); it != fragments_.end();) {
-        it =
-            p.time - it->second.time > config_.idle_timeout || fragments_.size() > config_.max_flows
-                ? fragments_.erase(it)
-                : std::next(it);
+        const bool stale = p.time - it->second.time > config_.idle_timeout;
+        it = stale || fragments_.size() > keep ? fragments_.erase(it) : std::next(it);
       }
       last_fragment_sweep_ = p.time;
+      ++stats_.fragment_sweeps;
     }
   }
   if (!icmp) {

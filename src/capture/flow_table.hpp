@@ -22,6 +22,7 @@ struct FlowTableConfig {
 
 struct FlowTableStats {
   std::uint64_t flows = 0, evicted = 0, fragments_without_ports = 0;
+  std::uint64_t fragment_sweeps = 0;  // passes over the fragment table (bounded work)
 };
 
 class FlowTable {
@@ -37,6 +38,8 @@ class FlowTable {
 
   std::size_t active() const { return index_.size(); }
   const FlowTableStats& stats() const { return stats_; }
+  // First fragments whose ports are kept for the fragments that follow.
+  std::size_t pending_fragments() const { return fragments_.size(); }
 
   // The most memory one open flow can hold (see vigil::capture::bytes_per_flow).
   static std::size_t bytes_per_flow();

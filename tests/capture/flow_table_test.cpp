@@ -291,5 +291,30 @@ TEST_F(CappedFlowTable, EvictsTheLeastRecentlyActiveFlow) {
   EXPECT_EQ(records[0].srcip, "10.0.0.100");  // the oldest went first
 }
 
+// A flood of first fragments that never complete, from spoofed sources: the
+// ports kept for their later fragments stay within the flow cap, and the
+// table is swept once per eighth of the cap (100 fragments here), not once
+// per fragment, so the work per fragment stays constant.
+class FragmentFlood : public FlowTableTest {
+ protected:
+  FragmentFlood() : FlowTableTest(FlowTableConfig{60, 5, 1800, 800}) {}
+};
+
+TEST_F(FragmentFlood, StaysWithinTheCapWithBoundedWork) {
+  testing::Ipv4 first;
+  first.protocol = 17;
+  first.fragment = 0x2000;  // more fragments follow, offset 0: they never come
+  for (int i = 0; i < 10000; ++i) {
+    first.id = static_cast<std::uint16_t>(i);
+    first.src[2] = static_cast<std::uint8_t>(i >> 8);
+    first.src[3] = static_cast<std::uint8_t>(i);
+    send(1.0 + i * 1e-4, first, testing::udp_datagram(7000, 7001, "x"));
+    ASSERT_LE(table_.pending_fragments(), 801u) << i;
+  }
+  // 9,200 fragments past the cap, 100 per sweep.
+  EXPECT_LE(table_.stats().fragment_sweeps, 93u);
+  EXPECT_LE(table_.active(), 800u);
+}
+
 }  // namespace
 }  // namespace vigil::capture

@@ -63,24 +63,22 @@ TEST_F(OutputFaults, AClosedPipeIsReportedAndExitsOne) {
                                        dir.file("rc") + "; } | head -c 1 >/dev/null; true ");
   ASSERT_EQ(run.code, 0) << run.output;
   EXPECT_EQ(slurp(dir.file("rc")), "1\n");
-  EXPECT_EQ(slurp(dir.file("err")),
-            "vigil: error: standard output: write failed: Broken pipe\n");
+  EXPECT_EQ(slurp(dir.file("err")), "vigil: error: standard output: write failed: Broken pipe\n");
 }
 
 TEST_F(OutputFaults, AFullDiskLeavesNoModelNoFlowsAndNoTemporaryFile) {
   TempDir dir;
   const std::string data = dir.write("train.csv", unsw_head());
-  CliRun run = with_file_limit(8, "train -q --data " + data +
-                                      " --model rf --param trees=5 --smote off --out " +
-                                      dir.file("m.vgm"));
+  CliRun run =
+      with_file_limit(8, "train -q --data " + data +
+                             " --model rf --param trees=5 --smote off --out " + dir.file("m.vgm"));
   EXPECT_EQ(run.code, 1) << run.output;
   EXPECT_NE(run.output.find(dir.file("m.vgm") + ": write failed: File too large"),
             std::string::npos)
       << run.output;
   run = with_file_limit(8, "extract -q --pcap " + kCapture + " --out " + dir.file("f.csv"));
   EXPECT_EQ(run.code, 1) << run.output;
-  EXPECT_NE(run.output.find(dir.file("f.csv") + ": write failed"), std::string::npos)
-      << run.output;
+  EXPECT_NE(run.output.find(dir.file("f.csv") + ": write failed"), std::string::npos) << run.output;
   EXPECT_EQ(names_in(dir), std::vector<std::string>{"train.csv"});
 }
 
@@ -92,9 +90,8 @@ TEST_F(OutputFaults, AnAlertsFileKeepsWholeEventsWhenTheDiskFills) {
                       dir.file("m.vgm"))
                 .code,
             0);
-  const CliRun run =
-      with_file_limit(400, "detect -q --model " + dir.file("m.vgm") + " --pcap " + kCapture +
-                              " --alerts " + dir.file("alerts.json"));
+  const CliRun run = with_file_limit(400, "detect -q --model " + dir.file("m.vgm") + " --pcap " +
+                                              kCapture + " --alerts " + dir.file("alerts.json"));
   EXPECT_EQ(run.code, 1) << run.output;
   EXPECT_NE(run.output.find("alerts.json: write failed: File too large"), std::string::npos)
       << run.output;
