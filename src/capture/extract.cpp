@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "capture/capture_with.hpp"
 #include "capture/decode.hpp"
 #include "capture/flow_features.hpp"
 #include "capture/flow_table.hpp"
@@ -38,11 +39,17 @@ std::string ExtractSummary::line() const {
 ExtractSummary capture_flows(const ExtractConfig& config, const RecordSink& sink,
                              const std::atomic<bool>* stop, Progress* progress,
                              LiveCounters* live) {
+  ServiceDetector service;
+  return capture_flows_with(service, config, sink, stop, progress, live);
+}
+
+ExtractSummary capture_flows_with(ServiceDetector& service, const ExtractConfig& config,
+                                  const RecordSink& sink, const std::atomic<bool>* stop,
+                                  Progress* progress, LiveCounters* live) {
   if (config.pcaps.empty() == config.interface.empty()) {
     throw InputError("extract: give capture files or an interface (one of the two)");
   }
   const auto started = std::chrono::steady_clock::now();
-  ServiceDetector service;
   ConnectionWindow window;
   ExtractSummary summary;
   std::uint64_t next_id = 1;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/parallel.hpp"
+#include "models/booster_check.hpp"
 #include "vigil/core/error.hpp"
 
 namespace vigil::models {
@@ -213,6 +214,8 @@ void GradientBoostedTrees::load_state(ByteReader& r) {
   walk_.reset();
   if (only_class_ >= 0) return;
   const std::string bytes = r.str();
+  check_booster({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()},
+                static_cast<std::size_t>(classes_), features_, r);
   auto booster = std::make_unique<Booster>(nullptr, 0);
   if (XGBoosterLoadModelFromBuffer(booster->handle, bytes.data(), bytes.size()) != 0) {
     r.fail(std::string("XGBoost cannot read its booster: ") + XGBGetLastError());
