@@ -45,7 +45,10 @@ void ServiceDetector::inspect(ServiceState& s, const std::uint8_t* ip, std::uint
       free_.pop_back();
     }
   }
-  const auto ms = static_cast<std::uint64_t>(time * 1000.0);
+  // A capture file's times are outside input: one before 1970 or past what
+  // milliseconds in 64 bits hold (a damaged record) reaches nDPI as 0.
+  const double in_ms = time * 1000.0;
+  const auto ms = in_ms > 0 && in_ms < 1.8e19 ? static_cast<std::uint64_t>(in_ms) : 0;
   const ndpi_protocol p = ndpi_detection_process_packet(
       module_, s.ndpi, ip, static_cast<unsigned short>(length > 65535 ? 65535 : length), ms);
   s.master = p.master_protocol;

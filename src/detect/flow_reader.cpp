@@ -159,7 +159,14 @@ bool FlowCsvReader::next(capture::FlowRecord& flow) {
       case RecordField::kNone:
         break;
       case RecordField::kId:
-        if (!std::isnan(v) && v >= 0) flow.id = static_cast<std::uint64_t>(v);
+        if (std::isnan(v)) break;  // no id: the row's number stands
+        // 2^64 itself is the first double past the largest id.
+        if (v < 0 || v >= 18446744073709551616.0 || v != std::floor(v)) {
+          throw InputError(source_ + ":" + std::to_string(line_) + ": column '" + header_[c] +
+                           "': '" + std::string(cell) +
+                           "' is not a flow id (a whole number from 0)");
+        }
+        flow.id = static_cast<std::uint64_t>(v);
         break;
       case RecordField::kProto:
         flow.proto = text();

@@ -544,6 +544,11 @@ void RandomForest::load_state(ByteReader& r) {
     t.nodes.resize(nodes);
     for (Node& n : t.nodes) n = {r.i32(), r.f32(), r.i32()};
     t.leaf_shares = r.floats();
+    // Shares are class fractions: votes are fixed-point sums of them, which a
+    // share outside [0, 1] (or NaN) would overflow.
+    for (float share : t.leaf_shares) {
+      if (!(share >= 0.0f && share <= 1.0f)) r.fail("random forest leaf share is not in [0, 1]");
+    }
     if (r.at_least(3)) {
       t.leaf_weights = r.floats();
       if (t.leaf_weights.size() * k != t.leaf_shares.size())

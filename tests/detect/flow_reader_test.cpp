@@ -94,6 +94,11 @@ TEST(FlowCsvReader, BadRowsNameLineAndColumn) {
   EXPECT_EQ(error_of("proto,sport\ntcp,70000\n"),
             "flows.csv:2: column 'sport': '70000' is not a port number");
   EXPECT_EQ(error_of("proto,sttl\n\"tcp,1\n"), "flows.csv:2: a quoted cell is never closed");
+  // Found by fuzzing: an id past 64 bits was cast to an integer (undefined behaviour).
+  EXPECT_EQ(error_of("id,proto\n6.7e111,tcp\n"),
+            "flows.csv:2: column 'id': '6.7e111' is not a flow id (a whole number from 0)");
+  EXPECT_EQ(error_of("id,proto\n-1,tcp\n"),
+            "flows.csv:2: column 'id': '-1' is not a flow id (a whole number from 0)");
 }
 
 // The CSV loader's rule: NaN in any case is missing, infinities are refused.
