@@ -246,7 +246,8 @@ void DbscanDetector::save_state(ByteWriter& w) const {
 void DbscanDetector::load_state(ByteReader& r) {
   const std::uint64_t rows = r.count(1ULL << 32, "dbscan core rows");
   std::vector<float> values = r.floats();
-  if (values.size() != rows * features_) r.fail("dbscan core rows have the wrong size");
+  if (!size_is_product(values.size(), rows, features_))
+    r.fail("dbscan core rows have the wrong size");
   core_ = Matrix(rows, features_);
   core_.values() = std::move(values);
   clusters_ = r.u64();

@@ -51,7 +51,8 @@ void KMeansDetector::save_state(ByteWriter& w) const {
 void KMeansDetector::load_state(ByteReader& r) {
   const std::uint64_t rows = r.count(1u << 24, "k-means centres");
   std::vector<float> values = r.floats();
-  if (rows == 0 || values.size() != rows * features_) r.fail("k-means centres have the wrong size");
+  if (rows == 0 || !size_is_product(values.size(), rows, features_))
+    r.fail("k-means centres have the wrong size");
   centres_ = Matrix(rows, features_);
   centres_.values() = std::move(values);
 }

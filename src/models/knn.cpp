@@ -330,7 +330,8 @@ void KNearestNeighbours::load_state(ByteReader& r) {
   const auto cols = r.u64();
   std::vector<float> values = r.floats();
   labels_ = r.ints();
-  if (classes_ <= 0 || values.size() != rows * cols || labels_.size() != rows || rows == 0) {
+  if (classes_ <= 0 || rows == 0 || cols == 0 || labels_.size() != rows ||
+      !size_is_product(values.size(), rows, cols)) {
     r.fail("kNN state sizes disagree");
   }
   for (auto y : labels_) {

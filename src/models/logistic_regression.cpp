@@ -179,7 +179,7 @@ void LogisticRegression::load_state(ByteReader& r) {
   intercept_ = r.doubles();
   notes_ = r.strings();
   const auto k = static_cast<std::size_t>(classes_);
-  if (classes_ <= 0 || coef_.size() != features_ * k || intercept_.size() != k) {
+  if (classes_ <= 0 || !size_is_product(coef_.size(), features_, k) || intercept_.size() != k) {
     r.fail("logistic regression state sizes disagree");
   }
 }

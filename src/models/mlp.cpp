@@ -296,7 +296,7 @@ void Mlp::load_state(ByteReader& r) {
     const auto cols = r.u64();
     const std::vector<float> w = r.floats();
     const std::vector<float> b = r.floats();
-    if (rows != expect_in || w.size() != rows * cols || b.size() != cols)
+    if (rows != expect_in || !size_is_product(w.size(), rows, cols) || b.size() != cols)
       r.fail("MLP layer sizes disagree");
     net_.w.push_back(
         ConstRowMap(w.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols)));

@@ -137,8 +137,8 @@ void GaussianNaiveBayes::load_state(ByteReader& r) {
   var_ = r.doubles();
   log_prior_ = r.doubles();
   const auto k = static_cast<std::size_t>(classes_);
-  if (classes_ <= 0 || theta_.size() != k * features_ || var_.size() != theta_.size() ||
-      log_prior_.size() != k) {
+  if (classes_ <= 0 || !size_is_product(theta_.size(), k, features_) ||
+      var_.size() != theta_.size() || log_prior_.size() != k) {
     r.fail("naive Bayes state sizes disagree");
   }
   precompute();

@@ -177,11 +177,12 @@ void SupportVectorMachine::load_state(ByteReader& r) {
   offsets_ = r.floats();
   notes_ = r.strings();
   if (classes_ <= 0) r.fail("svm has no classes");
-  if (weights_.size() != static_cast<std::size_t>(classes_) * (mapped_ + 1))
+  if (!size_is_product(weights_.size(), static_cast<std::size_t>(classes_), mapped_ + 1))
     r.fail("svm weights have the wrong size");
   const bool mapped = !projection_.empty();
-  if (mapped ? projection_.size() != features_ * mapped_ || offsets_.size() != mapped_
-             : mapped_ != features_ || !offsets_.empty()) {
+  if (mapped
+          ? !size_is_product(projection_.size(), features_, mapped_) || offsets_.size() != mapped_
+          : mapped_ != features_ || !offsets_.empty()) {
     r.fail("svm feature map has the wrong size");
   }
 }

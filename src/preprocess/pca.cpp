@@ -91,7 +91,7 @@ void Pca::load(ByteReader& r) {
   mean_ = r.doubles();
   basis_ = r.doubles();
   ratio_ = r.doubles();
-  if (basis_.size() != components_ * mean_.size() || ratio_.size() != components_) {
+  if (!size_is_product(basis_.size(), components_, mean_.size()) || ratio_.size() != components_) {
     r.fail("PCA state has the wrong size");
   }
 }

@@ -33,6 +33,14 @@ class ByteWriter {
   std::vector<std::uint8_t> bytes_;
 };
 
+// Whether `size` equals a * b, without the product wrapping around 64 bits:
+// sizes read from a model file are outside input, and a crafted pair whose
+// product wraps could match a short array (found by fuzzing).
+inline bool size_is_product(std::size_t size, std::uint64_t a, std::uint64_t b) {
+  if (a == 0 || b == 0) return size == 0;
+  return size % a == 0 && size / a == b;
+}
+
 class ByteReader {
  public:
   // `context` names what is being read (e.g. "model file x.vgm, section pipeline").
