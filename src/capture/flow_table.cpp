@@ -146,6 +146,13 @@ void FlowTable::touch(std::uint32_t slot) {
 
 bool FlowTable::closed(const Flow& f) const { return f.rst || (f.dir[0].fin && f.dir[1].fin); }
 
+FlowTable::~FlowTable() {
+  for (std::uint32_t slot = pool_.empty() ? 0 : pool_[0].newer; slot != 0;
+       slot = pool_[slot].newer) {
+    if (!pool_[slot].service.done) service_.finish(pool_[slot].service);
+  }
+}
+
 void FlowTable::finish(std::uint32_t slot, FlowEnd why) {
   Flow& f = pool_[slot];
   f.end = why;

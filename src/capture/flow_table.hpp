@@ -29,6 +29,11 @@ class FlowTable {
  public:
   using Emit = std::function<void(Flow&)>;
   FlowTable(FlowTableConfig config, ServiceDetector& service, Emit emit);
+  // Frees nDPI's state of flows still open (a run cut short by an error
+  // never flushes them); they are not emitted.
+  ~FlowTable();
+  FlowTable(const FlowTable&) = delete;
+  FlowTable& operator=(const FlowTable&) = delete;
 
   void add(const DecodedPacket& p);
   // Ends flows idle past their timeout at `now` (packet time).

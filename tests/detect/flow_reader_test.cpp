@@ -112,7 +112,7 @@ TEST(FlowCsvReader, NumbersFollowTheLoadersRuleAndBoundsHold) {
             "flows.csv:2: column 'sttl': '-Infinity' is infinite or out of range: numbers must be "
             "finite (leave the cell empty, or write NaN, to mark a missing value)");
   EXPECT_EQ(error_of("proto,sttl\ntcp,1e39\n").substr(0, 34), "flows.csv:2: column 'sttl': '1e39'");
-  EXPECT_EQ(error_of(std::string("proto,sttl\ntcp,\0\n", 19)),
+  EXPECT_EQ(error_of(std::string("proto,sttl\ntcp,\0\n", 17)),
             "flows.csv:2: a NUL byte; flow rows are text only (is it a binary stream?)");
   EXPECT_EQ(error_of("proto,sttl\ntcp," + std::string(65537, '1') + "\n"),
             "flows.csv:2: a field of 65537 bytes; fields are at most 65536 bytes");
