@@ -7,7 +7,9 @@
 #include "vigil/core/error.hpp"
 #include "vigil/eval/experiment.hpp"
 #include "vigil/io/atomic_file.hpp"
+#include "vigil/io/checksum.hpp"
 #include "vigil/models/classifier.hpp"
+#include "vigil/report/html_report.hpp"
 
 namespace vigil::cli {
 namespace {
@@ -23,6 +25,7 @@ struct ExperimentOptions {
   double test_size = 0.2;
   std::uint64_t seed = 42;
   std::string json;
+  std::string html;
   std::string export_prepared;
   std::string benign = "Normal";
   std::vector<std::string> anomaly;
@@ -82,12 +85,25 @@ void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
   TerminalProgress progress(progress_wanted(g.quiet));
   const eval::ExperimentResult result = eval::run_experiment(ds, config, &progress, test.get());
   std::printf("data %s\n%s", o.data.path.c_str(), eval::experiment_text(result).c_str());
-  if (!o.json.empty()) {
+  if (!o.json.empty() || !o.html.empty()) {
     nlohmann::json report = eval::to_json(result);
     report["data"] = o.data.path;
+    report["data_sha256"] = io::sha256_file(o.data.path);
+    if (test) {
+      report["test_data"] = o.test;
+      report["test_data_sha256"] = io::sha256_file(o.test);
+    }
     report["seed"] = o.seed;
-    io::write_file_atomic(o.json, report.dump(2) + "\n");
-    status(g, "report written to " + o.json);
+    report["command"] = g.command_line;
+    report["vigil_version"] = VIGIL_VERSION;
+    if (!o.json.empty()) {
+      io::write_file_atomic(o.json, report.dump(2) + "\n");
+      status(g, "report written to " + o.json);
+    }
+    if (!o.html.empty()) {
+      io::write_file_atomic(o.html, report::experiment_page({report}, {o.html}));
+      status(g, "page written to " + o.html);
+    }
   }
 }
 
@@ -145,6 +161,10 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
       "Keep every training row of this class out (an attack type never seen), to measure "
       "what the hybrids catch of it");
   cmd->add_option("--json", o->json, "Also write the results as JSON to this file");
+  cmd->add_option("--html", o->html,
+                  "Also write a self-contained HTML page with the results' charts (confusion "
+                  "matrices, per-class bars, ROC and precision-recall curves, costs) to this file; "
+                  "vigil report draws pages from saved JSON");
   cmd->add_option(
       "--export-prepared", o->export_prepared,
       "Write the rows exactly as the models get them (imputed, scaled, balanced, reduced) to "

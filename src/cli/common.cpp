@@ -135,6 +135,25 @@ std::string default_dataset() {
       "  VIGIL_DATA to that folder (or pass --data FILE).");
 }
 
+std::string shell_command_line(int argc, const char* const* argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (i > 0) line += ' ';
+    const bool plain = !arg.empty() && arg.find_first_not_of(
+                                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                           "0123456789-_./=:,+@%") == std::string::npos;
+    if (plain) {
+      line += arg;
+      continue;
+    }
+    line += '\'';
+    for (char c : arg) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    line += '\'';
+  }
+  return line;
+}
+
 void status(const GlobalOptions& g, const std::string& line) {
   if (!g.quiet) std::fprintf(stderr, "%s\n", line.c_str());
 }

@@ -14,7 +14,12 @@ namespace vigil::cli {
 
 struct GlobalOptions {
   bool quiet = false;
+  std::string command_line;  // as typed, quoted for a shell: reports record it
 };
+
+// argv joined into one line a shell reads back the same (arguments with
+// spaces or shell characters in single quotes).
+std::string shell_command_line(int argc, const char* const* argv);
 
 struct DataOptions {
   std::string path;
@@ -75,5 +80,6 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g);
 void add_extract_command(CLI::App& app, const GlobalOptions& g);
 void add_label_command(CLI::App& app, const GlobalOptions& g);
 void add_detect_command(CLI::App& app, const GlobalOptions& g);
+void add_report_command(CLI::App& app, const GlobalOptions& g);
 
 }  // namespace vigil::cli

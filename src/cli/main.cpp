@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   app.fallthrough();  // global flags such as --quiet also work after the command name
   app.set_version_flag("--version", VIGIL_VERSION);
   vigil::cli::GlobalOptions global;
+  global.command_line = vigil::cli::shell_command_line(argc, argv);
   app.add_flag("-q,--quiet", global.quiet, "No progress or status output on stderr")
       ->configurable(false);
   vigil::cli::add_models_command(app, global);
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   vigil::cli::add_extract_command(app, global);
   vigil::cli::add_label_command(app, global);
   vigil::cli::add_detect_command(app, global);
+  vigil::cli::add_report_command(app, global);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -60,6 +60,7 @@ PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& 
   result.synthetic_train_rows = fitted.synthetic;
   result.notes.insert(result.notes.end(), fitted.notes.begin(), fitted.notes.end());
   result.pipeline = pipeline.describe();
+  result.feature_names = pipeline.output_names();
   return p;
 }
 
@@ -177,6 +178,7 @@ void run_models(const PreparedSplit& p, const ExperimentConfig& config, Experime
       r.model_bytes = state.bytes().size();
     }
     for (const auto& note : model->fit_notes()) result.notes.push_back(note);
+    r.feature_importances = model->feature_importances();
     t = Clock::now();
     const models::Classifier::Scored scored = model->predict_scored(p.test_x);
     r.predict_seconds += seconds_since(t);
@@ -269,6 +271,7 @@ PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& spli
   result.synthetic_train_rows += fitted.synthetic;
   result.notes.insert(result.notes.end(), fitted.notes.begin(), fitted.notes.end());
   result.pipeline = pipeline.describe();
+  result.feature_names = pipeline.output_names();
   return p;
 }
 
@@ -306,6 +309,7 @@ PreparedSplit prepare_paper(const data::Dataset& data, const ExperimentConfig& c
   result.reduction_seconds += seconds_since(reduction_start);
   if (config.pipeline.reduces()) p.test_x = pipeline.reduce(p.test_x);
   result.pipeline = pipeline.describe() + " (all rows, before the split)";
+  result.feature_names = pipeline.output_names();
   return p;
 }
 
@@ -583,6 +587,18 @@ nlohmann::json to_json(const ExperimentResult& result) {
   for (const auto& m : result.models) {
     nlohmann::json folds = nlohmann::json::array();
     for (const auto& f : m.folds) folds.push_back(to_json(f));
+    nlohmann::json importances = nlohmann::json::array();
+    if (m.feature_importances.size() == result.feature_names.size()) {
+      std::vector<std::size_t> order(m.feature_importances.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return m.feature_importances[a] > m.feature_importances[b];
+      });
+      for (auto i : order) {
+        importances.push_back(
+            {{"feature", result.feature_names[i]}, {"importance", m.feature_importances[i]}});
+      }
+    }
     models.push_back({{"model", m.model},
                       {"fit_seconds", m.fit_seconds},
                       {"predict_seconds", m.predict_seconds},
@@ -590,6 +606,7 @@ nlohmann::json to_json(const ExperimentResult& result) {
                       {"metrics", to_json(m.metrics)},
                       {"confusion_matrix", to_json(m.confusion)},
                       {"roc", to_json(m.roc)},
+                      {"feature_importances", importances},
                       {"folds", folds}});
   }
   nlohmann::json anomaly = nlohmann::json::array(), hybrids = nlohmann::json::array();
@@ -611,6 +628,7 @@ nlohmann::json to_json(const ExperimentResult& result) {
           {"folds", result.folds},
           {"data_quality", to_json(result.quality)},
           {"classes", result.class_names},
+          {"features", result.feature_names},
           {"notes", result.notes},
           {"models", models}};
 }

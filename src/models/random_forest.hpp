@@ -58,7 +58,7 @@ class RandomForest final : public Classifier {
   const std::vector<Tree>& trees() const { return trees_; }
   // Mean decrease in Gini impurity per feature, summing to 1; known after fit
   // (not saved with the model).
-  const std::vector<double>& feature_importances() const { return importances_; }
+  std::vector<double> feature_importances() const override { return importances_; }
   // Whether prediction walks 8-byte nodes (see forest_layout.hpp).
   bool compact_walk() const { return !compact_.empty(); }
   // How many nodes the walk layout has (leaves held in their splits are not among them).

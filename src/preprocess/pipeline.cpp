@@ -97,6 +97,22 @@ std::size_t Pipeline::output_width() const {
   return selected_.empty() ? encoder_.columns().size() : selected_.size();
 }
 
+std::vector<std::string> Pipeline::output_names() const {
+  std::vector<std::string> names;
+  if (pca_.fitted()) {
+    for (std::size_t i = 0; i < pca_.components(); ++i)
+      names.push_back("pc" + std::to_string(i + 1));
+    return names;
+  }
+  const auto& columns = encoder_.columns();
+  if (selected_.empty()) {
+    for (const auto& c : columns) names.push_back(c.name);
+  } else {
+    for (auto i : selected_) names.push_back(columns[i].name);
+  }
+  return names;
+}
+
 std::string Pipeline::describe() const {
   std::string s = "label-encode > impute(" + to_string(config_.impute) + ")";
   if (config_.smote) {

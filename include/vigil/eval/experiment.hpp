@@ -60,6 +60,9 @@ struct ModelResult {
   std::size_t model_bytes = 0;  // the fitted model's saved state (the last fold's)
   std::vector<Metrics> folds;   // per fold, under cross-validation
   RocReport roc;                // over every test row (all folds pooled under cross-validation)
+  // The model's own feature importances (the last fold's), over
+  // ExperimentResult::feature_names; empty when the model has none.
+  std::vector<double> feature_importances;
 };
 
 struct ExperimentResult {
@@ -71,6 +74,7 @@ struct ExperimentResult {
   int folds = 0;
   DataQuality quality;
   std::vector<std::string> class_names;
+  std::vector<std::string> feature_names;  // the models' input columns (the last fold's)
   std::vector<std::string> notes;
   std::vector<ModelResult> models;
   std::string benign, holdout_class;

@@ -75,6 +75,10 @@ class Classifier {
   // What fitting found worth telling (epochs run, convergence), one line each.
   virtual std::vector<std::string> fit_notes() const { return {}; }
 
+  // The model's own measure of each input feature's weight (summing to 1),
+  // where it has one (the forest's mean decrease in impurity); else empty.
+  virtual std::vector<double> feature_importances() const { return {}; }
+
   int classes() const { return classes_; }
   std::size_t features() const { return features_; }  // input width, once fitted
   bool fitted() const { return classes_ > 0; }

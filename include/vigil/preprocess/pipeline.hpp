@@ -73,6 +73,9 @@ class Pipeline {
   const Pca& pca() const { return pca_; }
   // The width of the model's input.
   std::size_t output_width() const;
+  // The model's input columns by name: the input columns kept by the selection,
+  // or pc1, pc2, ... after PCA.
+  std::vector<std::string> output_names() const;
 
   const PipelineConfig& config() const { return config_; }
   const std::vector<InputColumn>& input_columns() const { return encoder_.columns(); }
