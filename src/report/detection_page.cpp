@@ -23,6 +23,14 @@ std::string utc_time(double epoch_seconds) {
 
 std::string count_text(std::uint64_t n) { return std::to_string(n); }
 
+// A span of time in the unit that reads best ("90 s", "15 min", "6 h", "34 d").
+std::string span_text(double seconds) {
+  if (seconds < 120) return number(seconds, 0) + " s";
+  if (seconds < 7200) return number(seconds / 60, 1) + " min";
+  if (seconds < 172800) return number(seconds / 3600, 1) + " h";
+  return number(seconds / 86400, 1) + " d";
+}
+
 HorizontalBars top_bars(const std::string& title,
                         const std::vector<std::pair<std::string, std::uint64_t>>& items,
                         const char* color) {
@@ -112,17 +120,17 @@ void types_section(HtmlPage& page, const DetectionSummary& s) {
 void time_section(HtmlPage& page, const DetectionSummary& s) {
   page.heading("Alerts over time", "time");
   if (s.alerts_over_time.empty()) return;
-  page.paragraph("Alerts per " + number(s.bin_seconds, 0) + " s by type, from " +
+  page.paragraph("Alerts per " + span_text(s.bin_seconds) + " by type, from " +
                  utc_time(s.first_alert) + " (flow times).");
   BarChart chart;
-  chart.title = "Alerts per " + number(s.bin_seconds, 0) + " s";
+  chart.title = "Alerts per " + span_text(s.bin_seconds);
   chart.stacked = true;
   chart.series = s.classes;
   chart.values.assign(s.classes.size(), {});
   double most = 0;
   for (std::size_t b = 0; b < s.alerts_over_time.size(); ++b) {
     const double offset = s.bin_seconds * static_cast<double>(b);
-    chart.groups.push_back("+" + number(offset, 0) + " s");
+    chart.groups.push_back("+" + span_text(offset));
     double total = 0;
     for (std::size_t t = 0; t < s.classes.size(); ++t) {
       const double n = static_cast<double>(s.alerts_over_time[b][t]);

@@ -49,7 +49,7 @@ const nlohmann::json* member(const nlohmann::json& j, const char* key) {
 std::uint64_t count_at(const nlohmann::json& j, const char* a, const char* b) {
   const nlohmann::json* outer = member(j, a);
   const nlohmann::json* v = outer ? member(*outer, b) : nullptr;
-  return v && v->is_number() ? v->get<std::uint64_t>() : 0;
+  return v && v->is_number_unsigned() ? v->get<std::uint64_t>() : 0;  // counters are whole
 }
 
 double number_at(const nlohmann::json& j, const char* a, const char* b) {

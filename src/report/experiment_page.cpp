@@ -32,9 +32,11 @@ std::string experiment_page(const std::vector<nlohmann::json>& results,
       const nlohmann::json& e = results[current];
       const std::string prefix = several ? "e" + std::to_string(current) + "-" : "";
       if (several) {
+        page.list_headings(true);
         page.heading(
             "Protocol " + e.at("protocol").get<std::string>() + " (" + sources[current] + ")",
             prefix + "top");
+        page.list_headings(false);
       }
       run_section(page, e, prefix);
       quality_section(page, e, prefix);

@@ -41,7 +41,7 @@ HtmlPage::HtmlPage(std::string title) : title_(std::move(title)) {}
 void HtmlPage::heading(const std::string& text, const std::string& id, int level) {
   const std::string tag = "h" + std::to_string(level);
   body_ += "<" + tag + " id=\"" + escape(id) + "\">" + escape(text) + "</" + tag + ">\n";
-  if (level == 2) contents_.emplace_back(id, text);
+  if (level == 2 && listing_) contents_.emplace_back(id, text);
 }
 
 void HtmlPage::paragraph(const std::string& text, const std::string& css_class) {

@@ -14,8 +14,12 @@ class HtmlPage {
  public:
   explicit HtmlPage(std::string title);
 
-  // A section heading, listed in the page's contents when level is 2.
+  // A section heading, listed in the page's contents when level is 2 and the
+  // contents are open.
   void heading(const std::string& text, const std::string& id, int level = 2);
+  // While closed, headings stay out of the contents (a page of several
+  // experiments lists each experiment, not each of its sections).
+  void list_headings(bool open) { listing_ = open; }
   void paragraph(const std::string& text, const std::string& css_class = {});
   // Cells are text (escaped); the first row is the header.
   void table(const std::vector<std::vector<std::string>>& rows, const std::string& css_class = {});
@@ -31,6 +35,7 @@ class HtmlPage {
   std::string title_;
   std::string body_;
   std::vector<std::pair<std::string, std::string>> contents_;  // id, heading
+  bool listing_ = true;
 };
 
 // The embedded JSON block of a page rendered by HtmlPage, parsed back.
