@@ -125,7 +125,7 @@ std::string now_time() {
 }
 
 void run_detect(const GlobalOptions& g, DetectOptions& o) {
-  o.config.format = detect::parse_alert_format(o.format);
+  o.config.format = o.format;
   o.config.drop_when_full = !o.config.capture.interface.empty();
   if (o.config.hostname.empty()) o.config.hostname = host_name();
   if (o.model.empty()) o.model = default_model();
@@ -189,8 +189,12 @@ void add_detect_command(CLI::App& app, const GlobalOptions& g) {
       ->needs(iface);
   cmd->add_option("--alerts", o->alerts, "Alert output, appended to; - for standard output")
       ->capture_default_str();
-  cmd->add_option("--format", o->format, "eve (Suricata EVE JSON), cef or syslog (RFC 5424)")
-      ->check(CLI::IsMember({"eve", "cef", "syslog"}))
+  std::string formats;
+  for (const auto& f : detect::alert_formats()) {
+    formats += (formats.empty() ? "" : "; ") + f.name + ": " + f.description;
+  }
+  cmd->add_option("--format", o->format, "Alert format (" + formats + ")")
+      ->check(CLI::IsMember(detect::alert_format_names()))
       ->capture_default_str();
   cmd->add_option("--benign", c.benign, "The class that raises no alert")->capture_default_str();
   cmd->add_option(

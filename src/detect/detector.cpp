@@ -15,6 +15,7 @@
 #include "detect/latency_histogram.hpp"
 #include "detect/part_threads.hpp"
 #include "vigil/core/error.hpp"
+#include "vigil/core/json_writer.hpp"
 #include "vigil/core/progress.hpp"
 #include "vigil/core/text_format.hpp"
 #include "vigil/detect/flow_reader.hpp"
@@ -319,45 +320,42 @@ std::string DetectStats::line() const {
   return s;
 }
 
+// Counters Suricata also keeps carry its names (uptime in whole seconds,
+// decoder.pkts, capture.kernel_drops, flow.total, detect.alert); Vigil's own
+// go under stats.vigil, the one extension of Suricata's schema that Vigil's
+// copy declares (schema/vigil-extension.json).
 std::string DetectStats::json(const std::string& time) const {
-  std::string out = "{\"timestamp\":";
-  append_json_text(out, time);
-  out += ",\"event_type\":\"stats\",\"stats\":{\"uptime\":";
-  append_json_number(out, seconds);
-  out += ",\"capture\":{\"packets\":";
-  append_number(out, static_cast<double>(packets));
-  out += ",\"kernel_drops\":";
-  append_number(out, static_cast<double>(kernel_drops));
-  out += "},\"flow\":{\"in\":";
-  append_number(out, static_cast<double>(flows_in));
-  out += ",\"classified\":";
-  append_number(out, static_cast<double>(flows_classified));
-  out += ",\"dropped\":";
-  append_number(out, static_cast<double>(dropped));
-  out += ",\"evicted\":";
-  append_number(out, static_cast<double>(evicted));
-  out += ",\"per_second\":";
-  append_json_number(out, flows_per_second);
-  out += "},\"detect\":{\"alerts\":";
-  append_number(out, static_cast<double>(alerts));
-  out += ",\"reasons_skipped\":";
-  append_number(out, static_cast<double>(reasons_skipped));
-  out += ",\"alerts_by_class\":{";
-  for (std::size_t i = 0; i < alerts_by_class.size(); ++i) {
-    if (i > 0) out += ',';
-    append_json_text(out, alerts_by_class[i].first);
-    out += ':';
-    append_number(out, static_cast<double>(alerts_by_class[i].second));
-  }
-  out += "},\"model_us\":{\"p50\":";
-  append_json_number(out, model_us_p50);
-  out += ",\"p99\":";
-  append_json_number(out, model_us_p99);
-  out += "},\"latency_us\":{\"p50\":";
-  append_json_number(out, latency_us_p50);
-  out += ",\"p99\":";
-  append_json_number(out, latency_us_p99);
-  out += "}}}}\n";
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.field("timestamp", time);
+  w.field("event_type", "stats");
+  w.key("stats").begin_object();
+  w.field("uptime", static_cast<std::uint64_t>(std::max(0.0, std::floor(seconds))));
+  w.key("decoder").begin_object().field("pkts", packets).end_object();
+  w.key("capture").begin_object().field("kernel_drops", kernel_drops).end_object();
+  w.key("flow").begin_object().field("total", flows_in).end_object();
+  w.key("detect").begin_object().field("alert", alerts).end_object();
+  w.key("vigil").begin_object();
+  w.field("seconds", seconds);
+  w.field("flows_classified", flows_classified);
+  w.field("flows_dropped", dropped);
+  w.field("flows_evicted", evicted);
+  w.field("flows_per_second", flows_per_second);
+  w.field("reasons_skipped", reasons_skipped);
+  w.key("alerts_by_class").begin_object();
+  for (const auto& [name, count] : alerts_by_class) w.field(name, count);
+  w.end_object();
+  w.key("model_us").begin_object();
+  w.field("p50", model_us_p50).field("p99", model_us_p99);
+  w.end_object();
+  w.key("latency_us").begin_object();
+  w.field("p50", latency_us_p50).field("p99", latency_us_p99);
+  w.end_object();
+  w.end_object();
+  w.end_object();
+  w.end_object();
+  out += '\n';
   return out;
 }
 

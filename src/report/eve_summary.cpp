@@ -76,12 +76,22 @@ double bin_width(double span) {
   return std::ceil(span / static_cast<double>(kMostBins) / 86400.0) * 86400.0;
 }
 
-// Vigil's verdict: the top-level "vigil" object of its EVE, or alert.metadata
-// where a schema-conforming writer puts it.
+// Vigil's verdict in an alert: alert.metadata.vigil (where Suricata's schema
+// takes extensions), or the top-level "vigil" object of Vigil before 0.1.1.
 const nlohmann::json* verdict_of(const nlohmann::json& event) {
-  if (const auto* v = member(event, "vigil")) return v;
-  const auto* alert = member(event, "alert");
-  return alert ? member(*alert, "metadata") : nullptr;
+  if (const auto* alert = member(event, "alert")) {
+    if (const auto* metadata = member(*alert, "metadata")) {
+      if (const auto* v = member(*metadata, "vigil")) return v;
+    }
+  }
+  return member(event, "vigil");
+}
+
+// A counter under Suricata's name, else under the name Vigil used before.
+std::uint64_t count_either(const nlohmann::json& stats, const char* a, const char* b,
+                           const char* old_a, const char* old_b) {
+  const nlohmann::json* outer = member(stats, a);
+  return outer && member(*outer, b) ? count_at(stats, a, b) : count_at(stats, old_a, old_b);
 }
 
 }  // namespace
@@ -132,20 +142,36 @@ void EveSummarizer::add_line(std::string_view line, const std::string& source,
     DetectionSummary::Stats row;
     if (const auto* t = member(event, "timestamp"); t && t->is_string()) row.timestamp = *t;
     if (const auto* u = member(*st, "uptime"); u && u->is_number()) row.uptime = *u;
-    row.packets = count_at(*st, "capture", "packets");
+    row.packets = count_either(*st, "decoder", "pkts", "capture", "packets");
     row.kernel_drops = count_at(*st, "capture", "kernel_drops");
-    row.flows_in = count_at(*st, "flow", "in");
-    row.classified = count_at(*st, "flow", "classified");
-    row.dropped = count_at(*st, "flow", "dropped");
-    row.evicted = count_at(*st, "flow", "evicted");
-    row.flows_per_second = number_at(*st, "flow", "per_second");
-    row.alerts = count_at(*st, "detect", "alerts");
-    row.reasons_skipped = count_at(*st, "detect", "reasons_skipped");
-    if (const auto* d = member(*st, "detect")) {
-      row.model_us_p50 = number_at(*d, "model_us", "p50");
-      row.model_us_p99 = number_at(*d, "model_us", "p99");
-      row.latency_us_p50 = number_at(*d, "latency_us", "p50");
-      row.latency_us_p99 = number_at(*d, "latency_us", "p99");
+    row.flows_in = count_either(*st, "flow", "total", "flow", "in");
+    row.alerts = count_either(*st, "detect", "alert", "detect", "alerts");
+    // Vigil's own counters: stats.vigil, or where Vigil kept them before.
+    const nlohmann::json* own = member(*st, "vigil");
+    if (own) {
+      if (const auto* secs = member(*own, "seconds"); secs && secs->is_number()) {
+        row.uptime = *secs;
+      }
+      if (const auto* f = member(*own, "flows_per_second"); f && f->is_number()) {
+        row.flows_per_second = *f;
+      }
+    } else {
+      row.flows_per_second = number_at(*st, "flow", "per_second");
+    }
+    const auto whole = [&](const char* key, const char* old_a, const char* old_b) -> std::uint64_t {
+      if (!own) return count_at(*st, old_a, old_b);
+      const auto* n = member(*own, key);
+      return n && n->is_number_unsigned() ? n->get<std::uint64_t>() : 0;
+    };
+    row.classified = whole("flows_classified", "flow", "classified");
+    row.dropped = whole("flows_dropped", "flow", "dropped");
+    row.evicted = whole("flows_evicted", "flow", "evicted");
+    row.reasons_skipped = whole("reasons_skipped", "detect", "reasons_skipped");
+    if (const auto* timings = own ? own : member(*st, "detect")) {
+      row.model_us_p50 = number_at(*timings, "model_us", "p50");
+      row.model_us_p99 = number_at(*timings, "model_us", "p99");
+      row.latency_us_p50 = number_at(*timings, "latency_us", "p50");
+      row.latency_us_p99 = number_at(*timings, "latency_us", "p99");
     }
     s_.stats.push_back(row);
   } else if (kind == "alert") {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "detect/latency_histogram.hpp"
@@ -53,7 +54,7 @@ struct Sample {
 
 TEST(Alerts, EveAlertHasSuricatasFields) {
   const Sample s;
-  const AlertWriter writer(AlertFormat::kEve, sample_model(), "sensor-1");
+  const AlertWriter writer("eve", sample_model(), "sensor-1");
   std::string line;
   writer.alert(s.flow, s.verdict, line);
   ASSERT_FALSE(line.empty());
@@ -77,13 +78,20 @@ TEST(Alerts, EveAlertHasSuricatasFields) {
   EXPECT_EQ(e["flow"]["pkts_toserver"], 5);
   EXPECT_EQ(e["flow"]["bytes_toclient"], 1234);
   EXPECT_EQ(e["flow"]["start"], "2023-11-14T22:13:20.250000+0000");
-  EXPECT_FLOAT_EQ(e["vigil"]["confidence"].get<float>(), 0.75f);
-  EXPECT_FLOAT_EQ(e["vigil"]["probabilities"]["Odd|Name=x"].get<float>(), 0.05f);
-  EXPECT_EQ(e["vigil"]["model"]["name"], "rf");
-  EXPECT_EQ(e["vigil"]["model"]["version"], "0badc0de");
-  ASSERT_EQ(e["vigil"]["reasons"].size(), 2u);
-  EXPECT_EQ(e["vigil"]["reasons"][0]["feature"], "sttl");
-  EXPECT_EQ(e["vigil"]["reasons"][0]["value"], "254");
+  EXPECT_EQ(e["flow"]["alerted"], true);
+  // The verdict where Suricata's schema takes extensions.
+  EXPECT_FALSE(e.contains("vigil"));
+  const auto& v = e["alert"]["metadata"]["vigil"];
+  EXPECT_EQ(v["class"], "Exploits");
+  EXPECT_FLOAT_EQ(v["confidence"].get<float>(), 0.75f);
+  EXPECT_FLOAT_EQ(v["probabilities"]["Odd|Name=x"].get<float>(), 0.05f);
+  EXPECT_EQ(v["model"]["name"], "rf");
+  EXPECT_EQ(v["model"]["version"], "0badc0de");
+  ASSERT_EQ(v["reasons"].size(), 2u);
+  EXPECT_EQ(v["reasons"][0]["feature"], "sttl");
+  EXPECT_EQ(v["reasons"][0]["value"], "254");
+  // One address family each side: no Community ID to compute.
+  EXPECT_FALSE(e.contains("community_id"));
 }
 
 TEST(Alerts, EveFlowEventWithoutAddressesOrTimes) {
@@ -93,9 +101,11 @@ TEST(Alerts, EveFlowEventWithoutAddressesOrTimes) {
   s.flow.stime = s.flow.ltime = 0;
   s.flow.app_proto = "Unknown";
   s.flow.service = "-";
-  s.flow.numeric[0] = std::nan("");
+  const auto& names = capture::numeric_columns();
+  s.flow.numeric[static_cast<std::size_t>(std::find(names.begin(), names.end(), "spkts") -
+                                          names.begin())] = std::nan("");
   s.verdict.alert = false;
-  const AlertWriter writer(AlertFormat::kEve, sample_model(), "");
+  const AlertWriter writer("eve", sample_model(), "");
   std::string line;
   writer.flow_event(s.flow, s.verdict, line);
   const auto e = nlohmann::json::parse(line);
@@ -104,10 +114,13 @@ TEST(Alerts, EveFlowEventWithoutAddressesOrTimes) {
   EXPECT_FALSE(e.contains("src_ip"));
   EXPECT_FALSE(e.contains("app_proto"));
   EXPECT_FALSE(e.contains("host"));
-  EXPECT_EQ(e["vigil"]["class"], "Exploits");
+  EXPECT_FALSE(e.contains("community_id"));
+  EXPECT_EQ(e["flow"]["alerted"], false);
+  EXPECT_FALSE(e["flow"].contains("pkts_toserver"));  // NaN: left out, never null
+  EXPECT_EQ(e["metadata"]["flowvars"][0]["vigil"]["class"], "Exploits");
   // CEF and syslog carry alerts only.
   std::string none;
-  AlertWriter(AlertFormat::kCef, sample_model(), "").flow_event(s.flow, s.verdict, none);
+  AlertWriter("cef", sample_model(), "").flow_event(s.flow, s.verdict, none);
   EXPECT_TRUE(none.empty());
 }
 
@@ -115,7 +128,7 @@ TEST(Alerts, CefEscapesHeaderAndExtension) {
   Sample s;
   s.verdict.predicted = 2;  // "Odd|Name=x"
   s.verdict.reasons = {{"service", "a=b\\c", 0.1f}};
-  const AlertWriter writer(AlertFormat::kCef, sample_model(), "h");
+  const AlertWriter writer("cef", sample_model(), "h");
   std::string line;
   writer.alert(s.flow, s.verdict, line);
   EXPECT_EQ(line.rfind("CEF:0|Vigil|Vigil|" VIGIL_VERSION "|9100002|Odd\\|Name=x|6|", 0), 0u)
@@ -131,7 +144,7 @@ TEST(Alerts, CefEscapesHeaderAndExtension) {
 TEST(Alerts, SyslogIsRfc5424WithStructuredData) {
   Sample s;
   s.flow.srcip = "10.0.0.\"1]";
-  const AlertWriter writer(AlertFormat::kSyslog, sample_model(), "sensor-1");
+  const AlertWriter writer("syslog", sample_model(), "sensor-1");
   std::string line;
   writer.alert(s.flow, s.verdict, line);
   // Facility 4 (auth) * 8 + severity 2 (critical, for a high-severity attack).
@@ -148,7 +161,52 @@ TEST(Alerts, AttackTypesMapToSuricataClasstypes) {
   EXPECT_EQ(attack_info("Port-Scan").category, "Detection of a Network Scan");
   EXPECT_EQ(attack_info("something new").category, "Misc Attack");
   EXPECT_EQ(attack_info("something new").severity, 2);
-  EXPECT_THROW(parse_alert_format("xml"), ParamError);
+  EXPECT_THROW(AlertWriter("xml", sample_model(), ""), ParamError);
+}
+
+TEST(Alerts, EveIcmpCarriesTypeAndCodeNotPorts) {
+  Sample s;
+  s.flow.proto = "icmp";
+  s.flow.dstip = "10.0.0.2";
+  s.flow.sport = 8;  // echo request
+  s.flow.dsport = 0;
+  std::string line;
+  AlertWriter("eve", sample_model(), "").alert(s.flow, s.verdict, line);
+  const auto e = nlohmann::json::parse(line);
+  EXPECT_FALSE(e.contains("src_port"));
+  EXPECT_EQ(e["icmp_type"], 8);
+  EXPECT_EQ(e["icmp_code"], 0);
+  EXPECT_EQ(e["proto"], "ICMP");
+  EXPECT_EQ(e["community_id"].get<std::string>().rfind("1:", 0), 0u);
+}
+
+TEST(Alerts, EveEscapesEveryString) {
+  Sample s;
+  ModelIdentity model = sample_model();
+  model.class_names[0] = "quote\" back\\slash\nline";
+  s.flow.state = std::string("ctl\x01", 4);
+  std::string line;
+  AlertWriter("eve", model, "host\"x").alert(s.flow, s.verdict, line);
+  const auto e = nlohmann::json::parse(line);
+  EXPECT_EQ(e["alert"]["signature"], model.class_names[0]);
+  EXPECT_EQ(e["host"], "host\"x");
+  EXPECT_EQ(e["flow"]["state"], s.flow.state);
+}
+
+// Every registered format writes one line per alert, and is found by its name.
+TEST(Alerts, EveryRegisteredFormatWritesOneLinePerAlert) {
+  ASSERT_GE(alert_formats().size(), 3u);
+  const Sample s;
+  for (const auto& format : alert_formats()) {
+    const AlertWriter writer(format.name, sample_model(), "h");
+    std::string text;
+    writer.alert(s.flow, s.verdict, text);
+    writer.alert(s.flow, s.verdict, text);
+    ASSERT_FALSE(text.empty()) << format.name;
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << format.name;
+    EXPECT_EQ(text.back(), '\n') << format.name;
+    EXPECT_FALSE(format.description.empty()) << format.name;
+  }
 }
 
 TEST(Alerts, EveTimeRoundsMicroseconds) {

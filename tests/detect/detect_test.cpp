@@ -116,29 +116,30 @@ TEST_F(DetectOnUnsw, AlertsAreExactlyTheRowsPredictedAsAttacks) {
     const auto& [cls, confidence] = expected.at(id);
     EXPECT_EQ(a["event_type"], "alert");
     EXPECT_EQ(a["alert"]["signature"], cls);
-    EXPECT_EQ(a["vigil"]["class"], cls);
+    EXPECT_EQ(a["alert"]["metadata"]["vigil"]["class"], cls);
     EXPECT_EQ(a["alert"]["severity"], attack_info(cls).severity);
     EXPECT_EQ(a["alert"]["category"], attack_info(cls).category);
-    EXPECT_NEAR(a["vigil"]["confidence"].get<double>(), confidence, 1e-5);
+    EXPECT_NEAR(a["alert"]["metadata"]["vigil"]["confidence"].get<double>(), confidence, 1e-5);
     double total = 0;
-    for (const auto& c : classes) total += a["vigil"]["probabilities"][c].get<double>();
+    for (const auto& c : classes)
+      total += a["alert"]["metadata"]["vigil"]["probabilities"][c].get<double>();
     EXPECT_NEAR(total, 1.0, 1e-4);
-    EXPECT_EQ(a["vigil"]["model"]["name"], "rf");
-    EXPECT_EQ(a["vigil"]["model"]["version"].get<std::string>().size(), 8u);
-    ASSERT_EQ(a["vigil"]["reasons"].size(), 3u);
-    EXPECT_GE(a["vigil"]["reasons"][0]["weight"].get<double>(),
-              a["vigil"]["reasons"][2]["weight"].get<double>());
+    EXPECT_EQ(a["alert"]["metadata"]["vigil"]["model"]["name"], "rf");
+    EXPECT_EQ(a["alert"]["metadata"]["vigil"]["model"]["version"].get<std::string>().size(), 8u);
+    ASSERT_EQ(a["alert"]["metadata"]["vigil"]["reasons"].size(), 3u);
+    EXPECT_GE(a["alert"]["metadata"]["vigil"]["reasons"][0]["weight"].get<double>(),
+              a["alert"]["metadata"]["vigil"]["reasons"][2]["weight"].get<double>());
     EXPECT_FALSE(a.contains("src_ip"));  // the partition files carry no addresses
   }
   // The final stats event adds up.
   const auto stats = json_lines(slurp(dir_->file("s.json")));
   ASSERT_EQ(stats.size(), 1u);
   const auto& s = stats[0]["stats"];
-  EXPECT_EQ(s["flow"]["in"], s["flow"]["classified"]);
-  EXPECT_EQ(s["flow"]["dropped"], 0);
-  EXPECT_EQ(s["detect"]["alerts"].get<std::size_t>(), expected.size());
+  EXPECT_EQ(s["flow"]["total"], s["vigil"]["flows_classified"]);
+  EXPECT_EQ(s["vigil"]["flows_dropped"], 0);
+  EXPECT_EQ(s["detect"]["alert"].get<std::size_t>(), expected.size());
   std::size_t by_class = 0;
-  for (const auto& [cls, n] : s["detect"]["alerts_by_class"].items())
+  for (const auto& [cls, n] : s["vigil"]["alerts_by_class"].items())
     by_class += n.get<std::size_t>();
   EXPECT_EQ(by_class, expected.size());
 }
@@ -204,13 +205,13 @@ TEST_F(DetectOnUnsw, HybridRaisesUnknownForNormalVerdictsTheDetectorFlags) {
     if (a["alert"]["signature"] == "Unknown/anomaly") {
       seen_unknown.insert(id);
       EXPECT_EQ(a["alert"]["category"], "Potentially Bad Traffic");
-      EXPECT_EQ(a["vigil"]["anomaly"]["detector"], "kmeans");
-      EXPECT_GT(a["vigil"]["anomaly"]["score"].get<double>(),
-                a["vigil"]["anomaly"]["threshold"].get<double>());
-      EXPECT_FALSE(a["vigil"].contains("reasons"));
+      EXPECT_EQ(a["alert"]["metadata"]["vigil"]["anomaly"]["detector"], "kmeans");
+      EXPECT_GT(a["alert"]["metadata"]["vigil"]["anomaly"]["score"].get<double>(),
+                a["alert"]["metadata"]["vigil"]["anomaly"]["threshold"].get<double>());
+      EXPECT_FALSE(a["alert"]["metadata"]["vigil"].contains("reasons"));
       // Confidence: the share of Normal training rows scoring lower (the threshold is their 98th
       // percentile).
-      EXPECT_GE(a["vigil"]["confidence"].get<double>(), 0.975);
+      EXPECT_GE(a["alert"]["metadata"]["vigil"]["confidence"].get<double>(), 0.975);
     } else {
       seen_attacks.insert(id);
     }
@@ -218,9 +219,8 @@ TEST_F(DetectOnUnsw, HybridRaisesUnknownForNormalVerdictsTheDetectorFlags) {
   EXPECT_EQ(seen_attacks, attacks);
   EXPECT_EQ(seen_unknown, unknown);
   const auto stats = json_lines(slurp(dir_->file("hs.json")));
-  EXPECT_EQ(
-      stats.back()["stats"]["detect"]["alerts_by_class"]["Unknown/anomaly"].get<std::size_t>(),
-      unknown.size());
+  EXPECT_EQ(stats.back()["stats"]["vigil"]["alerts_by_class"]["Unknown/anomaly"].get<std::size_t>(),
+            unknown.size());
 }
 
 // A flow encoded by the scorer is bit for bit the row the pipeline makes from
@@ -334,7 +334,7 @@ TEST_F(DetectOnUnsw, ThresholdStdinAndOtherFormats) {
   std::set<std::uint64_t> got;
   for (const auto& a : alerts) {
     got.insert(a["flow_id"].get<std::uint64_t>());
-    EXPECT_FALSE(a["vigil"].contains("reasons"));
+    EXPECT_FALSE(a["alert"]["metadata"]["vigil"].contains("reasons"));
   }
   std::size_t sure = 0;
   for (const auto& [id, v] : expected) {

@@ -145,6 +145,11 @@ TEST(EveSummary, CountsWhatThePageDraws) {
   EXPECT_EQ(d.top_targets.size(), 2u);
   EXPECT_EQ(d.models, std::vector<std::string>{"rf 1"});
   ASSERT_EQ(d.stats.size(), 2u);
+  EXPECT_EQ(d.stats[0].classified, 50u);  // read from the earlier layout
+  EXPECT_EQ(d.stats[1].packets, 2000u);
+  EXPECT_EQ(d.stats[1].flows_in, 120u);
+  EXPECT_EQ(d.stats[1].classified, 118u);
+  EXPECT_DOUBLE_EQ(d.stats[1].uptime, 20.5);
   EXPECT_EQ(d.stats[1].dropped, 2u);
   EXPECT_EQ(d.stats[1].kernel_drops, 3u);
   EXPECT_DOUBLE_EQ(d.stats[1].latency_us_p99, 420);

@@ -49,10 +49,10 @@ std::string eve_lines(std::size_t alerts) {
                   "{\"timestamp\":\"2026-12-04T10:00:%02d.%06d+0000\",\"flow_id\":%zu,"
                   "\"event_type\":\"alert\",\"src_ip\":\"10.0.0.%zu\",\"src_port\":40000,"
                   "\"dest_ip\":\"10.0.1.%zu\",\"dest_port\":%zu,\"proto\":\"TCP\","
-                  "\"alert\":{\"signature\":\"%s\"},\"vigil\":{\"class\":\"%s\","
+                  "\"alert\":{\"signature\":\"%s\",\"metadata\":{\"vigil\":{\"class\":\"%s\","
                   "\"confidence\":%.2f,\"model\":{\"name\":\"rf\",\"version\":\"1\"},"
                   "\"reasons\":[{\"feature\":\"sbytes\",\"value\":\"1\",\"weight\":0.2},"
-                  "{\"feature\":\"%s\",\"value\":\"2\",\"weight\":0.1}]}}\n",
+                  "{\"feature\":\"%s\",\"value\":\"2\",\"weight\":0.1}]}}}}\n",
                   static_cast<int>(second) % 60,
                   static_cast<int>((second - static_cast<int>(second)) * 1e6), i, i % 4, i % 2,
                   80 + i % 5, type, type, 0.55 + 0.1 * static_cast<double>(i % 5),
@@ -74,10 +74,11 @@ std::string eve_lines(std::size_t alerts) {
       "\"latency_us\":{\"p50\":90,\"p99\":400}}}}\n";
   out +=
       "{\"timestamp\":\"2026-12-04T10:05:10.000000+0000\",\"event_type\":\"stats\",\"stats\":"
-      "{\"uptime\":20,\"capture\":{\"packets\":2000,\"kernel_drops\":3},\"flow\":{\"in\":120,"
-      "\"classified\":118,\"dropped\":2,\"evicted\":1,\"per_second\":6},\"detect\":{\"alerts\":"
-      "20,\"reasons_skipped\":1,\"alerts_by_class\":{},\"model_us\":{\"p50\":8,\"p99\":45},"
-      "\"latency_us\":{\"p50\":95,\"p99\":420}}}}\n";
+      "{\"uptime\":20,\"decoder\":{\"pkts\":2000},\"capture\":{\"kernel_drops\":3},\"flow\":{"
+      "\"total\":120},\"detect\":{\"alert\":20},\"vigil\":{\"seconds\":20.5,\"flows_classified\":"
+      "118,\"flows_dropped\":2,\"flows_evicted\":1,\"flows_per_second\":6,\"reasons_skipped\":1,"
+      "\"alerts_by_class\":{},\"model_us\":{\"p50\":8,\"p99\":45},\"latency_us\":{\"p50\":95,"
+      "\"p99\":420}}}}\n";
   return out;
 }
 

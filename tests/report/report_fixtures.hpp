@@ -16,7 +16,8 @@ nlohmann::json small_experiment_json(std::size_t rows = 600,
                                      const std::string& protocol = "holdout");
 
 // EVE lines: `alerts` alerts spread over 100 s (types cycling through DoS,
-// Reconnaissance and Exploits, confidences 0.55-0.95, reasons), two stats events.
+// Reconnaissance and Exploits, confidences 0.55-0.95, reasons), and two stats events, the
+// first in the layout of Vigil 0.1.0 (still read), the second in today's.
 std::string eve_lines(std::size_t alerts);
 
 }  // namespace vigil::testing

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -10,9 +11,6 @@
 #include "vigil/capture/flow_record.hpp"
 
 namespace vigil::detect {
-
-enum class AlertFormat { kEve, kCef, kSyslog };
-AlertFormat parse_alert_format(const std::string& name);  // eve, cef, syslog
 
 // How an attack type is filed: a Suricata classtype description and a
 // severity in Suricata's scale (1 high, 2 medium, 3 low).
@@ -57,15 +55,51 @@ struct ModelIdentity {
   double anomaly_threshold = 0;
 };
 
+// One alert format (EVE, CEF, syslog...): a small class each, found by name in
+// alert_formats(), so a new format is one file and one registration line.
+class AlertFormatter {
+ public:
+  virtual ~AlertFormatter() = default;
+  // Appends one alert line (with '\n') for a flow whose verdict is an attack.
+  virtual void alert(const capture::FlowRecord& flow, const Verdict& verdict,
+                     std::string& out) const = 0;
+  // Appends one event for any flow with its verdict, where the format has
+  // such events (EVE's "flow"); nothing otherwise.
+  virtual void flow_event(const capture::FlowRecord& flow, const Verdict& verdict,
+                          std::string& out) const {
+    (void)flow;
+    (void)verdict;
+    (void)out;
+  }
+};
+
+// What every format is built with.
+struct AlertContext {
+  ModelIdentity model;
+  std::string hostname;
+  std::vector<AttackInfo> info;  // per class of model.class_names
+};
+
+struct AlertFormatInfo {
+  std::string name, description;
+  std::unique_ptr<AlertFormatter> (*make)(const AlertContext& context);
+};
+// Every format, in the order `vigil detect --format` lists them.
+const std::vector<AlertFormatInfo>& alert_formats();
+std::vector<std::string> alert_format_names();
+
+// The formatter named `format` (ParamError naming the choices when unknown),
+// for `model`'s classes.
 class AlertWriter {
  public:
-  AlertWriter(AlertFormat format, ModelIdentity model, std::string hostname);
+  AlertWriter(const std::string& format, ModelIdentity model, std::string hostname);
 
-  // Appends one alert line (with '\n') for a flow whose verdict is an attack.
-  void alert(const capture::FlowRecord& flow, const Verdict& verdict, std::string& out) const;
-  // Appends one EVE "flow" event with the verdict (EVE only; CEF and syslog
-  // carry alerts only, so this appends nothing for them).
-  void flow_event(const capture::FlowRecord& flow, const Verdict& verdict, std::string& out) const;
+  void alert(const capture::FlowRecord& flow, const Verdict& verdict, std::string& out) const {
+    formatter_->alert(flow, verdict, out);
+  }
+  void flow_event(const capture::FlowRecord& flow, const Verdict& verdict, std::string& out) const {
+    formatter_->flow_event(flow, verdict, out);
+  }
 
   // Suricata's signature id for a class: 9,100,000 + its index in the model.
   static std::uint32_t signature_id(std::int32_t cls) {
@@ -73,15 +107,7 @@ class AlertWriter {
   }
 
  private:
-  void eve(const capture::FlowRecord& flow, const Verdict& verdict, bool alert,
-           std::string& out) const;
-  void cef(const capture::FlowRecord& flow, const Verdict& verdict, std::string& out) const;
-  void syslog(const capture::FlowRecord& flow, const Verdict& verdict, std::string& out) const;
-
-  AlertFormat format_;
-  ModelIdentity model_;
-  std::string hostname_;
-  std::vector<AttackInfo> info_;  // per class
+  std::unique_ptr<AlertFormatter> formatter_;
 };
 
 // An ISO 8601 time in UTC with microseconds, as EVE writes it:

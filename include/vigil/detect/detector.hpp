@@ -29,11 +29,11 @@ struct DetectConfig {
   std::vector<std::string> flow_files;  // or flow rows (CSV); "-" is standard input
   std::string benign = "Normal";        // the class that raises no alert
   double threshold = 0;                 // least probability of the class for an alert
-  AlertFormat format = AlertFormat::kEve;
-  bool all_flows = false;              // also an EVE flow event per flow, with its verdict
-  std::size_t reasons = 3;             // features named per alert (0: none)
-  std::size_t queue_capacity = 65536;  // flows waiting for the model
-  std::size_t batch = 256;             // most flows classified at once, per model thread
+  std::string format = "eve";           // a name from alert_formats()
+  bool all_flows = false;               // also an EVE flow event per flow, with its verdict
+  std::size_t reasons = 3;              // features named per alert (0: none)
+  std::size_t queue_capacity = 65536;   // flows waiting for the model
+  std::size_t batch = 256;              // most flows classified at once, per model thread
   // Threads classifying (intake has its own). 0: one per core reading files,
   // where intake waits for a full queue; one per core but intake's live,
   // where it must not (see model_threads_for).
