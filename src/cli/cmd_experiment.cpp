@@ -6,6 +6,7 @@
 #include "vigil/core/allocator.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/eval/experiment.hpp"
+#include "vigil/eval/protocol.hpp"
 #include "vigil/io/atomic_file.hpp"
 #include "vigil/io/checksum.hpp"
 #include "vigil/models/classifier.hpp"
@@ -115,12 +116,14 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
       "experiment", "Train and score models under an evaluation protocol (the default main job)");
   add_data_options(*cmd, o->data, /*data_optional=*/true);
   add_pipeline_options(*cmd, o->pipeline);
-  cmd->add_option(
-         "--protocol", o->protocol,
-         "holdout: split first, fit on training rows only; paper: SMOTE the whole file, "
-         "then split (as published; leaks); official: --train/--data and --test files; cv: "
-         "stratified k-fold; group: folds by --group-by (leave one group out, or --folds K groups)")
-      ->check(CLI::IsMember({"holdout", "paper", "official", "cv", "group"}))
+  std::string protocol_help;
+  std::vector<std::string> protocol_names;
+  for (const auto& p : eval::protocols()) {
+    protocol_help += (protocol_help.empty() ? "" : "; ") + p.name + ": " + p.description;
+    protocol_names.push_back(p.name);
+  }
+  cmd->add_option("--protocol", o->protocol, protocol_help)
+      ->check(CLI::IsMember(protocol_names))
       ->capture_default_str();
   cmd->add_option("--models", o->models,
                   "Models to compare (comma-separated; default nb,lr,knn,rf,mlp)")

@@ -10,6 +10,7 @@
 
 #include "vigil/core/error.hpp"
 #include "vigil/core/text_format.hpp"
+#include "vigil/eval/protocol.hpp"
 #include "vigil/eval/report.hpp"
 #include "vigil/io/atomic_file.hpp"
 #include "vigil/models/anomaly.hpp"
@@ -31,37 +32,6 @@ std::vector<std::int32_t> labels_of(const data::Dataset& data,
   out.reserve(rows.size());
   for (auto i : rows) out.push_back(data.labels[i]);
   return out;
-}
-
-// The official protocol: fit on one file, test on the other.
-PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& test,
-                               const std::vector<std::string>& class_names,
-                               const ExperimentConfig& config, ExperimentResult& result,
-                               Progress* progress) {
-  preprocess::Pipeline pipeline(config.pipeline);
-  preprocess::TrainingData fitted = pipeline.fit_transform(
-      train.features, train.labels, static_cast<int>(class_names.size()), progress);
-  PreparedSplit p;
-  const auto reduction_start = Clock::now();
-  p.train_x = models::fit_reduction(pipeline, std::move(fitted.x), fitted.labels,
-                                    static_cast<int>(class_names.size()), progress);
-  result.reduction_seconds += seconds_since(reduction_start);
-  p.train_y = std::move(fitted.labels);
-  p.train_synthetic.assign(p.train_y.size(), 0);
-  std::fill(p.train_synthetic.end() - static_cast<std::ptrdiff_t>(fitted.synthetic),
-            p.train_synthetic.end(), 1);
-  p.test_x = pipeline.transform(test.features);
-  std::vector<std::string> names = class_names;
-  p.test_y = data::map_labels(test, names);
-  if (names.size() != class_names.size()) {
-    throw InputError(test.features.source + ": class '" + names[class_names.size()] +
-                     "' does not occur in the training file");
-  }
-  result.synthetic_train_rows = fitted.synthetic;
-  result.notes.insert(result.notes.end(), fitted.notes.begin(), fitted.notes.end());
-  result.pipeline = pipeline.describe();
-  result.feature_names = pipeline.output_names();
-  return p;
 }
 
 // The parameters a classifier or an anomaly detector declares.
@@ -205,47 +175,36 @@ void run_models(const PreparedSplit& p, const ExperimentConfig& config, Experime
   }
 }
 
-// The split less every training row of `cls`.
-data::Split without_class(data::Split split, const std::vector<std::int32_t>& labels,
-                          std::int32_t cls) {
-  std::erase_if(split.train, [&](std::size_t i) { return labels[i] == cls; });
-  return split;
-}
-
-std::string fixed(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
-struct Spread {
-  double mean = 0, sd = 0;
-};
-
-template <typename Get>
-Spread spread(const std::vector<Metrics>& folds, Get get) {
-  Spread s;
-  if (folds.empty()) return s;
-  for (const auto& m : folds) s.mean += get(m);
-  s.mean /= static_cast<double>(folds.size());
-  for (const auto& m : folds) s.sd += (get(m) - s.mean) * (get(m) - s.mean);
-  s.sd = folds.size() > 1 ? std::sqrt(s.sd / static_cast<double>(folds.size() - 1)) : 0.0;
-  return s;
-}
-
 }  // namespace
 
-// Which groups each fold tests on, so that a reader sees what was held out.
-std::string group_fold_note(const std::vector<std::string>& groups,
-                            const std::vector<data::Split>& folds) {
-  std::string note = "folds by group:";
-  for (std::size_t f = 0; f < folds.size(); ++f) {
-    std::set<std::string> names;
-    for (auto i : folds[f].test) names.insert(groups[i]);
-    note += (f ? "; " : " ") + std::to_string(f + 1) + ":";
-    for (const auto& n : names) note += " " + n;
+PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& test,
+                               const std::vector<std::string>& class_names,
+                               const ExperimentConfig& config, ExperimentResult& result,
+                               Progress* progress) {
+  preprocess::Pipeline pipeline(config.pipeline);
+  preprocess::TrainingData fitted = pipeline.fit_transform(
+      train.features, train.labels, static_cast<int>(class_names.size()), progress);
+  PreparedSplit p;
+  const auto reduction_start = Clock::now();
+  p.train_x = models::fit_reduction(pipeline, std::move(fitted.x), fitted.labels,
+                                    static_cast<int>(class_names.size()), progress);
+  result.reduction_seconds += seconds_since(reduction_start);
+  p.train_y = std::move(fitted.labels);
+  p.train_synthetic.assign(p.train_y.size(), 0);
+  std::fill(p.train_synthetic.end() - static_cast<std::ptrdiff_t>(fitted.synthetic),
+            p.train_synthetic.end(), 1);
+  p.test_x = pipeline.transform(test.features);
+  std::vector<std::string> names = class_names;
+  p.test_y = data::map_labels(test, names);
+  if (names.size() != class_names.size()) {
+    throw InputError(test.features.source + ": class '" + names[class_names.size()] +
+                     "' does not occur in the training file");
   }
-  return note;
+  result.synthetic_train_rows = fitted.synthetic;
+  result.notes.insert(result.notes.end(), fitted.notes.begin(), fitted.notes.end());
+  result.pipeline = pipeline.describe();
+  result.feature_names = pipeline.output_names();
+  return p;
 }
 
 PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& split,
@@ -313,31 +272,6 @@ PreparedSplit prepare_paper(const data::Dataset& data, const ExperimentConfig& c
   return p;
 }
 
-Protocol parse_protocol(const std::string& name) {
-  if (name == "holdout") return Protocol::kHoldout;
-  if (name == "paper") return Protocol::kPaper;
-  if (name == "official") return Protocol::kOfficial;
-  if (name == "cv") return Protocol::kCrossValidation;
-  if (name == "group") return Protocol::kGroup;
-  throw ParamError("unknown protocol '" + name + "' (expected holdout, paper, official or cv)");
-}
-
-std::string to_string(Protocol p) {
-  switch (p) {
-    case Protocol::kHoldout:
-      return "holdout";
-    case Protocol::kPaper:
-      return "paper";
-    case Protocol::kOfficial:
-      return "official";
-    case Protocol::kCrossValidation:
-      return "cv";
-    case Protocol::kGroup:
-      return "group";
-  }
-  return "?";
-}
-
 ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfig& config,
                                 Progress* progress, const data::Dataset* test_data) {
   if (data.labels.empty())
@@ -381,9 +315,6 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
     if (config.holdout_class == config.benign)
       throw ParamError("the held-out class cannot be the benign class");
   }
-  const auto drop_holdout = [&](const data::Split& split) {
-    return holdout_class < 0 ? split : without_class(split, data.labels, holdout_class);
-  };
   ExperimentResult result;
   result.protocol = config.protocol;
   result.class_names = data.class_names;
@@ -406,59 +337,16 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
     write_prepared_csv(config.export_prepared + "/test.csv", p.test_x, p.test_y, data.class_names);
   };
   PooledScores pooled;
-  switch (config.protocol) {
-    case Protocol::kPaper: {
-      const PreparedSplit p = prepare_paper(data, config, result, progress);
-      export_split(p);
-      result.train_rows = p.train_x.rows();
-      result.test_rows = p.test_x.rows();
-      run_models(p, config, result, progress, true, pooled);
-      break;
-    }
-    case Protocol::kHoldout: {
-      const data::Split split =
-          data::stratified_split(data.labels, config.test_fraction, config.seed);
-      const std::vector<std::string> keys = row_keys(data.features);
-      std::vector<std::string> train_keys, test_keys;
-      for (auto i : split.train) train_keys.push_back(keys[i]);
-      for (auto i : split.test) test_keys.push_back(keys[i]);
-      count_shared_rows(train_keys, test_keys, result.quality);
-      const PreparedSplit p = prepare_holdout(data, drop_holdout(split), config, result, progress);
-      export_split(p);
-      result.train_rows = p.train_x.rows();
-      result.test_rows = p.test_x.rows();
-      run_models(p, config, result, progress, true, pooled);
-      break;
-    }
-    case Protocol::kOfficial: {
-      count_shared_rows(row_keys(data.features), row_keys(test_data->features), result.quality);
-      const PreparedSplit p =
-          prepare_official(data, *test_data, data.class_names, config, result, progress);
-      export_split(p);
-      result.train_rows = p.train_x.rows();
-      result.test_rows = p.test_x.rows();
-      run_models(p, config, result, progress, true, pooled);
-      break;
-    }
-    case Protocol::kCrossValidation:
-    case Protocol::kGroup: {
-      const bool grouped = config.protocol == Protocol::kGroup;
-      if (grouped && data.groups.empty())
-        throw ParamError("--protocol group needs --group-by COLUMN");
-      const std::vector<data::Split> folds =
-          grouped ? data::group_kfold(data.groups, config.folds)
-                  : data::stratified_kfold(data.labels, config.folds, config.seed);
-      result.folds = static_cast<int>(folds.size());
-      if (grouped) result.notes.push_back(group_fold_note(data.groups, folds));
-      for (std::size_t f = 0; f < folds.size(); ++f) {
-        const PreparedSplit p =
-            prepare_holdout(data, drop_holdout(folds[f]), config, result, progress);
-        result.train_rows += p.train_x.rows();
-        result.test_rows += p.test_x.rows();
-        run_models(p, config, result, progress, f == 0, pooled);
-      }
-      break;
-    }
+  const auto protocol = make_protocol(config.protocol);
+  const ProtocolInput input{data, test_data, config, holdout_class};
+  const std::vector<data::Split> rounds = protocol->splits(input, result);
+  if (protocol->folded()) result.folds = static_cast<int>(rounds.size());
+  for (std::size_t f = 0; f < rounds.size(); ++f) {
+    const PreparedSplit p = protocol->prepare(input, rounds[f], result, progress);
+    if (!protocol->folded()) export_split(p);
+    result.train_rows += p.train_x.rows();
+    result.test_rows += p.test_x.rows();
+    run_models(p, config, result, progress, f == 0, pooled);
   }
   for (std::size_t m = 0; m < result.models.size(); ++m) {
     ModelResult& r = result.models[m];
@@ -500,137 +388,6 @@ void write_prepared_csv(const std::string& path, const Matrix& x,
     text += '\n';
   }
   io::write_file_atomic(path, text);
-}
-
-std::string experiment_text(const ExperimentResult& result) {
-  std::ostringstream out;
-  out << data_quality_text(result.quality) << '\n';
-  out << "protocol " << to_string(result.protocol);
-  if (result.folds) out << " (" << result.folds << " folds; rows summed over folds)";
-  out << ": " << result.pipeline << '\n';
-  if (result.reduction_seconds > 0)
-    out << "feature selection and PCA fitted in " << fixed(result.reduction_seconds, 2) << " s\n";
-  out << "train rows " << result.train_rows << " (" << result.synthetic_train_rows
-      << " synthetic), test rows " << result.test_rows << " (" << result.synthetic_test_rows
-      << " synthetic)\n";
-  for (const auto& m : result.models) {
-    out << "\n== " << m.model << ": confusion matrix (rows actual, columns predicted"
-        << (result.folds ? ", summed over folds" : "") << ")\n"
-        << confusion_table(m.confusion) << '\n'
-        << metrics_table(m.metrics);
-  }
-  out << "\n== summary (AUC: macro one-vs-rest over classes, and attack vs benign)\n"
-         "model   accuracy  macro-P  macro-R  macro-F1  macro-AUC  attack-AUC    fit s  predict s  "
-         "predict us/row  "
-         "size KiB\n";
-  for (const auto& m : result.models) {
-    char line[240];
-    const std::string attack_auc =
-        m.roc.has_binary && m.roc.binary.defined() ? fixed(m.roc.binary.auc, 4) : "-";
-    std::snprintf(
-        line, sizeof line,
-        "%-6s  %8.4f  %7.4f  %7.4f  %8.4f  %9.4f  %10s  %7.2f  %9.3f  %14.3f  %8.0f\n",
-        m.model.c_str(), m.metrics.accuracy, m.metrics.macro_precision, m.metrics.macro_recall,
-        m.metrics.macro_f1, m.roc.macro_auc, attack_auc.c_str(), m.fit_seconds, m.predict_seconds,
-        result.test_rows ? 1e6 * m.predict_seconds / static_cast<double>(result.test_rows) : 0.0,
-        static_cast<double>(m.model_bytes) / 1024.0);
-    out << line;
-  }
-  if (result.folds) {
-    out << "\nacross folds (mean ± standard deviation)\nmodel   accuracy           macro-P         "
-           "   macro-R            macro-F1\n";
-    for (const auto& m : result.models) {
-      const auto acc = spread(m.folds, [](const Metrics& x) { return x.accuracy; });
-      const auto p = spread(m.folds, [](const Metrics& x) { return x.macro_precision; });
-      const auto r = spread(m.folds, [](const Metrics& x) { return x.macro_recall; });
-      const auto f = spread(m.folds, [](const Metrics& x) { return x.macro_f1; });
-      char line[200];
-      std::snprintf(line, sizeof line,
-                    "%-6s  %.4f ± %.4f    %.4f ± %.4f    %.4f ± %.4f    %.4f ± %.4f\n",
-                    m.model.c_str(), acc.mean, acc.sd, p.mean, p.sd, r.mean, r.sd, f.mean, f.sd);
-      out << line;
-    }
-  }
-  out << anomaly_text(result.anomaly, result.hybrids, result.class_names, result.benign,
-                      result.holdout_class, result.anomaly_on_all_rows);
-  if (!result.holdout_class.empty()) {
-    out << "\nnote: every training row of " << result.holdout_class
-        << " was left out; its test rows are an attack type the classifiers never saw\n";
-  }
-  if (result.synthetic_test_rows > 0) {
-    out << "\nnote: this protocol resampled before splitting: " << result.synthetic_test_rows
-        << " of the " << result.test_rows << " test rows ("
-        << fixed(100.0 * static_cast<double>(result.synthetic_test_rows) /
-                     static_cast<double>(result.test_rows),
-                 1)
-        << "%) are synthetic, made from rows whose neighbours are in training. Its scores "
-           "overstate what the model does on real traffic; compare --protocol holdout.\n";
-  }
-  // A balanced test set (the paper protocol's) is bounded by the balanced ceiling.
-  const bool balanced = result.protocol == Protocol::kPaper;
-  const double ceiling = balanced ? result.quality.balanced_ceiling : result.quality.ceiling;
-  for (const auto& m : result.models) {
-    if (m.metrics.accuracy > ceiling + 0.005) {
-      out << "warning: " << m.model << " scores accuracy " << fixed(m.metrics.accuracy, 4)
-          << ", above the " << (balanced ? "balanced " : "") << "ceiling of " << fixed(ceiling, 4)
-          << " that the data's conflicting feature vectors allow: a sign of leakage between "
-             "training and "
-             "test rows (synthetic test rows made from training rows), or of an error\n";
-    }
-  }
-  for (const auto& n : result.notes) out << "note: " << n << '\n';
-  return out.str();
-}
-
-nlohmann::json to_json(const ExperimentResult& result) {
-  nlohmann::json models = nlohmann::json::array();
-  for (const auto& m : result.models) {
-    nlohmann::json folds = nlohmann::json::array();
-    for (const auto& f : m.folds) folds.push_back(to_json(f));
-    nlohmann::json importances = nlohmann::json::array();
-    if (m.feature_importances.size() == result.feature_names.size()) {
-      std::vector<std::size_t> order(m.feature_importances.size());
-      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return m.feature_importances[a] > m.feature_importances[b];
-      });
-      for (auto i : order) {
-        importances.push_back(
-            {{"feature", result.feature_names[i]}, {"importance", m.feature_importances[i]}});
-      }
-    }
-    models.push_back({{"model", m.model},
-                      {"fit_seconds", m.fit_seconds},
-                      {"predict_seconds", m.predict_seconds},
-                      {"model_bytes", m.model_bytes},
-                      {"metrics", to_json(m.metrics)},
-                      {"confusion_matrix", to_json(m.confusion)},
-                      {"roc", to_json(m.roc)},
-                      {"feature_importances", importances},
-                      {"folds", folds}});
-  }
-  nlohmann::json anomaly = nlohmann::json::array(), hybrids = nlohmann::json::array();
-  for (const auto& a : result.anomaly) anomaly.push_back(to_json(a, result.class_names));
-  for (const auto& h : result.hybrids) hybrids.push_back(to_json(h, result.class_names));
-  return {{"protocol", to_string(result.protocol)},
-          {"benign_class", result.benign},
-          {"anomaly_fitted_on", result.anomaly_on_all_rows ? "all" : "benign"},
-          {"holdout_class", result.holdout_class.empty() ? nlohmann::json(nullptr)
-                                                         : nlohmann::json(result.holdout_class)},
-          {"anomaly", anomaly},
-          {"hybrids", hybrids},
-          {"pipeline", result.pipeline},
-          {"train_rows", result.train_rows},
-          {"test_rows", result.test_rows},
-          {"synthetic_train_rows", result.synthetic_train_rows},
-          {"synthetic_test_rows", result.synthetic_test_rows},
-          {"reduction_seconds", result.reduction_seconds},
-          {"folds", result.folds},
-          {"data_quality", to_json(result.quality)},
-          {"classes", result.class_names},
-          {"features", result.feature_names},
-          {"notes", result.notes},
-          {"models", models}};
 }
 
 }  // namespace vigil::eval

@@ -101,6 +101,10 @@ PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& spli
                               Progress* progress);
 PreparedSplit prepare_paper(const data::Dataset& data, const ExperimentConfig& config,
                             ExperimentResult& result, Progress* progress);
+PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& test,
+                               const std::vector<std::string>& class_names,
+                               const ExperimentConfig& config, ExperimentResult& result,
+                               Progress* progress);
 
 // Writes `x` with a last column `class` (the class name of each row) as CSV,
 // features named f0, f1, ...; floats as %.9g, which reads back bit for bit.
