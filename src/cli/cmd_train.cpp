@@ -9,9 +9,9 @@
 #include "vigil/core/error.hpp"
 #include "vigil/core/progress.hpp"
 #include "vigil/data/split.hpp"
+#include "vigil/eval/training.hpp"
 #include "vigil/io/model_file.hpp"
 #include "vigil/models/anomaly.hpp"
-#include "vigil/models/feature_importance.hpp"
 
 namespace vigil::cli {
 namespace {
@@ -67,29 +67,23 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
   }
 
   TerminalProgress progress(progress_wanted(g.quiet));
-  io::ModelBundle bundle;
-  bundle.pipeline = preprocess::Pipeline(config);
   const int classes = static_cast<int>(ds.class_names.size());
-  preprocess::TrainingData fitted =
-      bundle.pipeline.fit_transform(train, labels, classes, &progress);
-  if (fitted.synthetic > 0)
-    status(g, "SMOTE made " + std::to_string(fitted.synthetic) + " synthetic rows");
-  fitted.x = models::fit_reduction(bundle.pipeline, std::move(fitted.x), fitted.labels, classes,
-                                   &progress);
-  if (config.reduces()) status(g, "pipeline: " + bundle.pipeline.describe());
+  eval::TrainingRows fitted = eval::fit_training_rows(train, labels, classes, config, &progress);
+  if (fitted.synthetic_rows > 0)
+    status(g, "SMOTE made " + std::to_string(fitted.synthetic_rows) + " synthetic rows");
+  if (config.reduces()) status(g, "pipeline: " + fitted.pipeline.describe());
   model->fit(fitted.x, fitted.labels, classes, &progress);
+  io::ModelBundle bundle;
+  bundle.pipeline = std::move(fitted.pipeline);
   bundle.model = std::move(model);
   if (detector) {
     const auto& names = ds.class_names;
     const auto benign = std::find(names.begin(), names.end(), o.benign);
     if (benign == names.end())
       throw ParamError("--benign: '" + o.benign + "' is not a class of " + o.data.path);
-    // The benign class's rows, or every real row (SMOTE appends its rows after them).
     const bool all = o.anomaly_fit == "all";
-    std::vector<std::size_t> rows;
-    for (std::size_t i = 0; i + fitted.synthetic < fitted.labels.size(); ++i) {
-      if (all || fitted.labels[i] == benign - names.begin()) rows.push_back(i);
-    }
+    const std::vector<std::size_t> rows = eval::detector_training_rows(
+        fitted.labels, fitted.synthetic, static_cast<std::int32_t>(benign - names.begin()), all);
     if (rows.empty())
       throw InputError(o.data.path + ": no training rows of the benign class '" + o.benign + "'");
     detector->fit(fitted.x.select_rows(rows), &progress);
@@ -105,7 +99,7 @@ void run_train(const GlobalOptions& g, const TrainOptions& o) {
   bundle.class_names = ds.class_names;
   bundle.label_column = ds.label_column;
   meta["train_rows"] = fitted.x.rows();
-  meta["synthetic_rows"] = fitted.synthetic;
+  meta["synthetic_rows"] = fitted.synthetic_rows;
   if (o.alert_threshold > 0) meta["alert_threshold"] = o.alert_threshold;
   bundle.meta = meta;
   io::save_model(o.out, bundle);
@@ -137,7 +131,7 @@ void add_train_command(CLI::App& app, const GlobalOptions& g) {
          "--anomaly", o->anomaly,
          "Also fit an anomaly detector (kmeans or dbscan) on the benign class's training rows; "
          "`vigil detect` then raises Unknown/anomaly for flows the model calls benign but it flags")
-      ->check(CLI::IsMember({"kmeans", "dbscan"}));
+      ->check(CLI::IsMember(models::anomaly_detector_names()));
   cmd->add_option("--anomaly-param", o->anomaly_params,
                   "Anomaly detector parameter name=value (repeatable)");
   cmd->add_option("--benign", o->benign, "The class that is not an attack (for --anomaly)")

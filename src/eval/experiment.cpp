@@ -12,6 +12,7 @@
 #include "vigil/core/text_format.hpp"
 #include "vigil/eval/protocol.hpp"
 #include "vigil/eval/report.hpp"
+#include "vigil/eval/training.hpp"
 #include "vigil/io/atomic_file.hpp"
 #include "vigil/models/anomaly.hpp"
 #include "vigil/models/classifier.hpp"
@@ -87,11 +88,8 @@ void run_detectors(const PreparedSplit& p, const ExperimentConfig& config, std::
   pooled.flagged.resize(config.anomaly.size());
   // Benign rows, or every real training row (unlabelled traffic holds no
   // rows SMOTE made).
-  std::vector<std::size_t> rows;
-  for (std::size_t i = 0; i < p.train_y.size(); ++i) {
-    if (config.anomaly_on_all_rows ? !p.train_synthetic[i] : p.train_y[i] == benign)
-      rows.push_back(i);
-  }
+  const std::vector<std::size_t> rows =
+      detector_training_rows(p.train_y, p.train_synthetic, benign, config.anomaly_on_all_rows);
   if (rows.empty())
     throw InputError("anomaly detection: no training rows of the benign class '" + config.benign +
                      "'");
@@ -181,29 +179,25 @@ PreparedSplit prepare_official(const data::Dataset& train, const data::Dataset& 
                                const std::vector<std::string>& class_names,
                                const ExperimentConfig& config, ExperimentResult& result,
                                Progress* progress) {
-  preprocess::Pipeline pipeline(config.pipeline);
-  preprocess::TrainingData fitted = pipeline.fit_transform(
-      train.features, train.labels, static_cast<int>(class_names.size()), progress);
+  TrainingRows fitted =
+      fit_training_rows(train.features, train.labels, static_cast<int>(class_names.size()),
+                        config.pipeline, progress);
+  result.reduction_seconds += fitted.reduction_seconds;
   PreparedSplit p;
-  const auto reduction_start = Clock::now();
-  p.train_x = models::fit_reduction(pipeline, std::move(fitted.x), fitted.labels,
-                                    static_cast<int>(class_names.size()), progress);
-  result.reduction_seconds += seconds_since(reduction_start);
+  p.train_x = std::move(fitted.x);
   p.train_y = std::move(fitted.labels);
-  p.train_synthetic.assign(p.train_y.size(), 0);
-  std::fill(p.train_synthetic.end() - static_cast<std::ptrdiff_t>(fitted.synthetic),
-            p.train_synthetic.end(), 1);
-  p.test_x = pipeline.transform(test.features);
+  p.train_synthetic = std::move(fitted.synthetic);
+  p.test_x = fitted.pipeline.transform(test.features);
   std::vector<std::string> names = class_names;
   p.test_y = data::map_labels(test, names);
   if (names.size() != class_names.size()) {
     throw InputError(test.features.source + ": class '" + names[class_names.size()] +
                      "' does not occur in the training file");
   }
-  result.synthetic_train_rows = fitted.synthetic;
+  result.synthetic_train_rows = fitted.synthetic_rows;
   result.notes.insert(result.notes.end(), fitted.notes.begin(), fitted.notes.end());
-  result.pipeline = pipeline.describe();
-  result.feature_names = pipeline.output_names();
+  result.pipeline = fitted.pipeline.describe();
+  result.feature_names = fitted.pipeline.output_names();
   return p;
 }
 
@@ -211,26 +205,20 @@ PreparedSplit prepare_holdout(const data::Dataset& data, const data::Split& spli
                               const ExperimentConfig& config, ExperimentResult& result,
                               Progress* progress) {
   const int classes = static_cast<int>(data.class_names.size());
-  preprocess::Pipeline pipeline(config.pipeline);
-  const std::vector<std::int32_t> train_y = labels_of(data, split.train);
-  preprocess::TrainingData fitted =
-      pipeline.fit_transform(data.features.select_rows(split.train), train_y, classes, progress);
+  TrainingRows fitted =
+      fit_training_rows(data.features.select_rows(split.train), labels_of(data, split.train),
+                        classes, config.pipeline, progress);
+  result.reduction_seconds += fitted.reduction_seconds;
   PreparedSplit p;
-  const auto reduction_start = Clock::now();
-  p.train_x =
-      models::fit_reduction(pipeline, std::move(fitted.x), fitted.labels, classes, progress);
-  result.reduction_seconds += seconds_since(reduction_start);
+  p.train_x = std::move(fitted.x);
   p.train_y = std::move(fitted.labels);
-  // SMOTE appends its rows after the real ones.
-  p.train_synthetic.assign(p.train_y.size(), 0);
-  std::fill(p.train_synthetic.end() - static_cast<std::ptrdiff_t>(fitted.synthetic),
-            p.train_synthetic.end(), 1);
-  p.test_x = pipeline.transform(data.features.select_rows(split.test));
+  p.train_synthetic = std::move(fitted.synthetic);
+  p.test_x = fitted.pipeline.transform(data.features.select_rows(split.test));
   p.test_y = labels_of(data, split.test);
-  result.synthetic_train_rows += fitted.synthetic;
+  result.synthetic_train_rows += fitted.synthetic_rows;
   result.notes.insert(result.notes.end(), fitted.notes.begin(), fitted.notes.end());
-  result.pipeline = pipeline.describe();
-  result.feature_names = pipeline.output_names();
+  result.pipeline = fitted.pipeline.describe();
+  result.feature_names = fitted.pipeline.output_names();
   return p;
 }
 
