@@ -16,15 +16,9 @@ void add_models_command(CLI::App& app, const GlobalOptions&) {
       std::printf("%s", ParamSet("model " + m.name, m.params).describe().c_str());
     }
     std::printf("\nanomaly detectors (vigil train --anomaly, vigil experiment --anomaly):\n");
-    for (const auto& name : models::anomaly_detector_names()) {
-      std::printf(
-          "%-6s %s\n", name.c_str(),
-          name == "kmeans"
-              ? "distance to the nearest k-means centre of benign traffic"
-              : "distance to the nearest DBSCAN core row of benign traffic (flagged beyond eps)");
-      std::printf("%s", ParamSet("anomaly detector " + name, models::anomaly_param_specs(name))
-                            .describe()
-                            .c_str());
+    for (const auto& d : models::anomaly_detectors()) {
+      std::printf("%-6s %s\n", d.name.c_str(), d.description.c_str());
+      std::printf("%s", ParamSet("anomaly detector " + d.name, d.params()).describe().c_str());
     }
   });
 }

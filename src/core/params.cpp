@@ -120,7 +120,20 @@ void ParamSet::set(const std::string& name, const std::string& value) {
     if (s.kind == ParamSpec::Kind::kInt && v != std::floor(v)) {
       throw ParamError(where + ": expected a whole number");
     }
-    if (v < s.min || v > s.max) {
+    // Whole numbers are also compared exactly: past 2^53 a double rounds them
+    // back into range (seed=9007199254740993 passed as 2^53).
+    bool out_of_range = v < s.min || v > s.max;
+    if (s.kind == ParamSpec::Kind::kInt) {
+      long long exact = 0;
+      const char* end = value.data() + value.size();
+      const auto [stop, ec] = std::from_chars(value.data(), end, exact);
+      if (ec == std::errc::result_out_of_range) out_of_range = true;
+      if (ec == std::errc() && stop == end) {
+        out_of_range = out_of_range || exact < static_cast<long long>(s.min) ||
+                       exact > static_cast<long long>(s.max);
+      }
+    }
+    if (out_of_range) {
       throw ParamError(where + ": out of range [" + format_number(s.min) + ", " +
                        format_number(s.max) + "]");
     }

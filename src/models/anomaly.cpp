@@ -80,20 +80,51 @@ void AnomalyDetector::load(ByteReader& r) {
   load_state(r);
 }
 
-std::vector<std::string> anomaly_detector_names() { return {"kmeans", "dbscan"}; }
+const std::vector<AnomalyDetectorInfo>& anomaly_detectors() {
+  static const std::vector<AnomalyDetectorInfo> all = {
+      {"kmeans", "distance to the nearest k-means centre of benign traffic",
+       &KMeansDetector::param_specs,
+       [](ParamSet p) -> std::unique_ptr<AnomalyDetector> {
+         return std::make_unique<KMeansDetector>(std::move(p));
+       }},
+      {"dbscan", "distance to the nearest DBSCAN core row of benign traffic (flagged beyond eps)",
+       &DbscanDetector::param_specs,
+       [](ParamSet p) -> std::unique_ptr<AnomalyDetector> {
+         return std::make_unique<DbscanDetector>(std::move(p));
+       }},
+  };
+  return all;
+}
+
+std::vector<std::string> anomaly_detector_names() {
+  std::vector<std::string> names;
+  for (const auto& d : anomaly_detectors()) names.push_back(d.name);
+  return names;
+}
+
+namespace {
+
+const AnomalyDetectorInfo& detector_info(const std::string& name) {
+  std::string known;
+  for (const auto& d : anomaly_detectors()) {
+    if (d.name == name) return d;
+    known += (known.empty() ? "" : ", ") + d.name;
+  }
+  throw ParamError("unknown anomaly detector '" + name + "' (known: " + known + ")");
+}
+
+}  // namespace
 
 std::vector<ParamSpec> anomaly_param_specs(const std::string& name) {
-  if (name == "kmeans") return KMeansDetector::param_specs();
-  if (name == "dbscan") return DbscanDetector::param_specs();
-  throw ParamError("unknown anomaly detector '" + name + "' (known: kmeans, dbscan)");
+  return detector_info(name).params();
 }
 
 std::unique_ptr<AnomalyDetector> make_anomaly_detector(
     const std::string& name, const std::vector<std::string>& assignments) {
-  ParamSet params("anomaly detector " + name, anomaly_param_specs(name));
+  const AnomalyDetectorInfo& info = detector_info(name);
+  ParamSet params("anomaly detector " + name, info.params());
   for (const auto& a : assignments) params.set_assignment(a);
-  if (name == "kmeans") return std::make_unique<KMeansDetector>(std::move(params));
-  return std::make_unique<DbscanDetector>(std::move(params));
+  return info.make(std::move(params));
 }
 
 }  // namespace vigil::models

@@ -50,5 +50,14 @@ TEST(ParamSet, SaveLoadRoundTrip) {
   EXPECT_TRUE(r.at_end());
 }
 
+// Found by the registry-driven model tests: a double rounds 2^53 + 1 down to
+// 2^53, which passed a range check ending at 2^53.
+TEST(Params, WholeNumbersPastTwoToTheFiftyThreeAreComparedExactly) {
+  ParamSet p("model x", {ParamSpec::integer("seed", 1, 0, 9007199254740992L, "seed")});
+  EXPECT_NO_THROW(p.set("seed", "9007199254740992"));
+  EXPECT_THROW(p.set("seed", "9007199254740993"), ParamError);
+  EXPECT_THROW(p.set("seed", "99999999999999999999999"), ParamError);
+}
+
 }  // namespace
 }  // namespace vigil

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "models/fixtures.hpp"
+#include "vigil/core/error.hpp"
 
 namespace vigil::models {
 namespace {
@@ -44,9 +45,38 @@ TEST_P(EveryModel, ReproducibleUnderSeed) {
   EXPECT_EQ(a->predict_proba(train.x).values(), b->predict_proba(train.x).values());
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, EveryModel,
-                         ::testing::Values("nb", "mlp", "knn", "lr", "rf", "xgb", "svm", "vote",
-                                           "stack"));
+// Each declared numeric range and choice list is enforced where it is bound:
+// past either bound, or off the list, is a ParamError naming the parameter.
+TEST_P(EveryModel, RefusesEveryParameterOutsideItsDeclaredRange) {
+  ParamSet params = builtin_registry().default_params(GetParam());
+  for (const ParamSpec& spec : params.specs()) {
+    std::vector<std::string> bad;
+    if (spec.kind == ParamSpec::Kind::kInt) {
+      // Whole numbers just past each bound, so only the range can refuse them.
+      bad = {std::to_string(static_cast<long long>(spec.max) + 1),
+             std::to_string(static_cast<long long>(spec.min) - 1), "not-a-number"};
+    } else if (spec.kind == ParamSpec::Kind::kReal) {
+      bad = {std::to_string(spec.max * 2 + 1), std::to_string(spec.min - 1), "not-a-number"};
+    } else if (spec.kind == ParamSpec::Kind::kChoice || spec.kind == ParamSpec::Kind::kChoiceList) {
+      bad = {"no-such-choice"};
+    } else {
+      bad = {std::to_string(spec.max * 2 + 1)};
+    }
+    for (const auto& value : bad) {
+      EXPECT_THROW(params.set(spec.name, value), ParamError) << spec.name << "=" << value;
+    }
+  }
+  EXPECT_THROW(params.set("no_such_parameter", "1"), ParamError);
+}
+
+// Every registered model, without a list kept by hand: a new model gets these tests.
+std::vector<std::string> registered_models() {
+  std::vector<std::string> names;
+  for (const auto& m : builtin_registry().models()) names.push_back(m.name);
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, EveryModel, ::testing::ValuesIn(registered_models()));
 
 }  // namespace
 }  // namespace vigil::models

@@ -64,7 +64,14 @@ class AnomalyDetector {
   std::vector<float> quantiles_;  // training scores at 0, 0.001, ..., 1
 };
 
-// The built-in detectors: "kmeans" and "dbscan".
+// The registry of detectors, as builtin_registry() is for classifiers: a new
+// detector is one header and source pair and one entry here.
+struct AnomalyDetectorInfo {
+  std::string name, description;
+  std::vector<ParamSpec> (*params)();
+  std::unique_ptr<AnomalyDetector> (*make)(ParamSet params);
+};
+const std::vector<AnomalyDetectorInfo>& anomaly_detectors();
 std::vector<std::string> anomaly_detector_names();
 std::vector<ParamSpec> anomaly_param_specs(
     const std::string& name);  // ParamError for an unknown name
