@@ -18,9 +18,7 @@ struct LabelOptions {
 void run_label(const GlobalOptions& g, LabelOptions& o) {
   std::vector<data::LabelSet> sets;
   for (const auto& path : o.labels) sets.push_back(data::read_label_file(path, o.join.benign));
-  o.join.unmatched = o.unmatched == "benign" ? data::Unmatched::kBenign
-                     : o.unmatched == "fail" ? data::Unmatched::kFail
-                                             : data::Unmatched::kDrop;
+  o.join.unmatched = data::unmatched_policies().parse(o.unmatched);
   io::AtomicOutput out(o.out);
   const data::LabelJoinSummary summary =
       data::label_flows(o.flows, sets, o.join, [&](std::string_view text) { out.write(text); });
@@ -47,7 +45,7 @@ void add_label_command(CLI::App& app, const GlobalOptions& g) {
       ->capture_default_str();
   cmd->add_option("--unmatched", o->unmatched,
                   "Flows no record matches: drop them, call them benign, or fail")
-      ->check(CLI::IsMember({"drop", "benign", "fail"}))
+      ->check(CLI::IsMember(data::unmatched_policies().names()))
       ->capture_default_str();
   cmd->add_option("--benign", o->join.benign, "Class name of benign flows")->capture_default_str();
   cmd->add_option("--slack", o->join.slack,

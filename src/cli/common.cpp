@@ -61,7 +61,7 @@ void add_data_options(CLI::App& app, DataOptions& o, bool data_optional) {
          "all, deployment (without TTLs, raw windows, sequence numbers and round trips, which "
          "describe a "
          "network rather than a behaviour), or auto: deployment for flows extracted from captures")
-      ->check(CLI::IsMember({"auto", "all", "deployment"}))
+      ->check(CLI::IsMember(data::feature_sets().names()))
       ->capture_default_str();
 }
 
@@ -83,12 +83,12 @@ preprocess::PipelineConfig PipelineOptions::to_config(std::uint64_t seed) const 
 void add_pipeline_options(CLI::App& app, PipelineOptions& o) {
   app.add_option("--impute", o.impute,
                  "Missing values: mean, median, most-frequent, constant, class-mean")
-      ->check(CLI::IsMember({"mean", "median", "most-frequent", "constant", "class-mean"}))
+      ->check(CLI::IsMember(preprocess::impute_strategies().names()))
       ->capture_default_str();
   app.add_option("--impute-constant", o.impute_constant, "Fill value for --impute constant")
       ->capture_default_str();
   app.add_option("--scale", o.scale, "Scaling: standard, minmax or none")
-      ->check(CLI::IsMember({"standard", "minmax", "none"}))
+      ->check(CLI::IsMember(preprocess::scale_kinds().names()))
       ->capture_default_str();
   app.add_option("--smote", o.smote, "Balance classes with SMOTE on training rows: on or off")
       ->check(CLI::IsMember({"on", "off"}))
@@ -104,7 +104,7 @@ void add_pipeline_options(CLI::App& app, PipelineOptions& o) {
   app.add_option("--select-by", o.select_by,
                  "Feature score for --select: mi (mutual information), chi2, rf (forest impurity) "
                  "or permutation")
-      ->check(CLI::IsMember({"mi", "chi2", "rf", "permutation"}))
+      ->check(CLI::IsMember(preprocess::select_by_names().names()))
       ->capture_default_str();
   app.add_option("--pca", o.pca,
                  "PCA after selection: N components, or a share of variance in (0, 1) (0: none)")

@@ -95,12 +95,15 @@ std::string label_value(const Table& table, const Column& col, std::size_t row, 
 
 }  // namespace
 
-FeatureSet parse_feature_set(const std::string& name) {
-  if (name == "auto") return FeatureSet::kAuto;
-  if (name == "all") return FeatureSet::kAll;
-  if (name == "deployment") return FeatureSet::kDeployment;
-  throw ParamError("feature set '" + name + "': expected auto, all or deployment");
+const NameTable<FeatureSet>& feature_sets() {
+  static const NameTable<FeatureSet> table("feature set",
+                                           {{FeatureSet::kAuto, "auto"},
+                                            {FeatureSet::kAll, "all"},
+                                            {FeatureSet::kDeployment, "deployment"}});
+  return table;
 }
+
+FeatureSet parse_feature_set(const std::string& name) { return feature_sets().parse(name); }
 
 const std::vector<std::string>& deployment_excluded_features() {
   // docs/features.md says why each is here and what measured it.

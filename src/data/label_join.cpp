@@ -114,6 +114,13 @@ double number_at(const RawCsv& raw, std::size_t row, std::size_t col) {
 
 }  // namespace
 
+const NameTable<Unmatched>& unmatched_policies() {
+  static const NameTable<Unmatched> table(
+      "policy for unmatched flows",
+      {{Unmatched::kDrop, "drop"}, {Unmatched::kBenign, "benign"}, {Unmatched::kFail, "fail"}});
+  return table;
+}
+
 std::string LabelJoinSummary::line() const {
   std::string s =
       "label: " + std::to_string(flows) + " flows, " + std::to_string(matched) + " matched, " +

@@ -89,27 +89,18 @@ double mutual_information_1d(std::vector<double> v, std::span<const std::int32_t
 
 }  // namespace
 
-SelectBy parse_select_by(const std::string& name) {
-  if (name == "mi") return SelectBy::kMutualInfo;
-  if (name == "chi2") return SelectBy::kChi2;
-  if (name == "rf") return SelectBy::kForest;
-  if (name == "permutation") return SelectBy::kPermutation;
-  throw ParamError("unknown feature score '" + name + "' (expected mi, chi2, rf or permutation)");
+const NameTable<SelectBy>& select_by_names() {
+  static const NameTable<SelectBy> table("feature score",
+                                         {{SelectBy::kMutualInfo, "mi"},
+                                          {SelectBy::kChi2, "chi2"},
+                                          {SelectBy::kForest, "rf"},
+                                          {SelectBy::kPermutation, "permutation"}});
+  return table;
 }
 
-std::string to_string(SelectBy by) {
-  switch (by) {
-    case SelectBy::kMutualInfo:
-      return "mi";
-    case SelectBy::kChi2:
-      return "chi2";
-    case SelectBy::kForest:
-      return "rf";
-    case SelectBy::kPermutation:
-      return "permutation";
-  }
-  return "?";
-}
+SelectBy parse_select_by(const std::string& name) { return select_by_names().parse(name); }
+
+std::string to_string(SelectBy by) { return select_by_names().name(by); }
 
 std::vector<double> mutual_information(const Matrix& x, std::span<const std::int32_t> labels,
                                        int classes, std::uint64_t seed, int neighbours) {

@@ -34,31 +34,21 @@ double most_frequent_of(const std::vector<float>& v) {
 
 }  // namespace
 
-ImputeStrategy parse_impute_strategy(const std::string& name) {
-  if (name == "mean") return ImputeStrategy::kMean;
-  if (name == "median") return ImputeStrategy::kMedian;
-  if (name == "most-frequent") return ImputeStrategy::kMostFrequent;
-  if (name == "constant") return ImputeStrategy::kConstant;
-  if (name == "class-mean") return ImputeStrategy::kClassMean;
-  throw ParamError("unknown imputation '" + name +
-                   "' (expected mean, median, most-frequent, constant or class-mean)");
+const NameTable<ImputeStrategy>& impute_strategies() {
+  static const NameTable<ImputeStrategy> table("imputation",
+                                               {{ImputeStrategy::kMean, "mean"},
+                                                {ImputeStrategy::kMedian, "median"},
+                                                {ImputeStrategy::kMostFrequent, "most-frequent"},
+                                                {ImputeStrategy::kConstant, "constant"},
+                                                {ImputeStrategy::kClassMean, "class-mean"}});
+  return table;
 }
 
-std::string to_string(ImputeStrategy s) {
-  switch (s) {
-    case ImputeStrategy::kMean:
-      return "mean";
-    case ImputeStrategy::kMedian:
-      return "median";
-    case ImputeStrategy::kMostFrequent:
-      return "most-frequent";
-    case ImputeStrategy::kConstant:
-      return "constant";
-    case ImputeStrategy::kClassMean:
-      return "class-mean";
-  }
-  return "?";
+ImputeStrategy parse_impute_strategy(const std::string& name) {
+  return impute_strategies().parse(name);
 }
+
+std::string to_string(ImputeStrategy s) { return impute_strategies().name(s); }
 
 void Imputer::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes) {
   cols_ = x.cols();

@@ -8,24 +8,16 @@
 
 namespace vigil::preprocess {
 
-ScaleKind parse_scale_kind(const std::string& name) {
-  if (name == "none") return ScaleKind::kNone;
-  if (name == "standard") return ScaleKind::kStandard;
-  if (name == "minmax") return ScaleKind::kMinMax;
-  throw ParamError("unknown scaling '" + name + "' (expected none, standard or minmax)");
+const NameTable<ScaleKind>& scale_kinds() {
+  static const NameTable<ScaleKind> table("scaling", {{ScaleKind::kStandard, "standard"},
+                                                      {ScaleKind::kMinMax, "minmax"},
+                                                      {ScaleKind::kNone, "none"}});
+  return table;
 }
 
-std::string to_string(ScaleKind k) {
-  switch (k) {
-    case ScaleKind::kNone:
-      return "none";
-    case ScaleKind::kStandard:
-      return "standard";
-    case ScaleKind::kMinMax:
-      return "minmax";
-  }
-  return "?";
-}
+ScaleKind parse_scale_kind(const std::string& name) { return scale_kinds().parse(name); }
+
+std::string to_string(ScaleKind k) { return scale_kinds().name(k); }
 
 void Scaler::fit(const Matrix& x) {
   const std::size_t cols = x.cols();

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "vigil/core/name_table.hpp"
 #include "vigil/data/table.hpp"
 
 namespace vigil::data {
@@ -17,6 +18,7 @@ namespace vigil::data {
 // `auto` is deployment for flows extracted from captures (files with `srcip`
 // and `stime` columns) and all features for other files, such as UNSW-NB15's.
 enum class FeatureSet { kAuto, kAll, kDeployment };
+const NameTable<FeatureSet>& feature_sets();
 FeatureSet parse_feature_set(const std::string& name);
 const std::vector<std::string>& deployment_excluded_features();
 

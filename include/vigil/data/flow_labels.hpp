@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "vigil/core/name_table.hpp"
+
 namespace vigil::data {
 
 // One labelled activity. A lab record names two hosts and a time span (any
@@ -40,6 +42,7 @@ struct LabelSet {
 LabelSet read_label_file(const std::string& path, const std::string& benign = "Normal");
 
 enum class Unmatched { kDrop, kBenign, kFail };
+const NameTable<Unmatched>& unmatched_policies();  // drop, benign, fail
 
 struct LabelJoinOptions {
   double slack = 2.0;  // seconds a record's span is widened by on both sides

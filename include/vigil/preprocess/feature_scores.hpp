@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vigil/core/matrix.hpp"
+#include "vigil/core/name_table.hpp"
 
 namespace vigil::preprocess {
 
@@ -17,6 +18,7 @@ enum class SelectBy {
   kForest,      // random-forest mean decrease in Gini impurity
   kPermutation,  // accuracy lost on held-out rows when the feature is shuffled (random forest)
 };
+const NameTable<SelectBy>& select_by_names();
 SelectBy parse_select_by(const std::string& name);
 std::string to_string(SelectBy by);
 

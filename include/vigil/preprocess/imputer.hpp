@@ -8,11 +8,13 @@
 
 #include "vigil/core/bytes.hpp"
 #include "vigil/core/matrix.hpp"
+#include "vigil/core/name_table.hpp"
 
 namespace vigil::preprocess {
 
 enum class ImputeStrategy { kMean, kMedian, kMostFrequent, kConstant, kClassMean };
 
+const NameTable<ImputeStrategy>& impute_strategies();
 ImputeStrategy parse_impute_strategy(const std::string& name);  // mean, median, ...
 std::string to_string(ImputeStrategy s);
 

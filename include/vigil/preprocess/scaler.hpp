@@ -6,11 +6,13 @@
 
 #include "vigil/core/bytes.hpp"
 #include "vigil/core/matrix.hpp"
+#include "vigil/core/name_table.hpp"
 
 namespace vigil::preprocess {
 
 enum class ScaleKind { kNone, kStandard, kMinMax };
 
+const NameTable<ScaleKind>& scale_kinds();
 ScaleKind parse_scale_kind(const std::string& name);  // none, standard, minmax
 std::string to_string(ScaleKind k);
 
