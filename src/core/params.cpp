@@ -26,28 +26,37 @@ bool parse_double(const std::string& text, double& out) {
 
 ParamSpec ParamSpec::integer(std::string name, long def, long min, long max, std::string doc) {
   return {std::move(name), Kind::kInt, std::to_string(def), double(min),
-          double(max),     {},         std::move(doc)};
+          double(max),     {},         std::move(doc),      {}};
 }
 
 ParamSpec ParamSpec::real(std::string name, double def, double min, double max, std::string doc) {
-  return {std::move(name), Kind::kReal, format_number(def), min, max, {}, std::move(doc)};
+  return {std::move(name), Kind::kReal, format_number(def), min, max, {}, std::move(doc), {}};
 }
 
 ParamSpec ParamSpec::int_list(std::string name, std::string def, long min, long max,
                               std::string doc) {
-  return {std::move(name), Kind::kIntList, std::move(def), double(min), double(max), {},
-          std::move(doc)};
+  return {std::move(name), Kind::kIntList,
+          std::move(def),  double(min),
+          double(max),     {},
+          std::move(doc),  {}};
 }
 
 ParamSpec ParamSpec::choice(std::string name, std::string def, std::vector<std::string> choices,
                             std::string doc) {
-  return {std::move(name), Kind::kChoice, std::move(def), 0, 0, std::move(choices), std::move(doc)};
+  return {
+      std::move(name), Kind::kChoice, std::move(def), 0, 0, std::move(choices), std::move(doc), {}};
 }
 
 ParamSpec ParamSpec::choice_list(std::string name, std::string def,
                                  std::vector<std::string> choices, std::string doc) {
-  return {std::move(name),    Kind::kChoiceList, std::move(def), 0, 0,
-          std::move(choices), std::move(doc)};
+  return {std::move(name),
+          Kind::kChoiceList,
+          std::move(def),
+          0,
+          0,
+          std::move(choices),
+          std::move(doc),
+          {}};
 }
 
 namespace {
@@ -73,6 +82,9 @@ ParamSet::ParamSet(std::string owner, std::vector<ParamSpec> specs)
 const ParamSpec& ParamSet::spec(const std::string& name) const {
   for (const auto& s : specs_) {
     if (s.name == name) return s;
+  }
+  for (const auto& s : specs_) {
+    if (std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end()) return s;
   }
   std::string known;
   for (const auto& s : specs_) known += (known.empty() ? "" : ", ") + s.name;
@@ -138,7 +150,7 @@ void ParamSet::set(const std::string& name, const std::string& value) {
                        format_number(s.max) + "]");
     }
   }
-  values_[name] = value;
+  values_[s.name] = value;
 }
 
 void ParamSet::set_assignment(const std::string& assignment) {
@@ -150,18 +162,16 @@ void ParamSet::set_assignment(const std::string& assignment) {
 }
 
 double ParamSet::real(const std::string& name) const {
-  spec(name);
   double v = 0;
-  parse_double(values_.at(name), v);
+  parse_double(text(name), v);
   return v;
 }
 
 long ParamSet::integer(const std::string& name) const { return std::lround(real(name)); }
 
 std::vector<long> ParamSet::int_list(const std::string& name) const {
-  spec(name);
   std::vector<long> out;
-  const std::string& v = values_.at(name);
+  const std::string& v = text(name);
   std::size_t start = 0;
   while (start <= v.size()) {
     const auto comma = v.find(',', start);
@@ -177,13 +187,11 @@ std::vector<long> ParamSet::int_list(const std::string& name) const {
 }
 
 std::vector<std::string> ParamSet::choice_list(const std::string& name) const {
-  spec(name);
-  return split_commas(values_.at(name));
+  return split_commas(text(name));
 }
 
 const std::string& ParamSet::text(const std::string& name) const {
-  spec(name);
-  return values_.at(name);
+  return values_.at(spec(name).name);
 }
 
 std::string ParamSet::describe() const {
@@ -199,7 +207,13 @@ std::string ParamSet::describe() const {
       out << ", " << (s.kind == ParamSpec::Kind::kInt ? "integer" : "real") << " in ["
           << format_number(s.min) << ", " << format_number(s.max) << "]";
     }
-    out << "): " << s.doc << '\n';
+    out << "): " << s.doc;
+    if (!s.aliases.empty()) {
+      out << " (also read as";
+      for (const auto& a : s.aliases) out << ' ' << a;
+      out << ')';
+    }
+    out << '\n';
   }
   return out.str();
 }

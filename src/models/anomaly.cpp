@@ -33,7 +33,7 @@ double AnomalyDetector::rank(float score) const {
 
 double AnomalyDetector::choose_threshold(std::vector<float> scores) const {
   // The (1 - fpr) quantile: at most that share of training rows lies above it.
-  const double fpr = params_.real("fpr");
+  const double fpr = target_fpr();
   const auto keep =
       static_cast<std::size_t>(std::ceil((1.0 - fpr) * static_cast<double>(scores.size())));
   const std::size_t at = std::clamp<std::size_t>(keep, 1, scores.size()) - 1;

@@ -72,16 +72,18 @@ struct DbscanDetector::Tree {
 DbscanDetector::DbscanDetector(ParamSet params) : AnomalyDetector(std::move(params)) {}
 DbscanDetector::~DbscanDetector() = default;
 
-std::vector<ParamSpec> DbscanDetector::param_specs() {
-  return {
-      ParamSpec::real(
-          "eps", 0, 0, 1e12,
-          "neighbourhood radius (Euclidean, in scaled feature units; 0: the (1 - fpr) quantile of "
-          "the training rows' distance to their min_samples-th nearest row)"),
-      ParamSpec::integer("min_samples", 5, 1, 1L << 30,
-                         "rows within eps, itself included, that make a row core"),
-      ParamSpec::real("fpr", 0.05, 0, 1,
-                      "with eps=0: about the share of training rows left outside dense regions")};
+const ParamFields<DbscanDetectorParams>& DbscanDetector::fields() {
+  using P = DbscanDetectorParams;
+  static const auto fields =
+      ParamFields<P>()
+          .real("eps", &P::eps, 0, 0, 1e12,
+                "neighbourhood radius (Euclidean, in scaled feature units; 0: the (1 - fpr) "
+                "quantile of the training rows' distance to their min_samples-th nearest row)")
+          .integer("min_samples", &P::min_samples, 5, 1, 1L << 30,
+                   "rows within eps, itself included, that make a row core")
+          .real("fpr", &P::fpr, 0.05, 0, 1,
+                "with eps=0: about the share of training rows left outside dense regions");
+  return fields;
 }
 
 void DbscanDetector::fit_model(const Matrix& x, Progress* progress) {
@@ -99,11 +101,12 @@ void DbscanDetector::fit_model(const Matrix& x, Progress* progress) {
     }
     ++weight[it->second];
   }
-  const auto min_samples = static_cast<std::uint64_t>(params_.integer("min_samples"));
+  const DbscanDetectorParams settings = fields().bind(params_);
+  const auto min_samples = static_cast<std::uint64_t>(settings.min_samples);
   const std::size_t n = distinct.rows();
   std::vector<std::uint8_t> core(n);
   {
-    eps_ = params_.real("eps") > 0 ? params_.real("eps") : k_distance_quantile(distinct, weight);
+    eps_ = settings.eps > 0 ? settings.eps : k_distance_quantile(distinct, weight);
     const Points points{&distinct};
     KdTree all(static_cast<int>(x.cols()), points, nanoflann::KDTreeSingleIndexAdaptorParams(16));
     all.buildIndex();
@@ -170,7 +173,8 @@ double DbscanDetector::k_distance_quantile(const Matrix& distinct,
   // (itself and its duplicates included): the eps that just makes it core.
   // Every distinct row stands for at least one row, so min_samples distinct
   // neighbours hold it.
-  const auto min_samples = static_cast<std::uint64_t>(params_.integer("min_samples"));
+  const DbscanDetectorParams settings = fields().bind(params_);
+  const auto min_samples = static_cast<std::uint64_t>(settings.min_samples);
   const std::size_t n = distinct.rows();
   const std::size_t k = std::min<std::size_t>(n, min_samples);
   const knn::ClusterIndex index(distinct, 0, 42);
@@ -204,8 +208,8 @@ double DbscanDetector::k_distance_quantile(const Matrix& distinct,
   std::sort(needed.begin(), needed.end());
   std::uint64_t total = 0;
   for (const auto& [d, w] : needed) total += w;
-  const auto keep = static_cast<std::uint64_t>(
-      std::ceil((1.0 - params_.real("fpr")) * static_cast<double>(total)));
+  const auto keep =
+      static_cast<std::uint64_t>(std::ceil((1.0 - settings.fpr) * static_cast<double>(total)));
   std::uint64_t seen = 0;
   for (const auto& [d, w] : needed) {
     seen += w;

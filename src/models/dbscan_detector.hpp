@@ -9,15 +9,23 @@
 
 #include <memory>
 
+#include "vigil/core/param_fields.hpp"
 #include "vigil/models/anomaly.hpp"
 
 namespace vigil::models {
+
+struct DbscanDetectorParams {
+  double eps = 0;  // 0: chosen from fpr
+  long min_samples = 0;
+  double fpr = 0;
+};
 
 class DbscanDetector final : public AnomalyDetector {
  public:
   explicit DbscanDetector(ParamSet params);
   ~DbscanDetector() override;
-  static std::vector<ParamSpec> param_specs();
+  static const ParamFields<DbscanDetectorParams>& fields();
+  static std::vector<ParamSpec> param_specs() { return fields().specs(); }
   std::string name() const override { return "dbscan"; }
   std::vector<float> score(const Matrix& x) const override;
   std::vector<std::string> fit_notes() const override { return notes_; }
@@ -28,6 +36,7 @@ class DbscanDetector final : public AnomalyDetector {
  private:
   struct Tree;
   void fit_model(const Matrix& x, Progress* progress) override;
+  double target_fpr() const override { return fields().bind(params_).fpr; }
   double choose_threshold(std::vector<float> training_scores) const override;
   void save_state(ByteWriter& w) const override;
   void load_state(ByteReader& r) override;

@@ -9,16 +9,18 @@ namespace {
 // Any classifier but the ensembles themselves.
 const std::vector<std::string> kMemberChoices = {"nb", "lr", "knn", "rf", "mlp", "xgb", "svm"};
 
-ParamSpec members_spec() {
-  return ParamSpec::choice_list("members", "rf,xgb,knn", kMemberChoices,
-                                "the models combined (default parameters)");
+ParamFields<EnsembleParams> with_members() {
+  return ParamFields<EnsembleParams>().choice_list("members", &EnsembleParams::members,
+                                                   "rf,xgb,knn", kMemberChoices,
+                                                   "the models combined (default parameters)");
 }
 
 }  // namespace
 
-std::vector<std::unique_ptr<Classifier>> Ensemble::make_members() const {
+std::vector<std::unique_ptr<Classifier>> Ensemble::make_members(
+    const std::vector<std::string>& names) {
   std::vector<std::unique_ptr<Classifier>> out;
-  for (const auto& m : params_.choice_list("members")) out.push_back(builtin_registry().create(m));
+  for (const auto& m : names) out.push_back(builtin_registry().create(m));
   return out;
 }
 
@@ -89,11 +91,14 @@ void Ensemble::load_state(ByteReader& r) {
   }
 }
 
-std::vector<ParamSpec> VotingEnsemble::param_specs() { return {members_spec()}; }
+const ParamFields<EnsembleParams>& VotingEnsemble::fields() {
+  static const auto fields = with_members();
+  return fields;
+}
 
 void VotingEnsemble::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
                          Progress* progress) {
-  members_ = make_members();
+  members_ = make_members(fields().bind(params_).members);
   for (auto& m : members_) m->fit(x, labels, classes, progress);
   classes_ = classes;
   features_ = x.cols();
@@ -112,23 +117,26 @@ Matrix VotingEnsemble::predict_proba(const Matrix& x) const {
   return out;
 }
 
-std::vector<ParamSpec> StackingEnsemble::param_specs() {
-  return {
-      members_spec(),
-      ParamSpec::integer("folds", 5, 2, 100, "stratified folds for the out-of-fold probabilities"),
-      ParamSpec::integer("seed", 42, 0, 1L << 53, "seed for the folds")};
+const ParamFields<EnsembleParams>& StackingEnsemble::fields() {
+  using P = EnsembleParams;
+  static const auto fields = with_members()
+                                 .integer("folds", &P::folds, 5, 2, 100,
+                                          "stratified folds for the out-of-fold probabilities")
+                                 .integer("seed", &P::seed, 42, 0, 1L << 53, "seed for the folds");
+  return fields;
 }
 
 void StackingEnsemble::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
                            Progress* progress) {
   classes_ = classes;
   features_ = x.cols();
-  members_ = make_members();
+  const EnsembleParams settings = fields().bind(params_);
+  members_ = make_members(settings.members);
   const auto k = static_cast<std::size_t>(classes);
   // Out-of-fold probabilities: each row scored by members that never saw it.
   Matrix meta_x(x.rows(), members_.size() * k);
-  const auto folds = data::stratified_kfold(labels, static_cast<int>(params_.integer("folds")),
-                                            static_cast<std::uint64_t>(params_.integer("seed")));
+  const auto folds = data::stratified_kfold(labels, static_cast<int>(settings.folds),
+                                            static_cast<std::uint64_t>(settings.seed));
   for (const auto& fold : folds) {
     const Matrix train = x.select_rows(fold.train), test = x.select_rows(fold.test);
     std::vector<std::int32_t> train_y;

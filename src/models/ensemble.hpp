@@ -8,9 +8,16 @@
 #include <memory>
 #include <vector>
 
+#include "vigil/core/param_fields.hpp"
 #include "vigil/models/classifier.hpp"
 
 namespace vigil::models {
+
+struct EnsembleParams {
+  std::vector<std::string> members;  // registry names
+  long folds = 0;                    // stacking only
+  long seed = 0;                     // stacking only
+};
 
 class Ensemble : public Classifier {
  public:
@@ -20,8 +27,9 @@ class Ensemble : public Classifier {
   void load_state(ByteReader& r) override;
 
  protected:
-  // Members named by the "members" parameter, unfitted.
-  std::vector<std::unique_ptr<Classifier>> make_members() const;
+  // The named members, unfitted, with their default parameters.
+  static std::vector<std::unique_ptr<Classifier>> make_members(
+      const std::vector<std::string>& names);
   // Each member's probabilities side by side: rows x (members x classes).
   Matrix member_probabilities(const Matrix& x) const;
   std::vector<std::unique_ptr<Classifier>> members_;
@@ -31,7 +39,8 @@ class Ensemble : public Classifier {
 class VotingEnsemble final : public Ensemble {
  public:
   using Ensemble::Ensemble;
-  static std::vector<ParamSpec> param_specs();
+  static const ParamFields<EnsembleParams>& fields();
+  static std::vector<ParamSpec> param_specs() { return fields().specs(); }
   std::string name() const override { return "vote"; }
   void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
            Progress* progress) override;
@@ -41,7 +50,8 @@ class VotingEnsemble final : public Ensemble {
 class StackingEnsemble final : public Ensemble {
  public:
   using Ensemble::Ensemble;
-  static std::vector<ParamSpec> param_specs();
+  static const ParamFields<EnsembleParams>& fields();
+  static std::vector<ParamSpec> param_specs() { return fields().specs(); }
   std::string name() const override { return "stack"; }
   void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
            Progress* progress) override;

@@ -66,41 +66,50 @@ GradientBoostedTrees::GradientBoostedTrees(ParamSet params) : Classifier(std::mo
 
 GradientBoostedTrees::~GradientBoostedTrees() = default;
 
-std::vector<ParamSpec> GradientBoostedTrees::param_specs() {
-  return {
-      ParamSpec::integer("rounds", 100, 1, 100000, "boosting rounds (trees per class)"),
-      ParamSpec::integer("max_depth", 6, 0, 1000, "deepest level a tree may reach (0: unlimited)"),
-      ParamSpec::real("eta", 0.3, 1e-6, 1.0,
-                      "learning rate: shrinkage of each tree's contribution"),
-      ParamSpec::real("subsample", 1.0, 1e-6, 1.0, "share of rows sampled for each tree"),
-      ParamSpec::real("colsample_bytree", 1.0, 1e-6, 1.0,
-                      "share of features sampled for each tree"),
-      ParamSpec::real("min_child_weight", 1.0, 0, 1e12, "least hessian sum a leaf keeps"),
-      ParamSpec::real("lambda", 1.0, 0, 1e12, "L2 penalty on leaf weights"),
-      ParamSpec::integer("max_bin", 256, 2, 65535, "histogram bins per feature"),
-      ParamSpec::integer("threads", 0, 0, 4096,
-                         "threads for fitting and prediction (0: all cores)"),
-      ParamSpec::choice(
-          "predictor", "vigil", {"vigil", "xgboost"},
-          "vigil: Vigil walks the booster's trees (the same probabilities, microseconds a "
-          "flow); xgboost: XGBoost's own predictor"),
-      ParamSpec::integer("seed", 42, 0, 1L << 31, "seed for row and feature sampling")};
+const ParamFields<GradientBoostingParams>& GradientBoostedTrees::fields() {
+  using P = GradientBoostingParams;
+  static const auto fields =
+      ParamFields<P>()
+          .integer("trees", &P::trees, 100, 1, 100000, "boosting rounds (trees per class)")
+          .alias("rounds")
+          .integer("max_depth", &P::max_depth, 6, 0, 1000,
+                   "deepest level a tree may reach (0: unlimited)")
+          .real("learning_rate", &P::learning_rate, 0.3, 1e-6, 1.0,
+                "shrinkage of each tree's contribution (XGBoost's eta)")
+          .alias("eta")
+          .real("subsample", &P::subsample, 1.0, 1e-6, 1.0, "share of rows sampled for each tree")
+          .real("colsample_bytree", &P::colsample_bytree, 1.0, 1e-6, 1.0,
+                "share of features sampled for each tree")
+          .real("min_child_weight", &P::min_child_weight, 1.0, 0, 1e12,
+                "least hessian sum a leaf keeps")
+          .real("lambda", &P::lambda, 1.0, 0, 1e12, "L2 penalty on leaf weights")
+          .integer("max_bins", &P::max_bins, 256, 2, 65535, "histogram bins per feature")
+          .alias("max_bin")
+          .integer("threads", &P::threads, 0, 0, 4096,
+                   "threads for fitting and prediction (0: all cores)")
+          .choice("predictor", &P::predictor, P::Predictor::kVigil,
+                  {{P::Predictor::kVigil, "vigil"}, {P::Predictor::kXgboost, "xgboost"}},
+                  "vigil: Vigil walks the booster's trees (the same probabilities, microseconds "
+                  "a flow); xgboost: XGBoost's own predictor")
+          .integer("seed", &P::seed, 42, 0, 1L << 31, "seed for row and feature sampling");
+  return fields;
 }
 
 void GradientBoostedTrees::configure(Booster& booster) const {
+  const GradientBoostingParams p = fields().bind(params_);
   booster.set("objective", "multi:softprob");
   booster.set("num_class", std::to_string(classes_));
   booster.set("tree_method", "hist");
   booster.set("verbosity", "0");
-  booster.set("max_depth", std::to_string(params_.integer("max_depth")));
-  booster.set("eta", std::to_string(params_.real("eta")));
-  booster.set("subsample", std::to_string(params_.real("subsample")));
-  booster.set("colsample_bytree", std::to_string(params_.real("colsample_bytree")));
-  booster.set("min_child_weight", std::to_string(params_.real("min_child_weight")));
-  booster.set("lambda", std::to_string(params_.real("lambda")));
-  booster.set("max_bin", std::to_string(params_.integer("max_bin")));
-  booster.set("nthread", std::to_string(params_.integer("threads")));
-  booster.set("seed", std::to_string(params_.integer("seed")));
+  booster.set("max_depth", std::to_string(p.max_depth));
+  booster.set("eta", std::to_string(p.learning_rate));
+  booster.set("subsample", std::to_string(p.subsample));
+  booster.set("colsample_bytree", std::to_string(p.colsample_bytree));
+  booster.set("min_child_weight", std::to_string(p.min_child_weight));
+  booster.set("lambda", std::to_string(p.lambda));
+  booster.set("max_bin", std::to_string(p.max_bins));
+  booster.set("nthread", std::to_string(p.threads));
+  booster.set("seed", std::to_string(p.seed));
 }
 
 void GradientBoostedTrees::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
@@ -127,7 +136,7 @@ void GradientBoostedTrees::fit(const Matrix& x, std::span<const std::int32_t> la
   DMatrixHandle handles[] = {train.get()};
   auto booster = std::make_unique<Booster>(handles, 1);
   configure(*booster);
-  const auto rounds = static_cast<int>(params_.integer("rounds"));
+  const auto rounds = static_cast<int>(fields().bind(params_).trees);
   if (progress) progress->begin("gradient boosting", static_cast<std::size_t>(rounds));
   for (int round = 0; round < rounds; ++round) {
     xgb_check(XGBoosterUpdateOneIter(booster->handle, round, train.get()), "training a round");
@@ -143,7 +152,7 @@ void GradientBoostedTrees::fit(const Matrix& x, std::span<const std::int32_t> la
 }
 
 void GradientBoostedTrees::read_trees(std::span<const std::uint8_t> ubjson) {
-  if (params_.text("predictor") != "vigil") return;
+  if (fields().bind(params_).predictor != GradientBoostingParams::Predictor::kVigil) return;
   walk_ = BoostedTreesWalk::from_ubjson(ubjson, static_cast<std::size_t>(classes_), features_);
   if (!walk_)
     notes_.push_back(
@@ -223,7 +232,7 @@ void GradientBoostedTrees::load_state(ByteReader& r) {
   bst_ulong features = 0;
   xgb_check(XGBoosterGetNumFeature(booster->handle, &features), "reading the feature count");
   if (features != features_) r.fail("the booster's feature count differs from the model's");
-  booster->set("nthread", std::to_string(params_.integer("threads")));
+  booster->set("nthread", std::to_string(fields().bind(params_).threads));
   booster_ = std::move(booster);
   read_trees({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
 }

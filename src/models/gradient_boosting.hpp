@@ -11,15 +11,34 @@
 #include <vector>
 
 #include "models/boosted_trees_walk.hpp"
+#include "vigil/core/param_fields.hpp"
 #include "vigil/models/classifier.hpp"
 
 namespace vigil::models {
+
+struct GradientBoostingParams {
+  enum class Predictor { kVigil, kXgboost };
+  long trees = 0;      // boosting rounds: trees per class
+  long max_depth = 0;  // 0: unlimited
+  double learning_rate = 0;
+  double subsample = 0;
+  double colsample_bytree = 0;
+  double min_child_weight = 0;
+  double lambda = 0;
+  long max_bins = 0;
+  long threads = 0;  // 0: all cores
+  Predictor predictor = Predictor::kVigil;
+  long seed = 0;
+};
 
 class GradientBoostedTrees final : public Classifier {
  public:
   explicit GradientBoostedTrees(ParamSet params);
   ~GradientBoostedTrees() override;
-  static std::vector<ParamSpec> param_specs();
+  // One name per concept across models: trees (was rounds), learning_rate
+  // (was eta), max_bins (was max_bin); the old names are aliases.
+  static const ParamFields<GradientBoostingParams>& fields();
+  static std::vector<ParamSpec> param_specs() { return fields().specs(); }
 
   std::string name() const override { return "xgb"; }
   void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,

@@ -6,25 +6,30 @@
 
 namespace vigil::models {
 
-std::vector<ParamSpec> KMeansDetector::param_specs() {
-  return {
-      ParamSpec::integer("clusters", 8, 1, 100000, "centres of normal traffic"),
-      ParamSpec::integer("restarts", 10, 1, 1000, "k-means++ restarts; the lowest inertia is kept"),
-      ParamSpec::integer("max_iter", 300, 1, 100000, "most Lloyd iterations per restart"),
-      ParamSpec::real("tol", 1e-4, 0, 1,
-                      "stop when centres move less than this x the mean feature variance"),
-      ParamSpec::real("fpr", 0.05, 0, 1,
-                      "share of training rows above the threshold (target false-positive rate)"),
-      ParamSpec::integer("seed", 42, 0, 1L << 53, "seed for the k-means++ draws")};
+const ParamFields<KMeansDetectorParams>& KMeansDetector::fields() {
+  using P = KMeansDetectorParams;
+  static const auto fields =
+      ParamFields<P>()
+          .integer("clusters", &P::clusters, 8, 1, 100000, "centres of normal traffic")
+          .integer("restarts", &P::restarts, 10, 1, 1000,
+                   "k-means++ restarts; the lowest inertia is kept")
+          .integer("max_iter", &P::max_iter, 300, 1, 100000, "most Lloyd iterations per restart")
+          .real("tol", &P::tol, 1e-4, 0, 1,
+                "stop when centres move less than this x the mean feature variance")
+          .real("fpr", &P::fpr, 0.05, 0, 1,
+                "share of training rows above the threshold (target false-positive rate)")
+          .integer("seed", &P::seed, 42, 0, 1L << 53, "seed for the k-means++ draws");
+  return fields;
 }
 
 void KMeansDetector::fit_model(const Matrix& x, Progress*) {
+  const KMeansDetectorParams settings = fields().bind(params_);
   KMeansOptions o;
-  o.clusters = static_cast<std::size_t>(params_.integer("clusters"));
-  o.restarts = static_cast<int>(params_.integer("restarts"));
-  o.max_iter = static_cast<int>(params_.integer("max_iter"));
-  o.tol = params_.real("tol");
-  o.seed = static_cast<std::uint64_t>(params_.integer("seed"));
+  o.clusters = static_cast<std::size_t>(settings.clusters);
+  o.restarts = static_cast<int>(settings.restarts);
+  o.max_iter = static_cast<int>(settings.max_iter);
+  o.tol = settings.tol;
+  o.seed = static_cast<std::uint64_t>(settings.seed);
   const KMeansResult r = kmeans(x, o);
   centres_ = r.centres;
   notes_.clear();

@@ -32,25 +32,34 @@ struct KNearestNeighbours::Index {
   std::variant<std::unique_ptr<L2Tree>, std::unique_ptr<L1Tree>> tree;
 };
 
-KNearestNeighbours::KNearestNeighbours(ParamSet params) : Classifier(std::move(params)) {}
+KNearestNeighbours::KNearestNeighbours(ParamSet params)
+    : Classifier(std::move(params)), settings_(fields().bind(params_)) {}
 KNearestNeighbours::~KNearestNeighbours() = default;
 
-std::vector<ParamSpec> KNearestNeighbours::param_specs() {
-  return {
-      ParamSpec::integer("k", 5, 1, 10000, "neighbours that vote"),
-      ParamSpec::choice("metric", "euclidean", {"euclidean", "manhattan"}, "distance between rows"),
-      ParamSpec::choice(
-          "ties", "nearest", {"nearest", "lowest-class"},
-          "a tied vote goes to the nearest tied neighbour's class, or to the lowest class "
-          "index (scikit-learn's rule)"),
-      ParamSpec::choice(
-          "search", "clusters", {"clusters", "brute", "tree"},
-          "clusters: two levels of k-means groups, skipping every group, cell and row that "
-          "its ball or bounding box rules out (fastest measured on UNSW-NB15; Euclidean only, "
-          "Manhattan uses brute); brute: every row; tree: k-d tree"),
-      ParamSpec::integer("clusters", 0, 0, 1000000,
-                         "top-level groups for search=clusters (0: about sqrt of the rows)"),
-      ParamSpec::integer("leaf_size", 16, 1, 100000, "rows per k-d tree leaf (speed only)")};
+const ParamFields<KnnParams>& KNearestNeighbours::fields() {
+  using P = KnnParams;
+  static const auto fields =
+      ParamFields<P>()
+          .integer("k", &P::k, 5, 1, 10000, "neighbours that vote")
+          .choice("metric", &P::metric, P::Metric::kEuclidean,
+                  {{P::Metric::kEuclidean, "euclidean"}, {P::Metric::kManhattan, "manhattan"}},
+                  "distance between rows")
+          .choice("ties", &P::ties, P::Ties::kNearest,
+                  {{P::Ties::kNearest, "nearest"}, {P::Ties::kLowestClass, "lowest-class"}},
+                  "a tied vote goes to the nearest tied neighbour's class, or to the lowest "
+                  "class index (scikit-learn's rule)")
+          .choice("search", &P::search, P::Search::kClusters,
+                  {{P::Search::kClusters, "clusters"},
+                   {P::Search::kBrute, "brute"},
+                   {P::Search::kTree, "tree"}},
+                  "clusters: two levels of k-means groups, skipping every group, cell and row "
+                  "that its ball or bounding box rules out (fastest measured on UNSW-NB15; "
+                  "Euclidean only, Manhattan uses brute); brute: every row; tree: k-d tree")
+          .integer("clusters", &P::clusters, 0, 0, 1000000,
+                   "top-level groups for search=clusters (0: about sqrt of the rows)")
+          .integer("leaf_size", &P::leaf_size, 16, 1, 100000,
+                   "rows per k-d tree leaf (speed only)");
+  return fields;
 }
 
 void KNearestNeighbours::build_index(const Matrix& rows) {
@@ -119,12 +128,11 @@ void KNearestNeighbours::build_index(const Matrix& rows) {
   }
   clusters_.reset();  // rebuilt for these rows on the next search
   index_ = std::make_unique<Index>();
-  if (params_.text("search") != "tree") return;
+  if (settings_.search != KnnParams::Search::kTree) return;
   index_->points.m = &distinct_;
-  const nanoflann::KDTreeSingleIndexAdaptorParams p(
-      static_cast<std::size_t>(params_.integer("leaf_size")));
+  const nanoflann::KDTreeSingleIndexAdaptorParams p(static_cast<std::size_t>(settings_.leaf_size));
   const int dims = static_cast<int>(distinct_.cols());
-  if (params_.text("metric") == "manhattan") {
+  if (settings_.metric == KnnParams::Metric::kManhattan) {
     index_->tree = std::make_unique<L1Tree>(dims, index_->points, p);
   } else {
     index_->tree = std::make_unique<L2Tree>(dims, index_->points, p);
@@ -144,7 +152,7 @@ void KNearestNeighbours::fit(const Matrix& x, std::span<const std::int32_t> labe
 std::vector<std::uint32_t> KNearestNeighbours::neighbours(const Matrix& x) const {
   check_input(x);
   const std::size_t k =
-      std::min<std::size_t>(static_cast<std::size_t>(params_.integer("k")), labels_.size());
+      std::min<std::size_t>(static_cast<std::size_t>(settings_.k), labels_.size());
   // Repeated query rows (common in flow data) are searched once.
   std::unordered_map<std::string, std::uint32_t> seen;
   std::vector<std::size_t> first_of_distinct;
@@ -202,24 +210,24 @@ const knn::ClusterIndex& KNearestNeighbours::cluster_index() const {
   const std::lock_guard lock(clusters_mutex_);
   if (!clusters_) {
     clusters_ = std::make_unique<knn::ClusterIndex>(
-        distinct_, static_cast<std::size_t>(params_.integer("clusters")), 42);
+        distinct_, static_cast<std::size_t>(settings_.clusters), 42);
   }
   return *clusters_;
 }
 
 std::vector<std::uint32_t> KNearestNeighbours::exact_neighbours(const Matrix& x,
                                                                 std::size_t k) const {
-  const bool manhattan = params_.text("metric") == "manhattan";
+  const bool manhattan = settings_.metric == KnnParams::Metric::kManhattan;
   // Float distances can misorder near-equal ones; keep a margin of extra
   // candidates and settle the order with exact distances. Every distinct row
   // stands for at least one training row, so k + 8 of them hold the k nearest
   // (the cluster index fills the margin only with rows whose float distance
   // ties the k-th's within rounding, and so searches no farther than the k-th).
   const std::size_t cap = std::min(distinct_.rows(), k + 8);
-  const std::string& search = params_.text("search");
+  const KnnParams::Search search = settings_.search;
   const std::vector<std::uint32_t> candidates =
-      search == "tree" ? tree_candidates(x, cap)
-      : search == "clusters" && !manhattan
+      search == KnnParams::Search::kTree ? tree_candidates(x, cap)
+      : search == KnnParams::Search::kClusters && !manhattan
           ? cluster_index().candidates(x, k, cap)
           : knn::brute_candidates(distinct_, distinct_norms_, x, cap, manhattan);
   std::vector<std::uint32_t> out(x.rows() * k);
@@ -300,12 +308,12 @@ Matrix KNearestNeighbours::predict_proba(const Matrix& x) const {
 }
 
 std::vector<std::int32_t> KNearestNeighbours::predict(const Matrix& x) const {
-  if (params_.text("ties") == "lowest-class") return Classifier::predict(x);
+  if (settings_.ties == KnnParams::Ties::kLowestClass) return Classifier::predict(x);
   return vote(neighbours(x), x.rows());
 }
 
 Classifier::Scored KNearestNeighbours::predict_scored(const Matrix& x) const {
-  if (params_.text("ties") == "lowest-class") return Classifier::predict_scored(x);
+  if (settings_.ties == KnnParams::Ties::kLowestClass) return Classifier::predict_scored(x);
   const std::vector<std::uint32_t> nn = neighbours(x);
   return {vote_shares(nn, x.rows()), vote(nn, x.rows())};
 }

@@ -9,15 +9,29 @@
 #include <vector>
 
 #include "models/knn_search.hpp"
+#include "vigil/core/param_fields.hpp"
 #include "vigil/models/classifier.hpp"
 
 namespace vigil::models {
+
+struct KnnParams {
+  enum class Metric { kEuclidean, kManhattan };
+  enum class Ties { kNearest, kLowestClass };
+  enum class Search { kClusters, kBrute, kTree };
+  long k = 0;
+  Metric metric = Metric::kEuclidean;
+  Ties ties = Ties::kNearest;
+  Search search = Search::kClusters;
+  long clusters = 0;  // 0: about sqrt of the rows
+  long leaf_size = 0;
+};
 
 class KNearestNeighbours final : public Classifier {
  public:
   explicit KNearestNeighbours(ParamSet params);
   ~KNearestNeighbours() override;
-  static std::vector<ParamSpec> param_specs();
+  static const ParamFields<KnnParams>& fields();
+  static std::vector<ParamSpec> param_specs() { return fields().specs(); }
 
   std::string name() const override { return "knn"; }
   void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
@@ -42,6 +56,7 @@ class KNearestNeighbours final : public Classifier {
   std::vector<std::uint32_t> exact_neighbours(const Matrix& x, std::size_t k) const;
   const knn::ClusterIndex& cluster_index() const;
   std::vector<std::uint32_t> tree_candidates(const Matrix& x, std::size_t cap) const;
+  const KnnParams settings_;  // params_, bound once (a classifier's parameters never change)
   // Brute force searches each distinct (row, class) once, with its count: flow
   // data repeats rows a lot (a third of UNSW-NB15), and SMOTE repeats more.
   Matrix distinct_;

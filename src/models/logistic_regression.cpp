@@ -79,11 +79,15 @@ int on_progress(void* instance, const lbfgsfloatval_t*, const lbfgsfloatval_t* g
 
 }  // namespace
 
-std::vector<ParamSpec> LogisticRegression::param_specs() {
-  return {ParamSpec::real("C", 1.0, 1e-12, 1e12, "inverse L2 strength (larger: weaker penalty)"),
-          ParamSpec::integer("max_iter", 1000, 1, 1000000, "most L-BFGS iterations"),
-          ParamSpec::real("tol", 1e-4, 0, 1,
-                          "stop when the largest gradient entry per row falls below this")};
+const ParamFields<LogisticRegressionParams>& LogisticRegression::fields() {
+  using P = LogisticRegressionParams;
+  static const auto fields =
+      ParamFields<P>()
+          .real("C", &P::C, 1.0, 1e-12, 1e12, "inverse L2 strength (larger: weaker penalty)")
+          .integer("max_iter", &P::max_iter, 1000, 1, 1000000, "most L-BFGS iterations")
+          .real("tol", &P::tol, 1e-4, 0, 1,
+                "stop when the largest gradient entry per row falls below this");
+  return fields;
 }
 
 void LogisticRegression::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
@@ -96,8 +100,9 @@ void LogisticRegression::fit(const Matrix& x, std::span<const std::int32_t> labe
   pr.x_data = x.data();
   pr.rows = static_cast<Eigen::Index>(x.rows());
   pr.y.assign(labels.begin(), labels.end());
-  pr.inverse_c = 1.0 / params_.real("C");
-  pr.tol = params_.real("tol");
+  const LogisticRegressionParams settings = fields().bind(params_);
+  pr.inverse_c = 1.0 / settings.C;
+  pr.tol = settings.tol;
   pr.progress = progress;
   pr.p.resize(pr.rows, pr.k);
 
@@ -108,7 +113,7 @@ void LogisticRegression::fit(const Matrix& x, std::span<const std::int32_t> labe
   lbfgs_parameter_t param;
   lbfgs_parameter_init(&param);
   param.m = 10;
-  param.max_iterations = static_cast<int>(params_.integer("max_iter"));
+  param.max_iterations = static_cast<int>(settings.max_iter);
   param.epsilon = 1e-12;  // our own test in on_progress decides convergence
   param.linesearch = LBFGS_LINESEARCH_BACKTRACKING_STRONG_WOLFE;
   lbfgsfloatval_t fx = 0;

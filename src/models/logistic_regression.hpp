@@ -6,14 +6,22 @@
 
 #include <vector>
 
+#include "vigil/core/param_fields.hpp"
 #include "vigil/models/classifier.hpp"
 
 namespace vigil::models {
 
+struct LogisticRegressionParams {
+  double C = 0;  // inverse L2 strength
+  long max_iter = 0;
+  double tol = 0;
+};
+
 class LogisticRegression final : public Classifier {
  public:
   explicit LogisticRegression(ParamSet params) : Classifier(std::move(params)) {}
-  static std::vector<ParamSpec> param_specs();
+  static const ParamFields<LogisticRegressionParams>& fields();
+  static std::vector<ParamSpec> param_specs() { return fields().specs(); }
 
   std::string name() const override { return "lr"; }
   void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,

@@ -110,18 +110,23 @@ double mlp_batch_loss(const MlpWeights& net, const RowMatrix& x, const std::int3
   return finish_batch(net, loss_sum, static_cast<std::size_t>(x.rows()), alpha, grad);
 }
 
-std::vector<ParamSpec> Mlp::param_specs() {
-  return {
-      ParamSpec::int_list("hidden", "100,125", 1, 100000, "hidden layer sizes, input side first"),
-      ParamSpec::real("learning_rate", 1e-3, 1e-8, 10, "Adam step size"),
-      ParamSpec::real("alpha", 1e-4, 0, 1e6, "L2 penalty"),
-      ParamSpec::integer("batch_size", 200, 1, 1 << 20, "rows per mini-batch"),
-      ParamSpec::integer("max_epochs", 200, 1, 100000, "most passes over the training rows"),
-      ParamSpec::real("tol", 1e-4, 0, 1e6, "least loss improvement that counts"),
-      ParamSpec::integer("n_iter_no_change", 10, 1, 100000,
-                         "stop after this many epochs without an improvement of tol"),
-      ParamSpec::integer("seed", 42, 0, 1L << 53, "seed for initial weights and shuffling"),
-  };
+const ParamFields<MlpParams>& Mlp::fields() {
+  using P = MlpParams;
+  static const auto fields =
+      ParamFields<P>()
+          .int_list("hidden", &P::hidden, "100,125", 1, 100000,
+                    "hidden layer sizes, input side first")
+          .real("learning_rate", &P::learning_rate, 1e-3, 1e-8, 10, "Adam step size")
+          .real("alpha", &P::alpha, 1e-4, 0, 1e6, "L2 penalty")
+          .integer("batch_size", &P::batch_size, 200, 1, 1 << 20, "rows per mini-batch")
+          .integer("max_iter", &P::max_iter, 200, 1, 100000,
+                   "most epochs (passes over the training rows)")
+          .alias("max_epochs")
+          .real("tol", &P::tol, 1e-4, 0, 1e6, "least loss improvement that counts")
+          .integer("n_iter_no_change", &P::n_iter_no_change, 10, 1, 100000,
+                   "stop after this many epochs without an improvement of tol")
+          .integer("seed", &P::seed, 42, 0, 1L << 53, "seed for initial weights and shuffling");
+  return fields;
 }
 
 Mlp::Mlp(ParamSet params) : Classifier(std::move(params)) {}
@@ -132,11 +137,12 @@ void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes
   if (x.rows() == 0) throw InputError("MLP: no training rows");
   const std::size_t n = x.rows();
   const std::size_t d = x.cols();
-  Rng rng(static_cast<std::uint64_t>(params_.integer("seed")));
+  const MlpParams settings = fields().bind(params_);
+  Rng rng(static_cast<std::uint64_t>(settings.seed));
 
   // Glorot-uniform initialisation with scikit-learn's factor 6 for ReLU nets.
   std::vector<long> sizes = {static_cast<long>(d)};
-  for (long h : params_.int_list("hidden")) sizes.push_back(h);
+  for (long h : settings.hidden) sizes.push_back(h);
   sizes.push_back(classes);
   net_ = MlpWeights{};
   for (std::size_t l = 0; l + 1 < sizes.size(); ++l) {
@@ -153,12 +159,12 @@ void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes
   classes_ = classes;
   features_ = d;
 
-  const double lr = params_.real("learning_rate");
-  const double alpha = params_.real("alpha");
-  const auto batch = static_cast<std::size_t>(params_.integer("batch_size"));
-  const long max_epochs = params_.integer("max_epochs");
-  const double tol = params_.real("tol");
-  const long patience = params_.integer("n_iter_no_change");
+  const double lr = settings.learning_rate;
+  const double alpha = settings.alpha;
+  const auto batch = static_cast<std::size_t>(settings.batch_size);
+  const long max_epochs = settings.max_iter;
+  const double tol = settings.tol;
+  const long patience = settings.n_iter_no_change;
   const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
 
   MlpWeights m, v, grad;
@@ -253,8 +259,9 @@ void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes
                   "mlp: stopped after %ld epochs (loss %.4f, no improvement of %g for %ld epochs)",
                   epoch, loss_curve_.back(), tol, patience);
   } else {
-    std::snprintf(line, sizeof line, "mlp: reached max_epochs=%ld before converging (loss %.4f)",
-                  epoch, loss_curve_.back());
+    std::snprintf(line, sizeof line,
+                  "mlp: reached max_iter=%ld epochs before converging (loss %.4f)", epoch,
+                  loss_curve_.back());
   }
   notes_.push_back(line);
 }

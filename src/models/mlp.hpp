@@ -7,9 +7,21 @@
 #include <Eigen/Core>
 #include <vector>
 
+#include "vigil/core/param_fields.hpp"
 #include "vigil/models/classifier.hpp"
 
 namespace vigil::models {
+
+struct MlpParams {
+  std::vector<long> hidden;  // layer sizes, input side first
+  double learning_rate = 0;
+  double alpha = 0;
+  long batch_size = 0;
+  long max_iter = 0;  // epochs
+  double tol = 0;
+  long n_iter_no_change = 0;
+  long seed = 0;
+};
 
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using RowVector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
@@ -36,7 +48,8 @@ double mlp_batch_loss(const MlpWeights& net, const RowMatrix& x, const std::int3
 class Mlp final : public Classifier {
  public:
   explicit Mlp(ParamSet params);
-  static std::vector<ParamSpec> param_specs();
+  static const ParamFields<MlpParams>& fields();
+  static std::vector<ParamSpec> param_specs() { return fields().specs(); }
 
   std::string name() const override { return "mlp"; }
   void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,

@@ -10,9 +10,12 @@
 
 namespace vigil::models {
 
-std::vector<ParamSpec> GaussianNaiveBayes::param_specs() {
-  return {ParamSpec::real("var_smoothing", 1e-9, 0.0, 1.0,
-                          "share of the largest feature variance added to every variance")};
+const ParamFields<NaiveBayesParams>& GaussianNaiveBayes::fields() {
+  using P = NaiveBayesParams;
+  static const auto fields =
+      ParamFields<P>().real("var_smoothing", &P::var_smoothing, 1e-9, 0.0, 1.0,
+                            "share of the largest feature variance added to every variance");
+  return fields;
 }
 
 void GaussianNaiveBayes::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
@@ -60,7 +63,7 @@ void GaussianNaiveBayes::fit(const Matrix& x, std::span<const std::int32_t> labe
     for (std::size_t r = 0; r < x.rows(); ++r) ss += (x(r, j) - mean) * (x(r, j) - mean);
     largest = std::max(largest, ss / static_cast<double>(x.rows()));
   }
-  double epsilon = params_.real("var_smoothing") * largest;
+  double epsilon = fields().bind(params_).var_smoothing * largest;
   // All features constant: any positive variance keeps the likelihood finite.
   if (epsilon <= 0.0) epsilon = std::numeric_limits<double>::min();
   for (auto& v : var_) v += epsilon;

@@ -5,14 +5,20 @@
 
 #include <vector>
 
+#include "vigil/core/param_fields.hpp"
 #include "vigil/models/classifier.hpp"
 
 namespace vigil::models {
 
+struct NaiveBayesParams {
+  double var_smoothing = 0;  // share of the largest variance added to every variance
+};
+
 class GaussianNaiveBayes final : public Classifier {
  public:
   explicit GaussianNaiveBayes(ParamSet params) : Classifier(std::move(params)) {}
-  static std::vector<ParamSpec> param_specs();
+  static const ParamFields<NaiveBayesParams>& fields();
+  static std::vector<ParamSpec> param_specs() { return fields().specs(); }
 
   std::string name() const override { return "nb"; }
   void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,

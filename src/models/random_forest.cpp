@@ -309,22 +309,27 @@ std::vector<Sample> draw_samples(std::size_t rows, bool bootstrap, Rng& rng) {
 
 }  // namespace
 
-std::vector<ParamSpec> RandomForest::param_specs() {
-  return {
-      ParamSpec::integer("trees", 100, 1, 100000, "number of trees"),
-      ParamSpec::integer("max_depth", 0, 0, 10000, "deepest level a tree may reach (0: unlimited)"),
-      ParamSpec::integer("min_samples_split", 2, 2, 1L << 40,
-                         "fewest rows a node needs to be split"),
-      ParamSpec::integer("min_samples_leaf", 1, 1, 1L << 40,
-                         "fewest rows each side of a split keeps"),
-      ParamSpec::integer("max_features", 0, 0, 100000,
-                         "split candidates per node (0: sqrt of the features)"),
-      ParamSpec::integer(
-          "max_bins", 65535, 2, 65535,
-          "quantile bins per feature for split search (exact up to this many distinct values)"),
-      ParamSpec::choice("bootstrap", "on", {"on", "off"},
-                        "train each tree on a bootstrap sample of the rows"),
-      ParamSpec::integer("seed", 42, 0, 1L << 53, "seed for bootstrap samples and feature draws")};
+const ParamFields<RandomForestParams>& RandomForest::fields() {
+  using P = RandomForestParams;
+  static const auto fields =
+      ParamFields<P>()
+          .integer("trees", &P::trees, 100, 1, 100000, "number of trees")
+          .integer("max_depth", &P::max_depth, 0, 0, 10000,
+                   "deepest level a tree may reach (0: unlimited)")
+          .integer("min_samples_split", &P::min_samples_split, 2, 2, 1L << 40,
+                   "fewest rows a node needs to be split")
+          .integer("min_samples_leaf", &P::min_samples_leaf, 1, 1, 1L << 40,
+                   "fewest rows each side of a split keeps")
+          .integer("max_features", &P::max_features, 0, 0, 100000,
+                   "split candidates per node (0: sqrt of the features)")
+          .integer(
+              "max_bins", &P::max_bins, 65535, 2, 65535,
+              "quantile bins per feature for split search (exact up to this many distinct values)")
+          .flag("bootstrap", &P::bootstrap, true,
+                "train each tree on a bootstrap sample of the rows")
+          .integer("seed", &P::seed, 42, 0, 1L << 53,
+                   "seed for bootstrap samples and feature draws");
+  return fields;
 }
 
 void RandomForest::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,
@@ -333,7 +338,8 @@ void RandomForest::fit(const Matrix& x, std::span<const std::int32_t> labels, in
   if (x.rows() == 0) throw InputError("random forest: no training rows");
   if (x.rows() >= (1ULL << 32)) throw InputError("random forest: more than 2^32 training rows");
   if (classes > 256) throw InputError("random forest: more than 256 classes");
-  const BinnedData data = bin_features(x, static_cast<std::size_t>(params_.integer("max_bins")));
+  const RandomForestParams p = fields().bind(params_);
+  const BinnedData data = bin_features(x, static_cast<std::size_t>(p.max_bins));
   // One byte per label keeps the labels of every row in cache during split search.
   std::vector<std::uint8_t> small_labels(labels.size());
   for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -341,17 +347,17 @@ void RandomForest::fit(const Matrix& x, std::span<const std::int32_t> labels, in
     small_labels[i] = static_cast<std::uint8_t>(labels[i]);
   }
   TreeParams tp;
-  const auto max_features = static_cast<std::size_t>(params_.integer("max_features"));
+  const auto max_features = static_cast<std::size_t>(p.max_features);
   tp.candidates = max_features
                       ? std::min(max_features, x.cols())
                       : std::max<std::size_t>(
                             1, static_cast<std::size_t>(std::sqrt(static_cast<double>(x.cols()))));
-  tp.max_depth = params_.integer("max_depth");
-  tp.min_split = static_cast<std::size_t>(params_.integer("min_samples_split"));
-  tp.min_leaf = static_cast<std::size_t>(params_.integer("min_samples_leaf"));
-  const bool bootstrap = params_.text("bootstrap") == "on";
-  const auto n_trees = static_cast<std::size_t>(params_.integer("trees"));
-  const auto seed = static_cast<std::uint64_t>(params_.integer("seed"));
+  tp.max_depth = p.max_depth;
+  tp.min_split = static_cast<std::size_t>(p.min_samples_split);
+  tp.min_leaf = static_cast<std::size_t>(p.min_samples_leaf);
+  const bool bootstrap = p.bootstrap;
+  const auto n_trees = static_cast<std::size_t>(p.trees);
+  const auto seed = static_cast<std::uint64_t>(p.seed);
 
   trees_.assign(n_trees, {});
   {

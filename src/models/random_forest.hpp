@@ -13,14 +13,27 @@
 #include <vector>
 
 #include "models/forest_layout.hpp"
+#include "vigil/core/param_fields.hpp"
 #include "vigil/models/classifier.hpp"
 
 namespace vigil::models {
 
+struct RandomForestParams {
+  long trees = 0;
+  long max_depth = 0;  // 0: unlimited
+  long min_samples_split = 0;
+  long min_samples_leaf = 0;
+  long max_features = 0;  // 0: sqrt of the features
+  long max_bins = 0;
+  bool bootstrap = true;
+  long seed = 0;
+};
+
 class RandomForest final : public Classifier {
  public:
   explicit RandomForest(ParamSet params) : Classifier(std::move(params)) {}
-  static std::vector<ParamSpec> param_specs();
+  static const ParamFields<RandomForestParams>& fields();
+  static std::vector<ParamSpec> param_specs() { return fields().specs(); }
 
   std::string name() const override { return "rf"; }
   void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,

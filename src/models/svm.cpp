@@ -31,18 +31,25 @@ double scale_gamma(const Matrix& x) {
 
 }  // namespace
 
-std::vector<ParamSpec> SupportVectorMachine::param_specs() {
-  return {ParamSpec::choice("kernel", "linear", {"linear", "rbf"},
-                            "linear, or an RBF kernel approximated by random Fourier features"),
-          ParamSpec::real("C", 1.0, 1e-12, 1e12, "inverse L2 strength (larger: weaker penalty)"),
-          ParamSpec::real("tol", 1e-4, 1e-12, 1,
-                          "stop when the dual's projected gradient spread falls below this"),
-          ParamSpec::integer("max_iter", 1000, 1, 1000000, "most passes over the rows per class"),
-          ParamSpec::real("gamma", 0, 0, 1e12,
-                          "kernel=rbf: exp(-gamma |a-b|^2) (0: 1 / (features x variance))"),
-          ParamSpec::integer("components", 300, 1, 100000, "kernel=rbf: random Fourier features"),
-          ParamSpec::integer("seed", 42, 0, 1L << 53,
-                             "seed for the coordinate order and the Fourier features")};
+const ParamFields<SvmParams>& SupportVectorMachine::fields() {
+  using P = SvmParams;
+  static const auto fields =
+      ParamFields<P>()
+          .choice("kernel", &P::kernel, P::Kernel::kLinear,
+                  {{P::Kernel::kLinear, "linear"}, {P::Kernel::kRbf, "rbf"}},
+                  "linear, or an RBF kernel approximated by random Fourier features")
+          .real("C", &P::C, 1.0, 1e-12, 1e12, "inverse L2 strength (larger: weaker penalty)")
+          .real("tol", &P::tol, 1e-4, 1e-12, 1,
+                "stop when the dual's projected gradient spread falls below this")
+          .integer("max_iter", &P::max_iter, 1000, 1, 1000000,
+                   "most passes over the rows per class")
+          .real("gamma", &P::gamma, 0, 0, 1e12,
+                "kernel=rbf: exp(-gamma |a-b|^2) (0: 1 / (features x variance))")
+          .integer("components", &P::components, 300, 1, 100000,
+                   "kernel=rbf: random Fourier features")
+          .integer("seed", &P::seed, 42, 0, 1L << 53,
+                   "seed for the coordinate order and the Fourier features");
+  return fields;
 }
 
 Matrix SupportVectorMachine::features(const Matrix& x) const {
@@ -73,14 +80,15 @@ void SupportVectorMachine::fit(const Matrix& x, std::span<const std::int32_t> la
   notes_.clear();
   features_ = x.cols();
   classes_ = classes;
-  const auto seed = static_cast<std::uint64_t>(params_.integer("seed"));
+  const SvmParams settings = fields().bind(params_);
+  const auto seed = static_cast<std::uint64_t>(settings.seed);
   projection_.clear();
   offsets_.clear();
   gamma_ = 0;
   mapped_ = x.cols();
-  if (params_.text("kernel") == "rbf") {
-    gamma_ = params_.real("gamma") > 0 ? params_.real("gamma") : scale_gamma(x);
-    mapped_ = static_cast<std::size_t>(params_.integer("components"));
+  if (settings.kernel == SvmParams::Kernel::kRbf) {
+    gamma_ = settings.gamma > 0 ? settings.gamma : scale_gamma(x);
+    mapped_ = static_cast<std::size_t>(settings.components);
     Rng rng(seed ^ 0x5eedf0u);
     const double sd = std::sqrt(2 * gamma_);
     projection_.resize(features_ * mapped_);
@@ -99,9 +107,9 @@ void SupportVectorMachine::fit(const Matrix& x, std::span<const std::int32_t> la
   for (int c = 0; c < classes; ++c) {
     std::vector<std::uint8_t> positive(labels.size());
     for (std::size_t i = 0; i < labels.size(); ++i) positive[i] = labels[i] == c;
-    const svm::DualResult r = svm::solve_dual(z, positive, params_.real("C"), params_.real("tol"),
-                                              static_cast<int>(params_.integer("max_iter")),
-                                              seed + static_cast<std::uint64_t>(c));
+    const svm::DualResult r =
+        svm::solve_dual(z, positive, settings.C, settings.tol, static_cast<int>(settings.max_iter),
+                        seed + static_cast<std::uint64_t>(c));
     std::copy(r.w.begin(), r.w.end(),
               weights_.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(c) * width));
     iterations[static_cast<std::size_t>(c)] = r.iterations;
@@ -116,7 +124,7 @@ void SupportVectorMachine::fit(const Matrix& x, std::span<const std::int32_t> la
   if (short_of > 0) {
     notes_.push_back(
         "svm: " + std::to_string(short_of) + " of " + std::to_string(classes) +
-        " one-vs-rest machines stopped at max_iter=" + std::to_string(params_.integer("max_iter")) +
+        " one-vs-rest machines stopped at max_iter=" + std::to_string(settings.max_iter) +
         " passes before the dual converged (raise max_iter, or scale the features)");
   }
 }

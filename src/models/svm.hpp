@@ -8,14 +8,27 @@
 
 #include <vector>
 
+#include "vigil/core/param_fields.hpp"
 #include "vigil/models/classifier.hpp"
 
 namespace vigil::models {
 
+struct SvmParams {
+  enum class Kernel { kLinear, kRbf };
+  Kernel kernel = Kernel::kLinear;
+  double C = 0;  // inverse L2 strength
+  double tol = 0;
+  long max_iter = 0;
+  double gamma = 0;  // kernel=rbf; 0: 1 / (features x variance)
+  long components = 0;
+  long seed = 0;
+};
+
 class SupportVectorMachine final : public Classifier {
  public:
   explicit SupportVectorMachine(ParamSet params) : Classifier(std::move(params)) {}
-  static std::vector<ParamSpec> param_specs();
+  static const ParamFields<SvmParams>& fields();
+  static std::vector<ParamSpec> param_specs() { return fields().specs(); }
 
   std::string name() const override { return "svm"; }
   void fit(const Matrix& x, std::span<const std::int32_t> labels, int classes,

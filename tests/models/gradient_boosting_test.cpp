@@ -36,7 +36,7 @@ TEST(GradientBoostedTrees, MatchesXgboostsPythonClassifier) {
                                 {0.33393633f, 0.30495903f, 0.36110467f},
                                 {0.35707185f, 0.25680575f, 0.38612244f}};
   const Rows rows;
-  auto model = builtin_registry().create("xgb", {"rounds=5", "max_depth=3", "eta=0.3"});
+  auto model = builtin_registry().create("xgb", {"trees=5", "max_depth=3", "learning_rate=0.3"});
   model->fit(rows.x, rows.y, 3);
   const Matrix proba = model->predict_proba(rows.x);
   for (std::size_t r = 0; r < 4; ++r) {
@@ -63,7 +63,7 @@ TEST(GradientBoostedTrees, ContributionsAreXgboostsApproximateOnes) {
                                     {-0.17461546f, -0.05314574f, -0.08353662f},
                                     {0.0f, 0.0f, 0.07970253f}}};
   const Rows rows;
-  auto model = builtin_registry().create("xgb", {"rounds=5", "max_depth=3", "eta=0.3"});
+  auto model = builtin_registry().create("xgb", {"trees=5", "max_depth=3", "learning_rate=0.3"});
   model->fit(rows.x, rows.y, 3);
   const Matrix first = rows.x.select_rows(std::vector<std::size_t>{0, 1, 2, 3});
   for (std::int32_t c = 0; c < 3; ++c) {
@@ -78,10 +78,20 @@ TEST(GradientBoostedTrees, ContributionsAreXgboostsApproximateOnes) {
     }
   }
   // XGBoost's own predictor has no walk to read them from: occlusion instead.
-  auto through_xgboost =
-      builtin_registry().create("xgb", {"rounds=5", "max_depth=3", "eta=0.3", "predictor=xgboost"});
+  auto through_xgboost = builtin_registry().create(
+      "xgb", {"trees=5", "max_depth=3", "learning_rate=0.3", "predictor=xgboost"});
   through_xgboost->fit(rows.x, rows.y, 3);
   EXPECT_TRUE(through_xgboost->contributions(first, std::vector<std::int32_t>(4, 1)).empty());
+}
+
+// One name per concept across models; the names before the rename still read.
+TEST(GradientBoostedTrees, OldParameterNamesAreAliases) {
+  auto model = builtin_registry().create("xgb", {"rounds=7", "eta=0.2", "max_bin=64"});
+  const auto& values = model->params().values();
+  EXPECT_EQ(values.at("trees"), "7");
+  EXPECT_EQ(values.at("learning_rate"), "0.2");
+  EXPECT_EQ(values.at("max_bins"), "64");
+  EXPECT_EQ(values.count("rounds") + values.count("eta") + values.count("max_bin"), 0u);
 }
 
 TEST(GradientBoostedTrees, OneClassOfTrainingRowsIsAlwaysPredicted) {
@@ -95,7 +105,7 @@ TEST(GradientBoostedTrees, OneClassOfTrainingRowsIsAlwaysPredicted) {
 
 TEST(GradientBoostedTrees, CorruptBoosterIsAModelFormatError) {
   const Rows rows;
-  auto model = builtin_registry().create("xgb", {"rounds=2"});
+  auto model = builtin_registry().create("xgb", {"trees=2"});
   model->fit(rows.x, rows.y, 3);
   ByteWriter w;
   model->save_state(w);
@@ -125,8 +135,9 @@ TEST(GradientBoostedTrees, VigilsWalkPredictsAsXgboost) {
                           : x((r * 37) % x.rows(), c) + static_cast<float>(r % 5) * 0.5f - 1.0f;
       }
     }
-    const std::vector<std::string> params = {"rounds=30",     "max_depth=5",          "eta=0.2",
-                                             "subsample=0.8", "colsample_bytree=0.5", "seed=3"};
+    const std::vector<std::string> params = {
+        "trees=30",      "max_depth=5",          "learning_rate=0.2",
+        "subsample=0.8", "colsample_bytree=0.5", "seed=3"};
     auto ours = builtin_registry().create("xgb", params);
     auto params_xgboost = params;
     params_xgboost.push_back("predictor=xgboost");

@@ -11,7 +11,7 @@ namespace {
 TEST(Mlp, LearnsXorThatNoLinearModelCan) {
   const auto train = vigil::testing::xor_problem(800, 1);
   const auto test = vigil::testing::xor_problem(400, 2);
-  auto mlp = builtin_registry().create("mlp", {"hidden=16,16", "max_epochs=300"});
+  auto mlp = builtin_registry().create("mlp", {"hidden=16,16", "max_iter=300"});
   mlp->fit(train.x, train.y, 2);
   EXPECT_GT(vigil::testing::accuracy(mlp->predict(test.x), test.y), 0.93);
   auto lr = builtin_registry().create("lr");
@@ -70,7 +70,7 @@ TEST(Mlp, GradientMatchesFiniteDifferences) {
 
 TEST(Mlp, StopsEarlyAndSaysSo) {
   const auto train = vigil::testing::blobs(2, 100, 2, 7);
-  auto mlp = builtin_registry().create("mlp", {"hidden=8", "max_epochs=500", "tol=0.01"});
+  auto mlp = builtin_registry().create("mlp", {"hidden=8", "max_iter=500", "tol=0.01"});
   mlp->fit(train.x, train.y, 2);
   const auto& m = dynamic_cast<const Mlp&>(*mlp);
   EXPECT_LT(m.loss_curve().size(), 500u);

@@ -1,7 +1,8 @@
 // Hyperparameters declared once, with their default, valid range and meaning
 // (as LightGBM's config.h and XGBoost's parameter fields do). Validation, --help
 // text and the model file all read the same declarations. An unknown name is an
-// error, so a typo never passes silently.
+// error, so a typo never passes silently. Algorithms read their values through
+// a typed struct bound once (param_fields.hpp), never by name.
 #pragma once
 
 #include <map>
@@ -21,6 +22,7 @@ struct ParamSpec {
   double max = 0;
   std::vector<std::string> choices;  // for kChoice and kChoiceList
   std::string doc;
+  std::vector<std::string> aliases;  // older names still read (model files, command lines)
 
   static ParamSpec integer(std::string name, long def, long min, long max, std::string doc);
   static ParamSpec real(std::string name, double def, double min, double max, std::string doc);
@@ -33,22 +35,22 @@ struct ParamSpec {
                                std::string doc);
 };
 
+template <typename P>
+class ParamFields;
+
 class ParamSet {
  public:
   ParamSet() = default;
   // `owner` names what the parameters belong to, for error messages ("model nb").
   ParamSet(std::string owner, std::vector<ParamSpec> specs);
 
-  // Sets one parameter from text, checking its name, type and range.
+  // Sets one parameter from text, checking its name (or an alias), type and range.
   void set(const std::string& name, const std::string& value);
   // Parses "name=value" as given on a command line.
   void set_assignment(const std::string& assignment);
 
-  double real(const std::string& name) const;
-  long integer(const std::string& name) const;
+  // The value as stored (and as saved in model files), by name or alias.
   const std::string& text(const std::string& name) const;
-  std::vector<long> int_list(const std::string& name) const;
-  std::vector<std::string> choice_list(const std::string& name) const;
 
   const std::vector<ParamSpec>& specs() const { return specs_; }
   const std::map<std::string, std::string>& values() const { return values_; }
@@ -60,6 +62,14 @@ class ParamSet {
   void load(ByteReader& r);
 
  private:
+  template <typename P>
+  friend class ParamFields;
+  double real(const std::string& name) const;
+  long integer(const std::string& name) const;
+  std::vector<long> int_list(const std::string& name) const;
+  std::vector<std::string> choice_list(const std::string& name) const;
+
+  // The declaration `name` refers to, directly or through an alias.
   const ParamSpec& spec(const std::string& name) const;
   std::string owner_;
   std::vector<ParamSpec> specs_;

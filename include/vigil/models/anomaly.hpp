@@ -49,6 +49,9 @@ class AnomalyDetector {
 
  protected:
   virtual void fit_model(const Matrix& x, Progress* progress) = 0;
+  // The share of training rows meant to score above the threshold (the
+  // detector's `fpr` parameter).
+  virtual double target_fpr() const = 0;
   // The threshold for the training scores: by default the (1 - fpr) quantile.
   virtual double choose_threshold(std::vector<float> training_scores) const;
   virtual void save_state(ByteWriter& w) const = 0;
