@@ -1,7 +1,7 @@
 #include "capture/capture_with.hpp"
-#include "capture/flow_writer.hpp"
 #include "fuzz/targets.hpp"
 #include "fuzz/targets/memory_file.hpp"
+#include "vigil/capture/flow_formats.hpp"
 #include "vigil/core/error.hpp"
 
 namespace vigil::fuzz {
@@ -15,14 +15,14 @@ void capture(Bytes input) {
   // nDPI's module, set up once (tens of milliseconds): what each run reads is
   // the capture, not the set-up.
   static capture::ServiceDetector service;
-  const capture::FlowWriter writer("csv");
-  std::string rows = writer.header();
+  static const auto writer = capture::make_flow_format("csv");
+  std::string rows = writer->header();
   try {
     // Every feature of every flow, written as a row, as `vigil extract` does.
     capture::capture_flows_with(
         service, config,
         [&](const capture::FlowRecord& r) {
-          writer.format(r, rows);
+          writer->format(r, rows);
           if (rows.size() > (1 << 16)) rows.clear();
         },
         nullptr, nullptr, nullptr);

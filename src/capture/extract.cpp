@@ -8,8 +8,8 @@
 #include "capture/decode.hpp"
 #include "capture/flow_features.hpp"
 #include "capture/flow_table.hpp"
-#include "capture/flow_writer.hpp"
 #include "capture/packet_source.hpp"
+#include "vigil/capture/flow_formats.hpp"
 #include "vigil/core/error.hpp"
 #include "vigil/core/progress.hpp"
 
@@ -145,12 +145,12 @@ ExtractSummary capture_flows_with(ServiceDetector& service, const ExtractConfig&
 
 ExtractSummary extract_flows(const ExtractConfig& config, const TextSink& out,
                              const std::atomic<bool>* stop, Progress* progress) {
-  const FlowWriter writer(config.format);
-  std::string buffer = writer.header();
+  const auto writer = make_flow_format(config.format);
+  std::string buffer = writer->header();
   ExtractSummary summary = capture_flows(
       config,
       [&](const FlowRecord& r) {
-        writer.format(r, buffer);
+        writer->format(r, buffer);
         if (buffer.size() >= kChunk) {
           out(buffer);
           buffer.clear();

@@ -4,6 +4,7 @@
 
 #include "cli/common.hpp"
 #include "vigil/capture/extract.hpp"
+#include "vigil/capture/flow_formats.hpp"
 #include "vigil/core/progress.hpp"
 #include "vigil/io/atomic_output.hpp"
 
@@ -46,8 +47,12 @@ void add_extract_command(CLI::App& app, const GlobalOptions& g) {
       ->check(CLI::NonNegativeNumber)
       ->needs(iface);
   cmd->add_option("--out", o->out, "Output file, or - for standard output")->capture_default_str();
-  cmd->add_option("--format", o->config.format, "csv or jsonl")
-      ->check(CLI::IsMember({"csv", "jsonl"}))
+  std::string formats_help = "Output format:";
+  for (const auto& f : capture::flow_formats()) {
+    formats_help += "\n  " + f.name + ": " + f.description;
+  }
+  cmd->add_option("--format", o->config.format, formats_help)
+      ->check(CLI::IsMember(capture::flow_format_names()))
       ->capture_default_str();
   cmd->add_option("--idle-timeout", o->config.idle_timeout,
                   "Seconds without a packet that end a flow")

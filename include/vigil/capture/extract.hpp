@@ -22,7 +22,7 @@ struct ExtractConfig {
   std::string interface;           // live capture instead of files
   std::string filter;              // BPF, live capture only
   double duration = 0;             // seconds of live capture (0: until stopped)
-  std::string format = "csv";      // csv or jsonl
+  std::string format = "csv";      // a name from flow_formats()
   double idle_timeout = 60;
   double closed_timeout = 5;
   double active_timeout = 1800;
