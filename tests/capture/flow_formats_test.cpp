@@ -1,6 +1,7 @@
 #include "vigil/capture/flow_formats.hpp"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "vigil/core/error.hpp"
@@ -59,7 +60,8 @@ TEST(FlowFormats, CsvAndJsonLinesCarryTheSameValues) {
 
   const std::string header = csv.substr(0, csv.find('\n'));
   std::string expected_header;
-  for (const auto& c : record_columns()) expected_header += (expected_header.empty() ? "" : ",") + c;
+  for (const auto& c : record_columns())
+    expected_header += (expected_header.empty() ? "" : ",") + c;
   EXPECT_EQ(header, expected_header);
   EXPECT_NE(csv.find("\"HTTP, \"\"quoted\"\"\""), std::string::npos);
   EXPECT_NE(csv.find(",10.0.0.1,40000,10.0.0.2,80,"), std::string::npos);
