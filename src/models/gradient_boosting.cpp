@@ -91,7 +91,9 @@ const ParamFields<GradientBoostingParams>& GradientBoostedTrees::fields() {
                   {{P::Predictor::kVigil, "vigil"}, {P::Predictor::kXgboost, "xgboost"}},
                   "vigil: Vigil walks the booster's trees (the same probabilities, microseconds "
                   "a flow); xgboost: XGBoost's own predictor")
-          .integer("seed", &P::seed, 42, 0, 1L << 31, "seed for row and feature sampling");
+          .integer("seed", &P::seed, 42, 0, 1L << 31, "seed for row and feature sampling")
+          .choice("class_weight", &P::class_weight, ClassWeight::kNone, class_weight_choices(),
+                  kClassWeightDoc);
   return fields;
 }
 
@@ -133,10 +135,20 @@ void GradientBoostedTrees::fit(const Matrix& x, std::span<const std::int32_t> la
   DMatrix train(x);
   std::vector<float> y(labels.begin(), labels.end());
   xgb_check(XGDMatrixSetFloatInfo(train.get(), "label", y.data(), y.size()), "setting the labels");
+  const GradientBoostingParams settings = fields().bind(params_);
+  if (settings.class_weight != ClassWeight::kNone) {
+    const std::vector<double> per_class = class_weights(settings.class_weight, labels, classes);
+    std::vector<float> weight(labels.size());
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      weight[i] = static_cast<float>(per_class[static_cast<std::size_t>(labels[i])]);
+    }
+    xgb_check(XGDMatrixSetFloatInfo(train.get(), "weight", weight.data(), weight.size()),
+              "setting the row weights");
+  }
   DMatrixHandle handles[] = {train.get()};
   auto booster = std::make_unique<Booster>(handles, 1);
   configure(*booster);
-  const auto rounds = static_cast<int>(fields().bind(params_).trees);
+  const auto rounds = static_cast<int>(settings.trees);
   if (progress) progress->begin("gradient boosting", static_cast<std::size_t>(rounds));
   for (int round = 0; round < rounds; ++round) {
     xgb_check(XGBoosterUpdateOneIter(booster->handle, round, train.get()), "training a round");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/boosted_trees_walk.hpp"
+#include "models/class_weights.hpp"
 #include "vigil/core/param_fields.hpp"
 #include "vigil/models/classifier.hpp"
 
@@ -29,6 +30,7 @@ struct GradientBoostingParams {
   long threads = 0;  // 0: all cores
   Predictor predictor = Predictor::kVigil;
   long seed = 0;
+  ClassWeight class_weight = ClassWeight::kNone;
 };
 
 class GradientBoostedTrees final : public Classifier {

@@ -24,6 +24,7 @@ struct Problem {
   Eigen::Index rows = 0;
   Eigen::Map<const RowMatF> x() const { return {x_data, rows, d}; }
   std::vector<std::int32_t> y;
+  std::vector<double> class_weight;  // each row's loss is multiplied by its class's
   Eigen::Index d = 0, k = 0;
   double inverse_c = 1.0;
   double tol = 1e-4;
@@ -49,10 +50,11 @@ lbfgsfloatval_t evaluate(void* instance, const lbfgsfloatval_t* theta, lbfgsfloa
     z.array() = (z.array() - z.maxCoeff()).exp();
     const double s = z.sum();
     const auto y = pr.y[static_cast<std::size_t>(r)];
-    loss -= std::log(z(y) / s);
+    const double weight = pr.class_weight[static_cast<std::size_t>(y)];
+    loss -= weight * std::log(z(y) / s);
     z /= s;
     z(y) -= 1.0;  // now softmax - onehot
-    row = z.cast<float>();
+    row = (weight * z).cast<float>();
   }
   Eigen::Map<RowMatD> gw(grad, pr.d, pr.k);
   Eigen::Map<Eigen::RowVectorXd> gb(grad + pr.d * pr.k, pr.k);
@@ -86,7 +88,9 @@ const ParamFields<LogisticRegressionParams>& LogisticRegression::fields() {
           .real("C", &P::C, 1.0, 1e-12, 1e12, "inverse L2 strength (larger: weaker penalty)")
           .integer("max_iter", &P::max_iter, 1000, 1, 1000000, "most L-BFGS iterations")
           .real("tol", &P::tol, 1e-4, 0, 1,
-                "stop when the largest gradient entry per row falls below this");
+                "stop when the largest gradient entry per row falls below this")
+          .choice("class_weight", &P::class_weight, ClassWeight::kNone, class_weight_choices(),
+                  kClassWeightDoc);
   return fields;
 }
 
@@ -101,6 +105,7 @@ void LogisticRegression::fit(const Matrix& x, std::span<const std::int32_t> labe
   pr.rows = static_cast<Eigen::Index>(x.rows());
   pr.y.assign(labels.begin(), labels.end());
   const LogisticRegressionParams settings = fields().bind(params_);
+  pr.class_weight = class_weights(settings.class_weight, labels, classes);
   pr.inverse_c = 1.0 / settings.C;
   pr.tol = settings.tol;
   pr.progress = progress;

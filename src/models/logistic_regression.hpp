@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "models/class_weights.hpp"
 #include "vigil/core/param_fields.hpp"
 #include "vigil/models/classifier.hpp"
 
@@ -15,6 +16,7 @@ struct LogisticRegressionParams {
   double C = 0;  // inverse L2 strength
   long max_iter = 0;
   double tol = 0;
+  ClassWeight class_weight = ClassWeight::kNone;
 };
 
 class LogisticRegression final : public Classifier {

@@ -49,8 +49,8 @@ RowMatrix MlpWeights::forward(const RowMatrix& x) const {
   return a;
 }
 
-double MlpWeights::accumulate(const RowMatrix& x, const std::int32_t* labels,
-                              MlpWeights& grad) const {
+double MlpWeights::accumulate(const RowMatrix& x, const std::int32_t* labels, MlpWeights& grad,
+                              const std::vector<float>* class_weight) const {
   const std::size_t L = w.size();
   std::vector<RowMatrix> act(L + 1);
   act[0] = x;
@@ -67,9 +67,11 @@ double MlpWeights::accumulate(const RowMatrix& x, const std::int32_t* labels,
     const float m = row.maxCoeff();
     row.array() -= m;
     const double log_sum = std::log(static_cast<double>(row.array().exp().sum()));
-    loss -= static_cast<double>(row(labels[r])) - log_sum;
+    const float weight = class_weight ? (*class_weight)[static_cast<std::size_t>(labels[r])] : 1.0f;
+    loss -= static_cast<double>(weight) * (static_cast<double>(row(labels[r])) - log_sum);
     row = row.array().exp() / static_cast<float>(std::exp(log_sum));
     row(labels[r]) -= 1.0f;
+    if (class_weight) row *= weight;
   }
   RowMatrix delta = std::move(delta_out);
   for (std::size_t l = L; l-- > 0;) {
@@ -125,7 +127,9 @@ const ParamFields<MlpParams>& Mlp::fields() {
           .real("tol", &P::tol, 1e-4, 0, 1e6, "least loss improvement that counts")
           .integer("n_iter_no_change", &P::n_iter_no_change, 10, 1, 100000,
                    "stop after this many epochs without an improvement of tol")
-          .integer("seed", &P::seed, 42, 0, 1L << 53, "seed for initial weights and shuffling");
+          .integer("seed", &P::seed, 42, 0, 1L << 53, "seed for initial weights and shuffling")
+          .choice("class_weight", &P::class_weight, ClassWeight::kNone, class_weight_choices(),
+                  kClassWeightDoc);
   return fields;
 }
 
@@ -159,6 +163,11 @@ void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes
   classes_ = classes;
   features_ = d;
 
+  const bool weighted = settings.class_weight != ClassWeight::kNone;
+  std::vector<float> per_class_weight;
+  for (double w : class_weights(settings.class_weight, labels, classes)) {
+    per_class_weight.push_back(static_cast<float>(w));
+  }
   const double lr = settings.learning_rate;
   const double alpha = settings.alpha;
   const auto batch = static_cast<std::size_t>(settings.batch_size);
@@ -211,7 +220,8 @@ void Mlp::fit(const Matrix& x, std::span<const std::int32_t> labels, int classes
         if (hi > lo) {
           const RowMatrix slice =
               xb.middleRows(static_cast<Eigen::Index>(lo), static_cast<Eigen::Index>(hi - lo));
-          loss_sum += net_.accumulate(slice, yb.data() + lo, g);
+          loss_sum +=
+              net_.accumulate(slice, yb.data() + lo, g, weighted ? &per_class_weight : nullptr);
         }
       }
       for (std::size_t l = 0; l < net_.w.size(); ++l) {

@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 #include <vector>
 
+#include "models/class_weights.hpp"
 #include "vigil/core/param_fields.hpp"
 #include "vigil/models/classifier.hpp"
 
@@ -21,6 +22,7 @@ struct MlpParams {
   double tol = 0;
   long n_iter_no_change = 0;
   long seed = 0;
+  ClassWeight class_weight = ClassWeight::kNone;
 };
 
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -33,8 +35,10 @@ struct MlpWeights {
   std::vector<RowVector> b;
 
   // Sum over the rows of -log p(label), and the gradient of that sum (not yet
-  // divided by the batch size, no L2 term) added into `grad`.
-  double accumulate(const RowMatrix& x, const std::int32_t* labels, MlpWeights& grad) const;
+  // divided by the batch size, no L2 term) added into `grad`. With
+  // `class_weight`, each row's term is multiplied by its class's weight.
+  double accumulate(const RowMatrix& x, const std::int32_t* labels, MlpWeights& grad,
+                    const std::vector<float>* class_weight = nullptr) const;
   // Class probabilities of each row.
   RowMatrix forward(const RowMatrix& x) const;
   void zero_like(const MlpWeights& shape);

@@ -91,9 +91,16 @@ struct Sample {
 
 class TreeBuilder {
  public:
+  // `class_weight`: what a row of each class weighs in the Gini and the leaves
+  // (all 1 unless class_weight=balanced; then sums are no longer whole numbers).
   TreeBuilder(const BinnedData& data, std::span<const std::uint8_t> labels, int classes,
-              TreeParams p, Rng rng)
-      : data_(data), labels_(labels), k_(static_cast<std::size_t>(classes)), p_(p), rng_(rng) {
+              std::span<const double> class_weight, TreeParams p, Rng rng)
+      : data_(data),
+        labels_(labels),
+        k_(static_cast<std::size_t>(classes)),
+        class_weight_(class_weight),
+        p_(p),
+        rng_(rng) {
     features_.resize(data.cols);
     for (std::size_t f = 0; f < data.cols; ++f) features_[f] = f;
     gains_.assign(data.cols, 0.0);
@@ -109,17 +116,19 @@ class TreeBuilder {
     };
     // Popping left before right lays the nodes out in preorder.
     std::vector<Task> stack = {{0, samples.size(), 0, -1}};
-    std::vector<std::uint64_t> counts(k_);
+    std::vector<double> counts(k_);
     while (!stack.empty()) {
       const Task t = stack.back();
       stack.pop_back();
       const auto self = static_cast<std::int32_t>(tree.nodes.size());
       if (t.parent >= 0) tree.nodes[static_cast<std::size_t>(t.parent)].right = self;
-      std::fill(counts.begin(), counts.end(), 0);
-      std::uint64_t weight = 0;
+      std::fill(counts.begin(), counts.end(), 0.0);
+      double weight = 0;
       for (std::size_t i = t.lo; i < t.hi; ++i) {
-        counts[labels_[samples[i].row]] += samples[i].weight;
-        weight += samples[i].weight;
+        const std::uint8_t c = labels_[samples[i].row];
+        const double w = samples[i].weight * class_weight_[c];
+        counts[c] += w;
+        weight += w;
       }
       const std::size_t n = t.hi - t.lo;  // distinct rows, as scikit-learn counts min_samples_*
       const bool pure =
@@ -131,9 +140,7 @@ class TreeBuilder {
       if (s.feature < 0) {
         tree.nodes.push_back({-1, 0, static_cast<std::int32_t>(tree.leaf_shares.size() / k_)});
         tree.leaf_weights.push_back(static_cast<float>(weight));
-        for (auto c : counts)
-          tree.leaf_shares.push_back(
-              static_cast<float>(static_cast<double>(c) / static_cast<double>(weight)));
+        for (auto c : counts) tree.leaf_shares.push_back(static_cast<float>(c / weight));
         continue;
       }
       gains_[static_cast<std::size_t>(s.feature)] += s.gain;
@@ -182,18 +189,18 @@ class TreeBuilder {
   // boundary between bins is scored, which is exact for a feature with no more
   // values than bins.
   Split best_split(const std::vector<Sample>& samples, std::size_t lo, std::size_t hi,
-                   const std::vector<std::uint64_t>& counts, std::uint64_t weight) {
+                   const std::vector<double>& counts, double weight) {
     const std::size_t n = hi - lo;
-    const double total = static_cast<double>(weight);
+    const double total = weight;
     double parent_squares = 0;
-    for (auto c : counts) parent_squares += static_cast<double>(c) * static_cast<double>(c);
+    for (auto c : counts) parent_squares += c * c;
     Split best;
     // score = sum L^2/wl + sum R^2/wr. As scikit-learn's splitter: the best
     // split of the drawn features is taken even when it does not lower the
     // impurity (its children may), and more features are drawn only while
     // none of those drawn can split the node at all.
     double best_score = -std::numeric_limits<double>::infinity();
-    std::vector<std::uint64_t> left(k_);
+    std::vector<double> left(k_);
     keys_.resize(n);
     scratch_.resize(n);
     for (std::size_t tried = 0; tried < features_.size(); ++tried) {
@@ -213,24 +220,24 @@ class TreeBuilder {
       std::fill(left.begin(), left.end(), 0);
       // Sums of squared class weights left and right of the cut, kept up to date
       // as each key crosses over: (l+w)^2 - l^2 = w(2l+w), r^2 - (r-w)^2 = w(2r-w).
-      // Integers well inside double's exact range, so the scores are exact.
+      // Unweighted classes keep these integers well inside double's exact
+      // range, so the scores are exact.
       double sl = 0, sr = parent_squares;
-      std::uint64_t wl = 0;
+      double wl = 0;
       for (std::size_t i = 0; i + 1 < n; ++i) {
-        const std::uint32_t w = (keys_[i] >> 8) & 0xff;
         const std::size_t c = keys_[i] & 0xff;
-        const auto l = static_cast<double>(left[c]), r = static_cast<double>(counts[c] - left[c]),
-                   wd = static_cast<double>(w);
+        const double wd = static_cast<double>((keys_[i] >> 8) & 0xff) * class_weight_[c];
+        const double l = left[c], r = counts[c] - left[c];
         sl += wd * (2 * l + wd);
         sr -= wd * (2 * r - wd);
-        left[c] += w;
-        wl += w;
+        left[c] += wd;
+        wl += wd;
         const std::uint32_t bin = keys_[i] >> 16;
         if ((keys_[i + 1] >> 16) == bin) continue;  // not a boundary between bins
         const std::size_t nl = i + 1, nr = n - nl;
         if (nl < p_.min_leaf) continue;
         if (nr < p_.min_leaf) break;
-        const double score = sl / static_cast<double>(wl) + sr / (total - static_cast<double>(wl));
+        const double score = sl / wl + sr / (total - wl);
         if (score > best_score) {
           best_score = score;
           // W gini = W - sum c^2 / W, and W = wl + wr: the decrease is score - parent's sum c^2 /
@@ -275,6 +282,7 @@ class TreeBuilder {
   const BinnedData& data_;
   std::span<const std::uint8_t> labels_;
   std::size_t k_;
+  std::span<const double> class_weight_;
   TreeParams p_;
   Rng rng_;
   std::vector<std::uint32_t> keys_, scratch_;
@@ -328,7 +336,9 @@ const ParamFields<RandomForestParams>& RandomForest::fields() {
           .flag("bootstrap", &P::bootstrap, true,
                 "train each tree on a bootstrap sample of the rows")
           .integer("seed", &P::seed, 42, 0, 1L << 53,
-                   "seed for bootstrap samples and feature draws");
+                   "seed for bootstrap samples and feature draws")
+          .choice("class_weight", &P::class_weight, ClassWeight::kNone, class_weight_choices(),
+                  kClassWeightDoc);
   return fields;
 }
 
@@ -358,6 +368,7 @@ void RandomForest::fit(const Matrix& x, std::span<const std::int32_t> labels, in
   const bool bootstrap = p.bootstrap;
   const auto n_trees = static_cast<std::size_t>(p.trees);
   const auto seed = static_cast<std::uint64_t>(p.seed);
+  const std::vector<double> class_weight = class_weights(p.class_weight, labels, classes);
 
   trees_.assign(n_trees, {});
   {
@@ -373,7 +384,7 @@ void RandomForest::fit(const Matrix& x, std::span<const std::int32_t> labels, in
     // Each tree has its own stream, so results do not depend on the thread count.
     Rng rng(seed * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(t) + 1);
     std::vector<Sample> samples = draw_samples(x.rows(), bootstrap, rng);
-    TreeBuilder builder(data, small_labels, classes, tp, rng);
+    TreeBuilder builder(data, small_labels, classes, class_weight, tp, rng);
     trees_[static_cast<std::size_t>(t)] = builder.build(samples);
     tree_gains[static_cast<std::size_t>(t)] = builder.gains();
     const std::size_t finished = ++done;

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <vector>
 
+#include "models/class_weights.hpp"
 #include "models/forest_layout.hpp"
 #include "vigil/core/param_fields.hpp"
 #include "vigil/models/classifier.hpp"
@@ -27,6 +28,7 @@ struct RandomForestParams {
   long max_bins = 0;
   bool bootstrap = true;
   long seed = 0;
+  ClassWeight class_weight = ClassWeight::kNone;
 };
 
 class RandomForest final : public Classifier {
