@@ -32,6 +32,7 @@ struct ExperimentOptions {
   std::vector<std::string> anomaly;
   std::string anomaly_fit = "benign";
   std::string holdout_class;
+  std::string dedup = "none";
   bool impute_given = false;
   std::string group_by;
   bool folds_given = false;
@@ -59,6 +60,7 @@ void run_experiment(const GlobalOptions& g, ExperimentOptions o) {
   config.anomaly = o.anomaly;
   config.anomaly_on_all_rows = o.anomaly_fit == "all";
   config.holdout_class = o.holdout_class;
+  config.dedup = eval::dedup_modes().parse(o.dedup);
   config.export_prepared = o.export_prepared;
   for (const auto& m : config.models) models::builtin_registry().info(m);  // fail early on a typo
   if (o.data.path.empty()) o.data.path = default_dataset();
@@ -163,6 +165,12 @@ void add_experiment_command(CLI::App& app, const GlobalOptions& g) {
       "--holdout-class", o->holdout_class,
       "Keep every training row of this class out (an attack type never seen), to measure "
       "what the hybrids catch of it");
+  cmd->add_option("--dedup", o->dedup,
+                  "Drop duplicate feature vectors (holdout, cv, group): train (repeats within the "
+                  "training part), test (test rows whose vector is in training) or both; the "
+                  "report says how many")
+      ->check(CLI::IsMember(eval::dedup_modes().names()))
+      ->capture_default_str();
   cmd->add_option("--json", o->json, "Also write the results as JSON to this file");
   cmd->add_option("--html", o->html,
                   "Also write a self-contained HTML page with the results' charts (confusion "

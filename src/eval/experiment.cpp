@@ -327,7 +327,23 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
   PooledScores pooled;
   const auto protocol = make_protocol(config.protocol);
   const ProtocolInput input{data, test_data, config, holdout_class};
-  const std::vector<data::Split> rounds = protocol->splits(input, result);
+  std::vector<data::Split> rounds = protocol->splits(input, result);
+  if (config.dedup != Dedup::kNone) {
+    if (config.protocol != Protocol::kHoldout && config.protocol != Protocol::kCrossValidation &&
+        config.protocol != Protocol::kGroup) {
+      throw ParamError("--dedup works with --protocol holdout, cv or group");
+    }
+    const std::vector<std::string> keys = row_keys(data.features);
+    for (auto& round : rounds) {
+      round = drop_duplicates(round, keys, keys, config.dedup, result.dedup);
+      if (round.test.empty() || round.train.empty()) {
+        throw InputError("--dedup " + dedup_modes().name(config.dedup) + " left no " +
+                         (round.test.empty() ? "test" : "training") + " rows in " +
+                         data.features.source + " (" + result.dedup.text() + ")");
+      }
+    }
+    result.notes.push_back(result.dedup.text());
+  }
   if (protocol->folded()) result.folds = static_cast<int>(rounds.size());
   for (std::size_t f = 0; f < rounds.size(); ++f) {
     const PreparedSplit p = protocol->prepare(input, rounds[f], result, progress);

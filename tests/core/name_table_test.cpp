@@ -8,6 +8,7 @@
 
 #include "vigil/data/dataset.hpp"
 #include "vigil/data/flow_labels.hpp"
+#include "vigil/eval/dedup.hpp"
 #include "vigil/preprocess/feature_scores.hpp"
 #include "vigil/preprocess/imputer.hpp"
 #include "vigil/preprocess/scaler.hpp"
@@ -43,6 +44,7 @@ TEST(NameTables, EachNameReadsBackAndUnknownNamesAreRefused) {
   check_table(preprocess::select_by_names(), 4);
   check_table(data::feature_sets(), 3);
   check_table(data::unmatched_policies(), 3);
+  check_table(eval::dedup_modes(), 4);
 }
 
 TEST(NameTables, TheOldFunctionsReadTheTables) {

@@ -12,6 +12,7 @@
 #include "vigil/data/split.hpp"
 #include "vigil/eval/anomaly.hpp"
 #include "vigil/eval/data_quality.hpp"
+#include "vigil/eval/dedup.hpp"
 #include "vigil/eval/metrics.hpp"
 #include "vigil/eval/roc.hpp"
 #include "vigil/preprocess/pipeline.hpp"
@@ -49,6 +50,8 @@ struct ExperimentConfig {
   // as the models get them (imputed, scaled, balanced, reduced), for feeding
   // other tools the same matrices (holdout, paper and official protocols).
   std::string export_prepared;
+  // Duplicate hygiene (holdout, cv and group): see dedup.hpp.
+  Dedup dedup = Dedup::kNone;
 };
 
 struct ModelResult {
@@ -73,6 +76,7 @@ struct ExperimentResult {
   double reduction_seconds = 0;  // fitting feature selection and PCA (summed over folds)
   int folds = 0;
   DataQuality quality;
+  DedupCounts dedup;  // what --dedup dropped (mode kNone: nothing asked)
   std::vector<std::string> class_names;
   std::vector<std::string> feature_names;  // the models' input columns (the last fold's)
   std::vector<std::string> notes;
