@@ -356,6 +356,7 @@ ExperimentResult run_experiment(const data::Dataset& data, const ExperimentConfi
     ModelResult& r = result.models[m];
     r.metrics = compute_metrics(r.confusion);
     r.roc = roc_report(pooled.proba[m], pooled.actual, result.class_names, config.benign);
+    r.reliability = reliability(pooled.proba[m], pooled.actual);
   }
   if (!config.anomaly.empty()) {
     const auto benign = class_index(config.benign, "the benign class");

@@ -66,6 +66,14 @@ std::string experiment_text(const ExperimentResult& result) {
         static_cast<double>(m.model_bytes) / 1024.0);
     out << line;
   }
+  out << "\n== calibration (Brier score; expected calibration error of the top class's "
+         "probability, 15 bins)\nmodel      Brier      ECE\n";
+  for (const auto& m : result.models) {
+    char line[120];
+    std::snprintf(line, sizeof line, "%-6s  %8.4f  %7.4f\n", m.model.c_str(), m.reliability.brier,
+                  m.reliability.ece);
+    out << line;
+  }
   if (result.folds) {
     out << "\nacross folds (mean ± standard deviation)\nmodel   accuracy           macro-P         "
            "   macro-R            macro-F1\n";
@@ -136,6 +144,7 @@ nlohmann::json to_json(const ExperimentResult& result) {
                       {"metrics", to_json(m.metrics)},
                       {"confusion_matrix", to_json(m.confusion)},
                       {"roc", to_json(m.roc)},
+                      {"reliability", to_json(m.reliability)},
                       {"feature_importances", importances},
                       {"folds", folds}});
   }

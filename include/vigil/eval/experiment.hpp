@@ -11,6 +11,7 @@
 #include "vigil/data/dataset.hpp"
 #include "vigil/data/split.hpp"
 #include "vigil/eval/anomaly.hpp"
+#include "vigil/eval/calibration.hpp"
 #include "vigil/eval/data_quality.hpp"
 #include "vigil/eval/dedup.hpp"
 #include "vigil/eval/metrics.hpp"
@@ -63,6 +64,7 @@ struct ModelResult {
   std::size_t model_bytes = 0;  // the fitted model's saved state (the last fold's)
   std::vector<Metrics> folds;   // per fold, under cross-validation
   RocReport roc;                // over every test row (all folds pooled under cross-validation)
+  Reliability reliability;      // of the probabilities, over the same rows
   // The model's own feature importances (the last fold's), over
   // ExperimentResult::feature_names; empty when the model has none.
   std::vector<double> feature_importances;
