@@ -1,3 +1,4 @@
+#include "models/calibrated.hpp"
 #include "models/ensemble.hpp"
 #include "models/gradient_boosting.hpp"
 #include "models/knn.hpp"
@@ -50,6 +51,7 @@ const Registry& builtin_registry() {
     register_gradient_boosting(r);
     register_svm(r);
     register_ensembles(r);
+    register_calibrated(r);
     return r;
   }();
   return registry;

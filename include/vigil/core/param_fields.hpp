@@ -58,6 +58,13 @@ class ParamFields {
                  }
                });
   }
+  // One name from `choices`, kept as text because it names something looked up
+  // elsewhere (a registry's model), not a branch in the code.
+  ParamFields& registry_name(std::string name, std::string P::*field, std::string def,
+                             std::vector<std::string> choices, std::string doc) {
+    return add(ParamSpec::choice(name, std::move(def), std::move(choices), std::move(doc)),
+               [field, name](P& p, const ParamSet& s) { p.*field = s.text(name); });
+  }
   // Distinct names from `choices`, comma-separated (e.g. an ensemble's members).
   ParamFields& choice_list(std::string name, std::vector<std::string> P::*field, std::string def,
                            std::vector<std::string> choices, std::string doc) {
